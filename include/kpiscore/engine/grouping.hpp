@@ -1,0 +1,42 @@
+#ifndef KPISCORE_ENGINE_GROUPING_HPP
+#define KPISCORE_ENGINE_GROUPING_HPP
+
+#include <kpiscore/metrics/kpi_options.hpp>
+#include <kpiscore/table/contact_table.hpp>
+#include <kpiscore/table/dictionary_column.hpp>
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace kpiscore {
+
+/// Time buckets of `arrived_at` in the options' time zone (local wall clock; in a DST fall-back
+/// the repeated hour lands in the same local bucket).
+///   interval15 / interval30  "YYYY-MM-DDTHH:MM"   hour  "YYYY-MM-DDTHH:00"
+///   day "YYYY-MM-DD"   week (ISO 8601) "YYYY-Www"   month "YYYY-MM"
+///   peak  "peak" or "off_peak" from the options' peak hours
+inline constexpr std::string_view time_key_names[] = {"interval15", "interval30", "hour", "day",
+                                                      "week",       "month",      "peak"};
+
+/// Splits "agent_id,month" into names (spaces trimmed); empty parts are an error.
+std::vector<std::string> parse_group_by(std::string_view text);
+
+/// Dense group ids for every row. Ids follow the sorted order of the key tuples (byte-wise
+/// labels, null last), so equal data gives equal ids whatever the row order.
+struct GroupIndex {
+  std::vector<std::uint32_t> group_of_row;
+  std::size_t groups = 0;
+  std::vector<DictionaryColumn> keys; ///< one code per group
+};
+
+/// Builds the group index. A name is a dimension of the table, a standard dimension the table
+/// lacks (all null), or a time key; anything else is std::invalid_argument.
+GroupIndex build_group_index(const ContactTable& table, std::span<const std::string> by,
+                             const KpiOptions& options);
+
+} // namespace kpiscore
+
+#endif

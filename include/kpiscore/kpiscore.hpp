@@ -1,0 +1,11 @@
+#ifndef KPISCORE_KPISCORE_HPP
+#define KPISCORE_KPISCORE_HPP
+
+// Umbrella header: the whole public API of kpiscore.
+#include <kpiscore/engine.hpp>
+#include <kpiscore/io.hpp>
+#include <kpiscore/metrics.hpp>
+#include <kpiscore/table.hpp>
+#include <kpiscore/version.hpp>
+
+#endif

@@ -1,0 +1,78 @@
+#ifndef KPISCORE_METRICS_KPI_OPTIONS_HPP
+#define KPISCORE_METRICS_KPI_OPTIONS_HPP
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json_fwd.hpp>
+
+namespace kpiscore {
+
+/// How abandoned contacts enter the service level (docs/kpis.md, "service_level").
+enum class AbandonTreatment : std::uint8_t {
+  against,    ///< abandons stay in the denominator only (default; Cisco "negative impact")
+  ignore,     ///< abandons within the threshold leave numerator and denominator (Cisco "ignore")
+  ignore_all, ///< every abandon leaves the denominator: answered-in-T / answered (Genesys-style)
+  count_for,  ///< abandons within the threshold count as met (Cisco "positive impact")
+};
+
+enum class ThresholdComparison : std::uint8_t { less_equal, less };
+enum class FcrUnknown : std::uint8_t { exclude, not_resolved };
+enum class Population : std::uint8_t { all, handled, offered };
+
+/// Every definition option of the contact KPIs, with the documented defaults. Parsed from the
+/// options JSON document (`--options FILE.json` on the CLI, `options=` in Python); immutable
+/// once parsed. No threshold lives in code: each default below is written in docs/kpis.md.
+struct KpiOptions {
+  struct ServiceLevel {
+    std::int64_t threshold_ms = 20'000;
+    std::map<std::string, std::int64_t, std::less<>> threshold_ms_by_channel;
+    std::map<std::string, std::int64_t, std::less<>> threshold_ms_by_queue;
+    ThresholdComparison comparison = ThresholdComparison::less_equal;
+    std::int64_t short_abandon_ms = 0; ///< abandons with wait < this leave SL entirely
+    AbandonTreatment abandons = AbandonTreatment::against;
+  } service_level;
+
+  struct Aht {
+    bool talk = true, hold = true, acw = true; ///< which times count into handle time
+  } aht;
+
+  struct Fcr {
+    FcrUnknown unknown = FcrUnknown::exclude;
+    Population scope = Population::all; ///< all contacts or handled ones
+  } fcr;
+
+  struct Csat {
+    int scale_min = 1, scale_max = 5; ///< valid range: a value outside is a rejected record
+    int top_box_min = 4;              ///< csat_top_box = share of votes >= this
+  } csat;
+
+  Population complaint_denominator = Population::handled;
+  Population conversion_denominator = Population::handled;
+
+  /// Peak hours as [start, end) minutes of the local day, for the `peak` group key.
+  std::vector<std::pair<int, int>> peak_minutes{{9 * 60, 12 * 60}, {14 * 60, 18 * 60}};
+
+  std::string timezone = "UTC";
+  bool quantiles = false; ///< wait_p50_s, wait_p90_s, handle_p50_s, handle_p90_s
+  int threads = 0;        ///< 0 = all hardware threads; not part of the fingerprint
+
+  /// Parses an options document; unknown keys, wrong types and bad values are
+  /// std::invalid_argument naming the JSON path, e.g. "options /service_level/threshold_s: ...".
+  static KpiOptions from_json(const nlohmann::json& doc);
+  static KpiOptions from_json_text(std::string_view text);
+  /// The normalized document, every option explicit (defaults filled in).
+  nlohmann::json to_json() const;
+  /// 64-bit FNV-1a of the normalized document without `threads`: two states merge only when
+  /// their fingerprints agree.
+  std::uint64_t fingerprint() const;
+
+  bool operator==(const KpiOptions&) const = default;
+};
+
+} // namespace kpiscore
+
+#endif

@@ -1,0 +1,273 @@
+// kpiscore command-line interface. Exit codes (docs/cli.md):
+//   0 ok · 1 usage error (bad arguments or options document) · 2 input error (unreadable file,
+//   unusable header, or any rejected record under --strict) · 3 internal error.
+#include <kpiscore/kpiscore.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace {
+
+using namespace kpiscore;
+
+constexpr int exit_ok = 0, exit_usage = 1, exit_input = 2, exit_internal = 3;
+
+struct UsageError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+const char* main_help = R"(kpiscore — contact-centre KPIs, scores and QA samples
+
+Usage:
+  kpiscore kpis  --input FILE.csv [--by KEYS] [options]   KPIs per group from contact records
+  kpiscore merge STATE_FILE... [--format F]               merge saved states, print their KPIs
+  kpiscore --version | --help
+  kpiscore COMMAND --help                                 help on one command
+
+Exit codes: 0 ok, 1 usage error, 2 input error (or rejected records under --strict),
+3 internal error. Documentation: docs/cli.md, docs/kpis.md.
+)";
+
+const char* kpis_help = R"(kpiscore kpis — KPIs per group from a contacts CSV
+
+Usage:
+  kpiscore kpis --input FILE.csv [--by agent_id,month,...] [--sl-threshold SECONDS]
+                [--tz IANA_ZONE] [--options FILE.json] [--format json|csv|table]
+                [--rejects FILE] [--strict] [--quantiles] [--threads N] [--state-out FILE]
+
+  --input FILE       contact records, CSV with a header (docs/input.md for the columns)
+  --by KEYS          comma-separated group keys: any dimension column (agent_id, team, channel,
+                     queue, vendor, ...) and time keys of arrived_at: interval15, interval30, hour,
+                     day, week (ISO), month, peak. Default: one group for everything.
+  --sl-threshold S   service-level threshold in seconds (default 20; overrides the options file)
+  --tz ZONE          IANA time zone of offset-less timestamps and of time keys (default UTC)
+  --options FILE     the options document (docs/kpis.md lists every option and its default)
+  --format F         json (default), csv or table
+  --rejects FILE     write rejected records as CSV: line,field,reason
+  --strict           any rejected record is an error: exit 2, no KPI output
+  --quantiles        add wait_p50_s, wait_p90_s, handle_p50_s, handle_p90_s
+  --threads N        worker threads (default: all cores)
+  --state-out FILE   also save the mergeable aggregation state (see `kpiscore merge`)
+
+A summary (rows read, accepted, rejected) goes to standard error.
+)";
+
+const char* merge_help = R"(kpiscore merge — merge saved aggregation states and print their KPIs
+
+Usage:
+  kpiscore merge STATE_FILE... [--format json|csv|table] [--state-out FILE]
+
+States come from `kpiscore kpis --state-out`; they merge only when their group keys and options
+agree (the options fingerprint is checked). Merging is exact: any split of the records merged
+gives the same KPIs as one pass.
+)";
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("cannot open '" + path + "'");
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void write_file(const std::string& path, const std::string& data) {
+  std::ofstream out(path, std::ios::binary);
+  if (!out || !out.write(data.data(), static_cast<std::streamsize>(data.size())))
+    throw InputError("cannot write '" + path + "'");
+}
+
+void print(const KpiTable& table, const std::string& format) {
+  if (format == "json")
+    std::cout << to_json(table).dump(2) << "\n";
+  else if (format == "csv")
+    std::cout << to_csv(table);
+  else
+    std::cout << to_text(table);
+}
+
+std::string check_format(const std::string& f) {
+  if (f != "json" && f != "csv" && f != "table")
+    throw UsageError("--format: expected json, csv or table, actual '" + f + "'");
+  return f;
+}
+
+int run_kpis(const std::vector<std::string>& args) {
+  std::string input, by, options_path, format = "json", rejects_path, tz, state_out;
+  std::optional<double> sl;
+  bool strict = false, quantiles = false;
+  std::optional<int> threads;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw UsageError(a + ": missing value");
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      std::cout << kpis_help;
+      return exit_ok;
+    } else if (a == "--input") input = value();
+    else if (a == "--by") by = value();
+    else if (a == "--options") options_path = value();
+    else if (a == "--format") format = check_format(value());
+    else if (a == "--rejects") rejects_path = value();
+    else if (a == "--tz") tz = value();
+    else if (a == "--state-out") state_out = value();
+    else if (a == "--strict") strict = true;
+    else if (a == "--quantiles") quantiles = true;
+    else if (a == "--threads") {
+      const std::string& v = value();
+      try {
+        threads = std::stoi(v);
+      } catch (const std::exception&) {
+        throw UsageError("--threads: expected a number, actual '" + v + "'");
+      }
+      if (*threads < 0) throw UsageError("--threads: expected a number >= 0");
+    } else if (a == "--sl-threshold") {
+      const std::string& v = value();
+      std::size_t used = 0;
+      try {
+        sl = std::stod(v, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used != v.size() || !(*sl >= 0)) throw UsageError("--sl-threshold: expected seconds >= 0, actual '" + v + "'");
+    } else
+      throw UsageError("kpis: unknown argument '" + a + "' (see kpiscore kpis --help)");
+  }
+  if (input.empty()) throw UsageError("kpis: --input FILE is required (see kpiscore kpis --help)");
+
+  nlohmann::json doc = nlohmann::json::object();
+  if (!options_path.empty()) {
+    std::string text;
+    try {
+      text = read_file(options_path);
+    } catch (const InputError& e) {
+      throw UsageError(std::string("--options: ") + e.what());
+    }
+    try {
+      doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+      throw UsageError("--options: not valid JSON: " + std::string(e.what()));
+    }
+    if (!doc.is_object()) throw UsageError("--options: expected a JSON object");
+  }
+  if (sl) doc["service_level"]["threshold_s"] = *sl;
+  if (!tz.empty()) doc["timezone"] = tz;
+  if (quantiles) doc["quantiles"] = true;
+  if (threads) doc["threads"] = *threads;
+  KpiOptions options;
+  try {
+    options = KpiOptions::from_json(doc);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  const std::vector<std::string> keys = [&] {
+    try {
+      return parse_group_by(by);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(e.what());
+    }
+  }();
+
+  ReadResult read = read_contacts_csv_file(input, options);
+  if (!rejects_path.empty()) write_file(rejects_path, rejects_to_csv(read.rejects));
+  std::cerr << "kpiscore: " << read.rows_read << " rows read, " << read.accepted() << " accepted, "
+            << read.rejects.size() << " rejected";
+  if (read.blank_lines) std::cerr << ", " << read.blank_lines << " blank lines skipped";
+  if (!read.rejects.empty())
+    std::cerr << (rejects_path.empty() ? " (write them with --rejects FILE)" : " (in " + rejects_path + ")");
+  std::cerr << "\n";
+  if (strict && !read.rejects.empty()) {
+    const Reject& r = read.rejects.front();
+    std::cerr << "kpiscore: --strict: line " << r.line << (r.field.empty() ? "" : ", field " + r.field)
+              << ": " << r.reason << "\n";
+    return exit_input;
+  }
+  GroupedKpiState state;
+  try {
+    state = aggregate(read.table, keys, options);
+  } catch (const std::invalid_argument& e) {
+    throw UsageError(e.what());
+  }
+  if (!state_out.empty()) {
+    const auto bytes = state.serialize();
+    write_file(state_out, std::string(bytes.begin(), bytes.end()));
+  }
+  print(finalize(state), format);
+  return exit_ok;
+}
+
+int run_merge(const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  std::string format = "json", state_out;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") {
+      std::cout << merge_help;
+      return exit_ok;
+    } else if (a == "--format" || a == "--state-out") {
+      if (i + 1 >= args.size()) throw UsageError(a + ": missing value");
+      (a == "--format" ? format : state_out) = args[++i];
+      if (a == "--format") check_format(format);
+    } else if (!a.empty() && a[0] == '-')
+      throw UsageError("merge: unknown argument '" + a + "'");
+    else
+      files.push_back(a);
+  }
+  if (files.empty()) throw UsageError("merge: at least one STATE_FILE is required");
+  std::optional<GroupedKpiState> total;
+  for (const auto& f : files) {
+    const std::string bytes = read_file(f);
+    GroupedKpiState s;
+    try {
+      s = GroupedKpiState::deserialize(
+          std::span(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size()));
+      if (total)
+        *total += s;
+      else
+        total = std::move(s);
+    } catch (const std::invalid_argument& e) {
+      throw InputError(f + ": " + e.what());
+    }
+  }
+  if (!state_out.empty()) {
+    const auto bytes = total->serialize();
+    write_file(state_out, std::string(bytes.begin(), bytes.end()));
+  }
+  print(finalize(*total), format);
+  return exit_ok;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  try {
+    if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
+      std::cout << main_help;
+      return args.empty() ? exit_usage : exit_ok;
+    }
+    if (args[0] == "--version") {
+      std::cout << "kpiscore " << KPISCORE_VERSION_STRING << "\n";
+      return exit_ok;
+    }
+    const std::string command = args[0];
+    args.erase(args.begin());
+    if (command == "kpis") return run_kpis(args);
+    if (command == "merge") return run_merge(args);
+    throw UsageError("unknown command '" + command + "' (see kpiscore --help)");
+  } catch (const UsageError& e) {
+    std::cerr << "kpiscore: " << e.what() << "\n";
+    return exit_usage;
+  } catch (const InputError& e) {
+    std::cerr << "kpiscore: " << e.what() << "\n";
+    return exit_input;
+  } catch (const std::exception& e) {
+    std::cerr << "kpiscore: internal error: " << e.what() << "\n";
+    return exit_internal;
+  }
+}

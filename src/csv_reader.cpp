@@ -1,0 +1,595 @@
+#include <kpiscore/io/csv_reader.hpp>
+#include <kpiscore/io/timestamp.hpp>
+
+#include <charconv>
+#include <cstring>
+#include <fstream>
+#include <optional>
+#include <sstream>
+
+namespace kpiscore {
+
+namespace {
+
+bool digit(char c) { return c >= '0' && c <= '9'; }
+
+/// Reads exactly `n` digits at s[pos]; false when any is not a digit.
+bool digits(std::string_view s, std::size_t pos, std::size_t n, unsigned& out) {
+  if (pos + n > s.size()) return false;
+  out = 0;
+  for (std::size_t i = 0; i < n; ++i) {
+    if (!digit(s[pos + i])) return false;
+    out = out * 10 + static_cast<unsigned>(s[pos + i] - '0');
+  }
+  return true;
+}
+
+bool leap(std::int64_t y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+unsigned days_in_month(std::int64_t y, unsigned m) {
+  static constexpr unsigned d[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+enum class Parse { ok, empty, not_a_number, negative, too_large, not_integer, out_of_range, not_flag };
+
+/// Seconds with optional decimals → integer milliseconds, rounded half up past the third decimal.
+Parse parse_duration(std::string_view s, std::int64_t& ms) {
+  s = trim(s);
+  if (s.empty()) return Parse::empty;
+  bool negative = false;
+  if (s.front() == '-') {
+    negative = true;
+    s.remove_prefix(1);
+  } else if (s.front() == '+') {
+    s.remove_prefix(1);
+  }
+  std::size_t i = 0;
+  std::int64_t whole = 0;
+  std::size_t int_digits = 0;
+  while (i < s.size() && digit(s[i])) {
+    if (int_digits++ > 12) return Parse::too_large;
+    whole = whole * 10 + (s[i++] - '0');
+  }
+  std::int64_t frac = 0;
+  std::size_t frac_digits = 0;
+  bool round_up = false;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && digit(s[i])) {
+      if (frac_digits < 3)
+        frac = frac * 10 + (s[i] - '0');
+      else if (frac_digits == 3)
+        round_up = s[i] >= '5';
+      ++frac_digits;
+      ++i;
+    }
+  }
+  if (i != s.size() || (int_digits == 0 && frac_digits == 0)) return Parse::not_a_number;
+  for (std::size_t k = frac_digits; k < 3; ++k) frac *= 10;
+  const std::int64_t value = whole * 1000 + frac + (round_up ? 1 : 0);
+  if (negative && value != 0) return Parse::negative;
+  ms = value;
+  return Parse::ok;
+}
+
+/// A small integer in [lo, hi]; "4.0" is accepted as 4 (exports from float columns).
+Parse parse_small(std::string_view s, int lo, int hi, std::int8_t& out) {
+  s = trim(s);
+  if (s.empty()) return Parse::empty;
+  int v = 0;
+  std::size_t i = 0;
+  bool neg = false;
+  if (s[0] == '-') {
+    neg = true;
+    ++i;
+  }
+  std::size_t nd = 0;
+  while (i < s.size() && digit(s[i])) {
+    if (++nd > 4) return Parse::out_of_range;
+    v = v * 10 + (s[i++] - '0');
+  }
+  if (nd == 0) return Parse::not_a_number;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && s[i] == '0') ++i;
+    if (i < s.size() && digit(s[i])) return Parse::not_integer;
+  }
+  if (i != s.size()) return Parse::not_a_number;
+  if (neg) v = -v;
+  if (v < lo || v > hi) return Parse::out_of_range;
+  out = static_cast<std::int8_t>(v);
+  return Parse::ok;
+}
+
+Parse parse_flag(std::string_view s, std::int8_t& out) {
+  s = trim(s);
+  if (s.empty()) return Parse::empty;
+  if (s == "1") {
+    out = 1;
+    return Parse::ok;
+  }
+  if (s == "0") {
+    out = 0;
+    return Parse::ok;
+  }
+  return Parse::not_flag;
+}
+
+enum class Col : std::uint8_t {
+  contact_id, arrived_at, direction, answered, wait_s, talk_s, hold_s, acw_s,
+  resolved_first_contact, csat, nps, complaint, converted, dimension
+};
+
+struct ColumnSpec {
+  std::string_view name;
+  Col col;
+};
+constexpr ColumnSpec known_columns[] = {
+    {"contact_id", Col::contact_id}, {"arrived_at", Col::arrived_at},
+    {"direction", Col::direction},   {"answered", Col::answered},
+    {"wait_s", Col::wait_s},         {"talk_s", Col::talk_s},
+    {"hold_s", Col::hold_s},         {"acw_s", Col::acw_s},
+    {"resolved_first_contact", Col::resolved_first_contact},
+    {"csat", Col::csat},             {"nps", Col::nps},
+    {"complaint", Col::complaint},   {"converted", Col::converted},
+};
+constexpr Col required_columns[] = {Col::contact_id, Col::arrived_at, Col::direction, Col::answered,
+                                    Col::wait_s};
+
+/// RFC 4180 record splitter over a whole buffer. Fields view the buffer, or `scratch` when a
+/// quoted field held doubled quotes.
+class RecordScanner {
+public:
+  explicit RecordScanner(std::string_view text) : s_(text) {
+    if (s_.size() >= 3 && static_cast<unsigned char>(s_[0]) == 0xEF &&
+        static_cast<unsigned char>(s_[1]) == 0xBB && static_cast<unsigned char>(s_[2]) == 0xBF)
+      pos_ = 3;
+  }
+  bool done() const { return pos_ >= s_.size(); }
+  std::uint64_t line() const { return line_; }
+
+  /// Splits the next record into `fields`; returns the line it started on. `malformed` is set
+  /// for an unterminated quote or text after a closing quote.
+  std::uint64_t next(std::vector<std::string_view>& fields, bool& malformed) {
+    fields.clear();
+    malformed = false;
+    scratch_.clear();
+    const std::uint64_t start_line = line_;
+    std::vector<std::pair<std::size_t, std::size_t>> scratch_fields; // (index, offset:len) fixups
+    while (true) {
+      if (pos_ < s_.size() && s_[pos_] == '"') {
+        ++pos_;
+        const std::size_t begin_scratch = scratch_.size();
+        bool escaped = false;
+        std::size_t seg = pos_;
+        while (true) {
+          const std::size_t q = s_.find('"', pos_);
+          if (q == std::string_view::npos) {
+            malformed = true;
+            line_ += count_newlines(pos_, s_.size());
+            pos_ = s_.size();
+            fields.emplace_back();
+            return start_line;
+          }
+          line_ += count_newlines(pos_, q);
+          if (q + 1 < s_.size() && s_[q + 1] == '"') {
+            scratch_.append(s_.substr(seg, q + 1 - seg));
+            escaped = true;
+            pos_ = q + 2;
+            seg = pos_;
+            continue;
+          }
+          if (escaped) {
+            scratch_.append(s_.substr(seg, q - seg));
+            scratch_fields.emplace_back(fields.size(), begin_scratch);
+            fields.emplace_back(s_.data(), scratch_.size() - begin_scratch); // placeholder, fixed below
+          } else {
+            fields.push_back(s_.substr(seg, q - seg));
+          }
+          pos_ = q + 1;
+          break;
+        }
+        if (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != '\n' && s_[pos_] != '\r') {
+          malformed = true;
+          // Skip to the end of the line.
+          const std::size_t nl = s_.find('\n', pos_);
+          pos_ = nl == std::string_view::npos ? s_.size() : nl + 1;
+          ++line_;
+          fix(fields, scratch_fields);
+          return start_line;
+        }
+      } else {
+        std::size_t e = pos_;
+        while (e < s_.size() && s_[e] != ',' && s_[e] != '\n' && s_[e] != '\r') ++e;
+        fields.push_back(s_.substr(pos_, e - pos_));
+        pos_ = e;
+      }
+      if (pos_ >= s_.size()) break;
+      const char c = s_[pos_];
+      if (c == ',') {
+        ++pos_;
+        if (pos_ >= s_.size()) {
+          fields.emplace_back();
+          break;
+        }
+        continue;
+      }
+      // End of record: \n, \r\n or a lone \r.
+      if (c == '\r') ++pos_;
+      if (pos_ < s_.size() && s_[pos_] == '\n') ++pos_;
+      ++line_;
+      break;
+    }
+    fix(fields, scratch_fields);
+    return start_line;
+  }
+
+private:
+  std::uint64_t count_newlines(std::size_t a, std::size_t b) const {
+    std::uint64_t n = 0;
+    for (std::size_t i = a; i < b; ++i) n += s_[i] == '\n';
+    return n;
+  }
+  void fix(std::vector<std::string_view>& fields,
+           const std::vector<std::pair<std::size_t, std::size_t>>& fixups) const {
+    for (const auto& [index, offset] : fixups)
+      fields[index] = std::string_view(scratch_).substr(offset, fields[index].size());
+  }
+  std::string_view s_;
+  std::size_t pos_ = 0;
+  std::uint64_t line_ = 1;
+  std::string scratch_;
+};
+
+} // namespace
+
+ParsedTimestamp parse_timestamp(std::string_view s, LocalToUtc& to_utc) {
+  s = trim(s);
+  ParsedTimestamp r;
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  if (s.size() < 10 || !digits(s, 0, 4, y) || s[4] != '-' || !digits(s, 5, 2, mo) || s[7] != '-' ||
+      !digits(s, 8, 2, d)) {
+    r.error = TimestampError::syntax;
+    return r;
+  }
+  std::size_t i = 10;
+  std::int64_t ms = 0;
+  if (i < s.size() && (s[i] == 'T' || s[i] == ' ')) {
+    if (!digits(s, i + 1, 2, h) || i + 3 >= s.size() || s[i + 3] != ':' || !digits(s, i + 4, 2, mi)) {
+      r.error = TimestampError::syntax;
+      return r;
+    }
+    i += 6;
+    if (i < s.size() && s[i] == ':') {
+      if (!digits(s, i + 1, 2, sec)) {
+        r.error = TimestampError::syntax;
+        return r;
+      }
+      i += 3;
+      if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+        ++i;
+        std::size_t nd = 0;
+        while (i < s.size() && digit(s[i])) {
+          if (nd < 3) ms = ms * 10 + (s[i] - '0');
+          ++nd;
+          ++i;
+        }
+        if (nd == 0) {
+          r.error = TimestampError::syntax;
+          return r;
+        }
+        for (std::size_t k = nd; k < 3; ++k) ms *= 10;
+      }
+    }
+  }
+  std::optional<std::int64_t> offset_ms;
+  if (i < s.size()) {
+    if (s[i] == 'Z' || s[i] == 'z') {
+      offset_ms = 0;
+      ++i;
+    } else if (s[i] == '+' || s[i] == '-') {
+      const int sign = s[i] == '-' ? -1 : 1;
+      unsigned oh = 0, om = 0;
+      if (!digits(s, i + 1, 2, oh)) {
+        r.error = TimestampError::syntax;
+        return r;
+      }
+      i += 3;
+      if (i < s.size() && s[i] == ':') ++i;
+      if (i < s.size()) {
+        if (!digits(s, i, 2, om)) {
+          r.error = TimestampError::syntax;
+          return r;
+        }
+        i += 2;
+      }
+      if (oh > 23 || om > 59) {
+        r.error = TimestampError::impossible;
+        return r;
+      }
+      offset_ms = sign * static_cast<std::int64_t>(oh * 60 + om) * 60'000;
+    }
+  }
+  if (i != s.size()) {
+    r.error = TimestampError::syntax;
+    return r;
+  }
+  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59) {
+    r.error = TimestampError::impossible;
+    return r;
+  }
+  const std::int64_t local = days_from_civil(y, mo, d) * 86'400'000 +
+                             static_cast<std::int64_t>(h * 3600 + mi * 60 + sec) * 1000 + ms;
+  if (offset_ms) {
+    r.utc_ms = local - *offset_ms;
+    return r;
+  }
+  const auto conv = to_utc(local);
+  if (conv.kind == TimeZone::LocalKind::nonexistent) {
+    r.error = TimestampError::nonexistent_local;
+    return r;
+  }
+  r.utc_ms = conv.utc_ms;
+  return r;
+}
+
+ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
+  ReadResult result;
+  ContactTable& t = result.table;
+  const TimeZone zone = TimeZone::locate(options.timezone);
+  LocalToUtc to_utc(zone);
+  RecordScanner scan(text);
+  std::vector<std::string_view> fields;
+  bool malformed = false;
+  if (scan.done()) throw InputError("input: empty file, expected a header row");
+  scan.next(fields, malformed);
+  if (malformed) throw InputError("header: unterminated or misplaced quote");
+
+  std::vector<Col> col_of(fields.size(), Col::dimension);
+  std::vector<std::string> names;
+  std::vector<int> dim_of(fields.size(), -1);
+  bool present[static_cast<int>(Col::dimension)] = {};
+  // Standard dimensions first (in their canonical order), then extra columns in file order.
+  std::vector<std::pair<std::size_t, std::string>> extra_dims;
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    const std::string name(trim(fields[f]));
+    if (name.empty()) throw InputError("header: column " + std::to_string(f + 1) + " has no name");
+    for (const auto& n : names)
+      if (n == name) throw InputError("header: column '" + name + "' appears twice");
+    names.push_back(name);
+    for (const auto& k : known_columns)
+      if (k.name == name) {
+        col_of[f] = k.col;
+        present[static_cast<int>(k.col)] = true;
+      }
+  }
+  for (Col req : required_columns)
+    if (!present[static_cast<int>(req)])
+      for (const auto& k : known_columns)
+        if (k.col == req) throw InputError("header: missing required column '" + std::string(k.name) + "'");
+  for (auto std_name : standard_dimension_names)
+    for (std::size_t f = 0; f < fields.size(); ++f)
+      if (names[f] == std_name) {
+        dim_of[f] = static_cast<int>(t.dimensions.size());
+        t.dimensions.emplace_back(names[f]);
+      }
+  for (std::size_t f = 0; f < fields.size(); ++f)
+    if (col_of[f] == Col::dimension && dim_of[f] < 0) {
+      dim_of[f] = static_cast<int>(t.dimensions.size());
+      t.dimensions.emplace_back(names[f]);
+    }
+
+  const std::size_t approx_rows = text.size() / 64 + 16;
+  t.arrived_at_ms.reserve(approx_rows);
+  t.inbound.reserve(approx_rows);
+  t.answered.reserve(approx_rows);
+  t.wait_ms.reserve(approx_rows);
+  t.contact_id.reserve(approx_rows, approx_rows * 8);
+  for (std::size_t f = 0; f < fields.size(); ++f) {
+    switch (col_of[f]) {
+    case Col::talk_s: t.column(DurationField::talk).reserve(approx_rows); break;
+    case Col::hold_s: t.column(DurationField::hold).reserve(approx_rows); break;
+    case Col::acw_s: t.column(DurationField::acw).reserve(approx_rows); break;
+    default: break;
+    }
+  }
+  const std::string csat_range =
+      "csat outside " + std::to_string(options.csat.scale_min) + ".." + std::to_string(options.csat.scale_max);
+  const std::size_t nfields = fields.size();
+
+  // Per-record parsed values, committed only when the whole record is valid.
+  std::int64_t arrived = 0, wait = 0;
+  std::uint8_t inbound = 0, answered = 0;
+  std::int64_t dur[3];
+  std::int8_t small[5];
+  std::string_view id;
+
+  while (!scan.done()) {
+    const std::uint64_t line = scan.next(fields, malformed);
+    if (fields.size() == 1 && fields[0].empty() && !malformed) {
+      ++result.blank_lines;
+      continue;
+    }
+    ++result.rows_read;
+    auto reject = [&](std::string_view field, std::string reason) {
+      result.rejects.push_back({line, std::string(field), std::move(reason)});
+    };
+    if (malformed) {
+      reject("", "unterminated or misplaced quote");
+      continue;
+    }
+    if (fields.size() != nfields) {
+      reject("", "expected " + std::to_string(nfields) + " fields, actual " + std::to_string(fields.size()));
+      continue;
+    }
+    dur[0] = dur[1] = dur[2] = null_duration;
+    for (auto& v : small) v = null_small;
+    bool ok = true;
+    for (std::size_t f = 0; f < nfields && ok; ++f) {
+      const std::string_view v = fields[f];
+      const std::string& name = names[f];
+      auto fail = [&](std::string reason) {
+        reject(name, std::move(reason));
+        ok = false;
+      };
+      switch (col_of[f]) {
+      case Col::contact_id:
+        id = trim(v);
+        if (id.empty()) fail("missing required value");
+        break;
+      case Col::arrived_at: {
+        if (trim(v).empty()) {
+          fail("missing required value");
+          break;
+        }
+        const auto ts = parse_timestamp(v, to_utc);
+        if (ts.error == TimestampError::syntax)
+          fail("not an ISO-8601 timestamp");
+        else if (ts.error == TimestampError::impossible)
+          fail("impossible date or time");
+        else if (ts.error == TimestampError::nonexistent_local)
+          fail("local time does not exist in " + zone.name() + " (DST gap)");
+        else
+          arrived = ts.utc_ms;
+        break;
+      }
+      case Col::direction: {
+        const auto d = trim(v);
+        if (d.empty())
+          fail("missing required value");
+        else if (d == "inbound")
+          inbound = 1;
+        else if (d == "outbound")
+          inbound = 0;
+        else
+          fail("expected inbound or outbound");
+        break;
+      }
+      case Col::answered: {
+        std::int8_t x = 0;
+        const auto p = parse_flag(v, x);
+        if (p == Parse::empty)
+          fail("missing required value");
+        else if (p != Parse::ok)
+          fail("expected 0 or 1");
+        else
+          answered = static_cast<std::uint8_t>(x);
+        break;
+      }
+      case Col::wait_s:
+      case Col::talk_s:
+      case Col::hold_s:
+      case Col::acw_s: {
+        std::int64_t ms = 0;
+        const auto p = parse_duration(v, ms);
+        if (p == Parse::empty) {
+          if (col_of[f] == Col::wait_s) fail("missing required value");
+          break;
+        }
+        if (p == Parse::not_a_number)
+          fail("not a number");
+        else if (p == Parse::negative)
+          fail("negative duration");
+        else if (p == Parse::too_large)
+          fail("duration too large");
+        else if (col_of[f] == Col::wait_s)
+          wait = ms;
+        else
+          dur[static_cast<int>(col_of[f]) - static_cast<int>(Col::talk_s)] = ms;
+        break;
+      }
+      case Col::resolved_first_contact:
+      case Col::complaint:
+      case Col::converted: {
+        std::int8_t x = 0;
+        const auto p = parse_flag(v, x);
+        if (p == Parse::empty) break;
+        if (p != Parse::ok) {
+          fail("expected 0 or 1");
+          break;
+        }
+        const int slot = col_of[f] == Col::resolved_first_contact ? 0 : col_of[f] == Col::complaint ? 3 : 4;
+        small[slot] = x;
+        break;
+      }
+      case Col::csat:
+      case Col::nps: {
+        const bool is_csat = col_of[f] == Col::csat;
+        std::int8_t x = 0;
+        const auto p = is_csat ? parse_small(v, options.csat.scale_min, options.csat.scale_max, x)
+                               : parse_small(v, 0, 10, x);
+        if (p == Parse::empty) break;
+        if (p == Parse::out_of_range)
+          fail(is_csat ? csat_range : "nps outside 0..10");
+        else if (p != Parse::ok)
+          fail("not an integer");
+        else
+          small[is_csat ? 1 : 2] = x;
+        break;
+      }
+      case Col::dimension: break;
+      }
+    }
+    if (!ok) continue;
+    t.contact_id.push_back(id);
+    t.arrived_at_ms.push_back(arrived);
+    t.inbound.push_back(inbound);
+    t.answered.push_back(answered);
+    t.wait_ms.push_back(wait);
+    for (std::size_t f = 0; f < nfields; ++f) {
+      const Col c = col_of[f];
+      if (c == Col::talk_s || c == Col::hold_s || c == Col::acw_s)
+        t.durations[static_cast<int>(c) - static_cast<int>(Col::talk_s)].push_back(
+            dur[static_cast<int>(c) - static_cast<int>(Col::talk_s)]);
+      else if (c == Col::resolved_first_contact)
+        t.smalls[0].push_back(small[0]);
+      else if (c == Col::csat)
+        t.smalls[1].push_back(small[1]);
+      else if (c == Col::nps)
+        t.smalls[2].push_back(small[2]);
+      else if (c == Col::complaint)
+        t.smalls[3].push_back(small[3]);
+      else if (c == Col::converted)
+        t.smalls[4].push_back(small[4]);
+      else if (c == Col::dimension)
+        t.dimensions[static_cast<std::size_t>(dim_of[f])].push_back(trim(fields[f]));
+    }
+    // Standard dimensions that are also known columns never occur; dims are complete here.
+  }
+  return result;
+}
+
+ReadResult read_contacts_csv_file(const std::string& path, const KpiOptions& options) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw InputError("input: cannot open '" + path + "'");
+  std::string text;
+  in.seekg(0, std::ios::end);
+  const auto size = in.tellg();
+  if (size < 0) throw InputError("input: cannot read '" + path + "'");
+  text.resize(static_cast<std::size_t>(size));
+  in.seekg(0);
+  in.read(text.data(), size);
+  if (!in) throw InputError("input: cannot read '" + path + "'");
+  return read_contacts_csv(text, options);
+}
+
+std::string rejects_to_csv(const std::vector<Reject>& rejects) {
+  std::string out = "line,field,reason\n";
+  auto quote = [](const std::string& s) {
+    if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+    std::string q = "\"";
+    for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return q + "\"";
+  };
+  for (const auto& r : rejects)
+    out += std::to_string(r.line) + "," + quote(r.field) + "," + quote(r.reason) + "\n";
+  return out;
+}
+
+} // namespace kpiscore

@@ -1,0 +1,290 @@
+#include <kpiscore/detail/parallel.hpp>
+#include <kpiscore/engine/grouping.hpp>
+#include <kpiscore/table/time_zone.hpp>
+
+#include <date/date.h>
+
+#include <algorithm>
+#include <numeric>
+#include <stdexcept>
+
+namespace kpiscore {
+namespace {
+
+constexpr std::int64_t minute_ms = 60'000;
+constexpr std::int64_t day_ms = 86'400'000;
+
+std::int64_t floor_div(std::int64_t a, std::int64_t b) {
+  const std::int64_t q = a / b;
+  return (a % b != 0 && (a < 0) != (b < 0)) ? q - 1 : q;
+}
+
+enum class TimeKey { interval15, interval30, hour, day, week, month, peak };
+
+/// One part of the group key: a per-row code (rank of its label, null last) and its labels.
+struct KeyPart {
+  std::string name;
+  std::vector<std::uint32_t> row_code;
+  std::vector<std::string> labels; ///< in code order
+  bool has_null_slot = false;      ///< code labels.size() means null
+  std::uint64_t cardinality() const { return labels.size() + (has_null_slot ? 1 : 0); }
+};
+
+KeyPart dimension_part(const DictionaryColumn& col, std::size_t rows, unsigned threads) {
+  KeyPart part;
+  part.name = col.name();
+  const auto& dict = col.dictionary();
+  std::vector<std::uint32_t> order(dict.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return dict[a] < dict[b]; });
+  std::vector<std::uint32_t> rank(dict.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) {
+    rank[order[r]] = r;
+    part.labels.push_back(dict[order[r]]);
+  }
+  part.has_null_slot = true;
+  const auto null_rank = static_cast<std::uint32_t>(dict.size());
+  part.row_code.resize(rows);
+  const auto* codes = col.codes().data();
+  detail::parallel_slices(rows, threads, [&](unsigned, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i)
+      part.row_code[i] = codes[i] == null_code ? null_rank : rank[codes[i]];
+  });
+  return part;
+}
+
+KeyPart null_part(std::string name, std::size_t rows) {
+  KeyPart part;
+  part.name = std::move(name);
+  part.has_null_slot = true;
+  part.row_code.assign(rows, 0);
+  return part;
+}
+
+std::string two(unsigned v) { return std::string{char('0' + v / 10), char('0' + v % 10)}; }
+
+std::string date_label(std::int64_t day) {
+  const date::year_month_day ymd{date::sys_days{date::days{day}}};
+  return std::to_string(static_cast<int>(ymd.year())) + "-" +
+         two(static_cast<unsigned>(ymd.month())) + "-" + two(static_cast<unsigned>(ymd.day()));
+}
+
+std::string bucket_label(TimeKey key, std::int64_t b) {
+  switch (key) {
+  case TimeKey::interval15:
+  case TimeKey::interval30:
+  case TimeKey::hour: {
+    const std::int64_t width = key == TimeKey::interval15 ? 15 : key == TimeKey::interval30 ? 30 : 60;
+    const std::int64_t minute = b * width;
+    const std::int64_t day = floor_div(minute, 1440);
+    const auto m = static_cast<unsigned>(minute - day * 1440);
+    return date_label(day) + "T" + two(m / 60) + ":" + two(m % 60);
+  }
+  case TimeKey::day: return date_label(b);
+  case TimeKey::week: {
+    // b counts ISO weeks from the Monday 1969-12-29 (day -3); the ISO year is the year of the
+    // week's Thursday, and the week number counts Thursdays in that year.
+    const std::int64_t thursday = b * 7 - 3 + 3;
+    const date::year_month_day ymd{date::sys_days{date::days{thursday}}};
+    const auto jan1 = date::sys_days{ymd.year() / date::January / 1}.time_since_epoch().count();
+    const auto week = static_cast<unsigned>((thursday - jan1) / 7 + 1);
+    return std::to_string(static_cast<int>(ymd.year())) + "-W" + two(week);
+  }
+  case TimeKey::month: {
+    const std::int64_t y = floor_div(b, 12);
+    return std::to_string(y) + "-" + two(static_cast<unsigned>(b - y * 12 + 1));
+  }
+  case TimeKey::peak: return b ? "peak" : "off_peak";
+  }
+  return {};
+}
+
+KeyPart time_part(TimeKey key, std::string name, const ContactTable& t, const KpiOptions& o,
+                  unsigned threads) {
+  KeyPart part;
+  part.name = std::move(name);
+  const std::size_t n = t.size();
+  part.row_code.resize(n);
+  if (n == 0) return part;
+  const auto* at = t.arrived_at_ms.data();
+  const auto [mn, mx] = std::minmax_element(t.arrived_at_ms.begin(), t.arrived_at_ms.end());
+  const OffsetTable offsets = TimeZone::locate(o.timezone).offsets(*mn, *mx);
+  if (key == TimeKey::peak) {
+    std::vector<std::uint8_t> is_peak(1440, 0);
+    for (const auto& [a, b] : o.peak_minutes)
+      for (int m = a; m < b && m < 1440; ++m) is_peak[static_cast<std::size_t>(m)] = 1;
+    detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) {
+        const std::int64_t local = at[i] + offsets.offset_at(at[i]);
+        const std::int64_t minute = floor_div(local, minute_ms) - floor_div(local, day_ms) * 1440;
+        part.row_code[i] = is_peak[static_cast<std::size_t>(minute)];
+      }
+    });
+    part.labels = {"off_peak", "peak"};
+    return part;
+  }
+  // Bucket number per row, then the used buckets ranked (compact codes, label order).
+  std::vector<std::int64_t> bucket(n);
+  const std::int64_t width_ms = key == TimeKey::interval15   ? 15 * minute_ms
+                                : key == TimeKey::interval30 ? 30 * minute_ms
+                                : key == TimeKey::hour       ? 60 * minute_ms
+                                                             : day_ms;
+  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+    if (offsets.offset_ms.size() == 1) {
+      const std::int64_t off = offsets.offset_ms[0];
+      for (std::size_t i = b; i < e; ++i) bucket[i] = floor_div(at[i] + off, width_ms);
+    } else {
+      for (std::size_t i = b; i < e; ++i)
+        bucket[i] = floor_div(at[i] + offsets.offset_at(at[i]), width_ms);
+    }
+  });
+  const auto [bmin_it, bmax_it] = std::minmax_element(bucket.begin(), bucket.end());
+  std::int64_t bmin = *bmin_it, bmax = *bmax_it;
+  if (key == TimeKey::week || key == TimeKey::month) {
+    // Map days to weeks or months through a table over the day range.
+    std::vector<std::int64_t> of_day(static_cast<std::size_t>(bmax - bmin + 1));
+    for (std::int64_t d = bmin; d <= bmax; ++d) {
+      std::int64_t v;
+      if (key == TimeKey::week) {
+        v = floor_div(d + 3, 7);
+      } else {
+        const date::year_month_day ymd{date::sys_days{date::days{d}}};
+        v = static_cast<int>(ymd.year()) * 12 + static_cast<int>(static_cast<unsigned>(ymd.month())) - 1;
+      }
+      of_day[static_cast<std::size_t>(d - bmin)] = v;
+    }
+    detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) bucket[i] = of_day[static_cast<std::size_t>(bucket[i] - bmin)];
+    });
+    bmin = of_day.front();
+    bmax = of_day.back();
+  }
+  const auto range = static_cast<std::size_t>(bmax - bmin + 1);
+  if (range > (std::size_t{1} << 26))
+    throw std::invalid_argument("group key " + part.name + ": the data spans more than 2^26 buckets");
+  std::vector<std::uint32_t> rank(range, 0);
+  for (std::size_t i = 0; i < n; ++i) rank[static_cast<std::size_t>(bucket[i] - bmin)] = 1;
+  std::uint32_t next = 0;
+  for (std::size_t r = 0; r < range; ++r) {
+    if (!rank[r]) continue;
+    rank[r] = next++;
+    part.labels.push_back(bucket_label(key, bmin + static_cast<std::int64_t>(r)));
+  }
+  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) part.row_code[i] = rank[static_cast<std::size_t>(bucket[i] - bmin)];
+  });
+  return part;
+}
+
+} // namespace
+
+std::vector<std::string> parse_group_by(std::string_view text) {
+  std::vector<std::string> out;
+  if (text.empty()) return out;
+  std::size_t start = 0;
+  while (true) {
+    const auto comma = text.find(',', start);
+    auto item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
+    if (item.empty()) throw std::invalid_argument("--by: empty group key name");
+    out.emplace_back(item);
+    if (comma == std::string_view::npos) break;
+    start = comma + 1;
+  }
+  return out;
+}
+
+GroupIndex build_group_index(const ContactTable& table, std::span<const std::string> by,
+                             const KpiOptions& options) {
+  const std::size_t n = table.size();
+  const unsigned threads = detail::thread_count(options.threads, n);
+  std::vector<KeyPart> parts;
+  for (std::size_t k = 0; k < by.size(); ++k) {
+    const std::string& name = by[k];
+    for (std::size_t j = 0; j < k; ++j)
+      if (by[j] == name) throw std::invalid_argument("group key '" + name + "' given twice");
+    if (const auto* col = table.dimension(name)) {
+      parts.push_back(dimension_part(*col, n, threads));
+      continue;
+    }
+    bool is_standard = false;
+    for (auto s : standard_dimension_names) is_standard = is_standard || s == name;
+    if (is_standard) {
+      parts.push_back(null_part(name, n));
+      continue;
+    }
+    const auto t = std::find(std::begin(time_key_names), std::end(time_key_names), name);
+    if (t == std::end(time_key_names))
+      throw std::invalid_argument("unknown group key '" + name +
+                                  "': not a column of the input, a time bucket (interval15, "
+                                  "interval30, hour, day, week, month) or peak");
+    parts.push_back(time_part(static_cast<TimeKey>(t - std::begin(time_key_names)), name, table,
+                              options, threads));
+  }
+
+  GroupIndex index;
+  index.group_of_row.resize(n);
+  // Mixed-radix composite of the part codes; its order is the lexicographic key order.
+  long double product = 1;
+  for (const auto& p : parts) product *= static_cast<long double>(std::max<std::uint64_t>(1, p.cardinality()));
+  if (product > 1.8e19L) throw std::invalid_argument("group key space too large");
+  std::vector<std::uint64_t> sorted_keys;
+  auto composite = [&](std::size_t i) {
+    std::uint64_t c = 0;
+    for (const auto& p : parts) c = c * p.cardinality() + p.row_code[i];
+    return c;
+  };
+  const auto space = static_cast<std::uint64_t>(product);
+  if (space <= (std::uint64_t{1} << 24) ||
+      (space <= 2 * static_cast<std::uint64_t>(n) && space <= (std::uint64_t{1} << 27))) {
+    // Dense: a lookup table over the whole key space.
+    std::vector<std::uint32_t> table_of(space, 0);
+    detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) index.group_of_row[i] = static_cast<std::uint32_t>(composite(i));
+    });
+    for (std::size_t i = 0; i < n; ++i) table_of[index.group_of_row[i]] = 1;
+    std::uint32_t next = 0;
+    for (std::uint64_t c = 0; c < space; ++c)
+      if (table_of[c]) {
+        table_of[c] = next++;
+        sorted_keys.push_back(c);
+      }
+    detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) index.group_of_row[i] = table_of[index.group_of_row[i]];
+    });
+  } else {
+    // Sparse: sort the distinct composites and binary-search each row.
+    std::vector<std::uint64_t> comp(n);
+    detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i) comp[i] = composite(i);
+    });
+    sorted_keys = comp;
+    std::sort(sorted_keys.begin(), sorted_keys.end());
+    sorted_keys.erase(std::unique(sorted_keys.begin(), sorted_keys.end()), sorted_keys.end());
+    detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i)
+        index.group_of_row[i] = static_cast<std::uint32_t>(
+            std::lower_bound(sorted_keys.begin(), sorted_keys.end(), comp[i]) - sorted_keys.begin());
+    });
+  }
+  if (sorted_keys.size() >= null_code) throw std::invalid_argument("more than 2^32-1 groups");
+  index.groups = sorted_keys.size();
+  // Decode each group's composite into its part labels.
+  for (const auto& p : parts) {
+    DictionaryColumn col(p.name);
+    for (const auto& l : p.labels) (void)col.encode(l);
+    index.keys.push_back(std::move(col));
+  }
+  for (std::uint64_t c : sorted_keys) {
+    for (std::size_t k = parts.size(); k-- > 0;) {
+      const std::uint64_t card = parts[k].cardinality();
+      const auto code = static_cast<std::uint32_t>(c % card);
+      c /= card;
+      index.keys[k].push_code(code < parts[k].labels.size() ? code : null_code);
+    }
+  }
+  return index;
+}
+
+} // namespace kpiscore

@@ -1,0 +1,134 @@
+#include <kpiscore/io/report.hpp>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace kpiscore {
+namespace {
+
+std::string shortest(double v) {
+  char buf[32];
+  auto r = std::to_chars(buf, buf + sizeof buf, v);
+  return std::string(buf, r.ptr);
+}
+
+std::string csv_quote(const std::string& s) {
+  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
+  std::string q = "\"";
+  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  return q + "\"";
+}
+
+std::string fixed(double v, int decimals, const char* suffix = "") {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f%s", decimals, v, suffix);
+  return buf;
+}
+
+/// Display width of UTF-8 text: CJK ideographs take two columns in a terminal.
+std::size_t display_width(const std::string& s) {
+  std::size_t w = 0;
+  for (std::size_t i = 0; i < s.size();) {
+    const auto c = static_cast<unsigned char>(s[i]);
+    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    w += len >= 3 ? 2 : 1;
+    i += len;
+  }
+  return w;
+}
+
+} // namespace
+
+nlohmann::ordered_json to_json(const KpiTable& t) {
+  nlohmann::ordered_json out = nlohmann::ordered_json::array();
+  for (std::size_t g = 0; g < t.size(); ++g) {
+    nlohmann::ordered_json ordered = nlohmann::ordered_json::object();
+    for (std::size_t k = 0; k < t.key_names.size(); ++k)
+      ordered[t.key_names[k]] = t.keys[g][k] ? nlohmann::ordered_json(*t.keys[g][k]) : nullptr;
+    for (std::size_t i = 0; i < t.kpis.size(); ++i) {
+      const auto& v = t.values[g][i];
+      if (t.kpis[i].kind == KpiKind::count)
+        ordered[std::string(t.kpis[i].name)] = static_cast<std::int64_t>(v.numerator);
+      else if (v.value)
+        ordered[std::string(t.kpis[i].name)] = *v.value;
+      else
+        ordered[std::string(t.kpis[i].name)] = nullptr;
+    }
+    out.push_back(std::move(ordered));
+  }
+  return out;
+}
+
+std::string to_csv(const KpiTable& t) {
+  std::string out;
+  std::string sep;
+  for (const auto& k : t.key_names) out += std::exchange(sep, ",") + csv_quote(k);
+  for (const auto& d : t.kpis) out += std::exchange(sep, ",") + std::string(d.name);
+  out += "\n";
+  for (std::size_t g = 0; g < t.size(); ++g) {
+    sep.clear();
+    for (const auto& k : t.keys[g]) out += std::exchange(sep, ",") + (k ? csv_quote(*k) : "");
+    for (std::size_t i = 0; i < t.kpis.size(); ++i) {
+      const auto& v = t.values[g][i];
+      out += std::exchange(sep, ",");
+      if (t.kpis[i].kind == KpiKind::count)
+        out += std::to_string(static_cast<std::int64_t>(v.numerator));
+      else if (v.value)
+        out += shortest(*v.value);
+    }
+    out += "\n";
+  }
+  return out;
+}
+
+std::string to_text(const KpiTable& t) {
+  std::vector<std::string> header;
+  for (const auto& k : t.key_names) header.push_back(k);
+  for (const auto& d : t.kpis) header.emplace_back(d.name);
+  std::vector<std::vector<std::string>> rows;
+  for (std::size_t g = 0; g < t.size(); ++g) {
+    std::vector<std::string> row;
+    for (const auto& k : t.keys[g]) row.push_back(k ? *k : "-");
+    for (std::size_t i = 0; i < t.kpis.size(); ++i) {
+      const auto& v = t.values[g][i];
+      const auto kind = t.kpis[i].kind;
+      if (kind == KpiKind::count)
+        row.push_back(std::to_string(static_cast<std::int64_t>(v.numerator)));
+      else if (!v.value)
+        row.emplace_back("-");
+      else if (kind == KpiKind::ratio)
+        row.push_back(fixed(*v.value * 100.0, 1, "%"));
+      else if (kind == KpiKind::mean)
+        row.push_back(fixed(*v.value, 2));
+      else
+        row.push_back(fixed(*v.value, 1));
+    }
+    rows.push_back(std::move(row));
+  }
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    width[c] = display_width(header[c]);
+    for (const auto& r : rows) width[c] = std::max(width[c], display_width(r[c]));
+  }
+  const std::size_t keys = t.key_names.size();
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::string pad(width[c] - display_width(cells[c]), ' ');
+      if (c) s += "  ";
+      s += c < keys ? cells[c] + pad : pad + cells[c];
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s + "\n";
+  };
+  std::string out = line(header);
+  std::size_t total = 0;
+  for (auto w : width) total += w + 2;
+  out += std::string(total >= 2 ? total - 2 : 0, '-') + "\n";
+  for (const auto& r : rows) out += line(r);
+  return out;
+}
+
+} // namespace kpiscore
