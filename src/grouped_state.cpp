@@ -88,11 +88,30 @@ bool key_less(const Key& a, const Key& b) {
   return false;
 }
 
+/// The canonical form of a key column: only labels some group uses, in byte-wise order, so
+/// equal states serialize to equal bytes however they were built or merged.
+DictionaryColumn canonical(const DictionaryColumn& col) {
+  const auto& dict = col.dictionary();
+  std::vector<char> used(dict.size(), 0);
+  for (auto c : col.codes())
+    if (c != null_code) used[c] = 1;
+  std::vector<std::uint32_t> order;
+  for (std::uint32_t c = 0; c < dict.size(); ++c)
+    if (used[c]) order.push_back(c);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return dict[a] < dict[b]; });
+  std::vector<std::uint32_t> remap(dict.size(), null_code);
+  DictionaryColumn out(col.name());
+  for (auto c : order) remap[c] = out.encode(dict[c]);
+  for (auto c : col.codes()) out.push_code(c == null_code ? null_code : remap[c]);
+  return out;
+}
+
 } // namespace
 
 GroupedKpiState::GroupedKpiState(std::vector<DictionaryColumn> keys, std::size_t groups,
                                  KpiOptions options)
-    : keys_(std::move(keys)), groups_(groups), options_(std::move(options)) {
+    : groups_(groups), options_(std::move(options)) {
+  for (const auto& k : keys) keys_.push_back(canonical(k));
   for (auto& c : counters_) c.assign(groups_, 0);
   for (auto& s : squares_) s.assign(groups_, 0);
   if (options_.quantiles) {

@@ -34,20 +34,24 @@ struct KpiOptions {
     ThresholdComparison comparison = ThresholdComparison::less_equal;
     std::int64_t short_abandon_ms = 0; ///< abandons with wait < this leave SL entirely
     AbandonTreatment abandons = AbandonTreatment::against;
+    bool operator==(const ServiceLevel&) const = default;
   } service_level;
 
   struct Aht {
     bool talk = true, hold = true, acw = true; ///< which times count into handle time
+    bool operator==(const Aht&) const = default;
   } aht;
 
   struct Fcr {
     FcrUnknown unknown = FcrUnknown::exclude;
     Population scope = Population::all; ///< all contacts or handled ones
+    bool operator==(const Fcr&) const = default;
   } fcr;
 
   struct Csat {
     int scale_min = 1, scale_max = 5; ///< valid range: a value outside is a rejected record
     int top_box_min = 4;              ///< csat_top_box = share of votes >= this
+    bool operator==(const Csat&) const = default;
   } csat;
 
   Population complaint_denominator = Population::handled;

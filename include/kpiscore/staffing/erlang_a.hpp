@@ -320,9 +320,10 @@ inline erlang_a_result erlang_a_from_b(double lambda, double aht_s, int n, doubl
   // Abandoned within t = 1 - E[exp(-theta min(V, t))] = 1 - SL - u P(V > t).
   r.p_abandon_within_target =
       std::clamp(p_wait * (1.0 - r_t - u * v_tail), 0.0, r.p_abandon);
-  r.service_level_of_answered = p_served > 0.0 ? r.service_level / p_served : 0.0;
+  r.service_level_of_answered = p_served > 0.0 ? std::min(1.0, r.service_level / p_served) : 0.0;
   const double not_early = 1.0 - r.p_abandon_within_target;
-  r.service_level_excluding_early_abandons = not_early > 0.0 ? r.service_level / not_early : 0.0;
+  r.service_level_excluding_early_abandons =
+      not_early > 0.0 ? std::min(1.0, r.service_level / not_early) : 0.0;
   return r;
 }
 
