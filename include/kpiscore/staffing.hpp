@@ -10,4 +10,4 @@
 #include "kpiscore/staffing/patience.hpp"
 #include "kpiscore/staffing/shrinkage.hpp"
 
-#endif  // KPISCORE_STAFFING_HPP
+#endif // KPISCORE_STAFFING_HPP

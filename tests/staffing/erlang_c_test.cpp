@@ -17,9 +17,8 @@ namespace {
 ::testing::AssertionResult rel_near(double got, double want, double tol = 1e-9) {
   if (std::isfinite(got) && std::abs(got - want) <= tol * std::abs(want) + 1e-300)
     return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure()
-         << "got " << got << ", want " << want << " (relative error "
-         << std::abs(got - want) / std::abs(want) << ")";
+  return ::testing::AssertionFailure() << "got " << got << ", want " << want << " (relative error "
+                                       << std::abs(got - want) / std::abs(want) << ")";
 }
 
 template <class F> std::string invalid_argument_text(F&& f) {
@@ -39,17 +38,28 @@ struct c_case {
 
 // From tests/staffing/make_reference.py (mpmath, 60 digits, closed form with factorials).
 constexpr c_case reference_cases[] = {
-    {0.05555555555555555, 180.0, 11, 20.0, 0.6821182046893323, 0.38961381172915355, 122.78127684407973, 0.9090909090909091},
-    {0.05555555555555555, 180.0, 14, 20.0, 0.17413193359504978, 0.8883500191794669, 7.835937011777239, 0.7142857142857142},
-    {0.2, 240.0, 50, 20.0, 0.6944556111968346, 0.4121560163741376, 83.33467334362027, 0.9600000000000001},
-    {0.2, 240.0, 55, 15.0, 0.23870093637800938, 0.8458830921705802, 8.184032104388896, 0.8727272727272728},
-    {0.016666666666666666, 50.0, 1, 10.0, 0.8333333333333334, 0.19398658293166177, 249.99999999999997, 0.8333333333333334},
-    {0.5, 10.0, 6, 0.0, 0.5875164504606128, 0.4124835495393871, 5.875164504606129, 0.8333333333333334},
-    {0.0033333333333333335, 300.0, 50, 20.0, 1.2342540755009997e-65, 1.0, 7.556657605108162e-65, 0.02},
-    {3.3329999999999997, 300.0, 1000, 20.0, 0.9960751238732448, 0.010543291056851884, 2988.2253716174096, 0.9998999999999999},
-    {16.333333333333332, 300.0, 5000, 20.0, 0.09993787723448662, 0.9998728156793972, 0.2998136317034588, 0.98},
-    {20.791666666666668, 240.0, 5000, 10.0, 0.8343673126353006, 0.4499511669996472, 20.024815503247783, 0.9980000000000001},
-    {12.688261048304215, 97.3, 1300, 30.0, 0.0397192238790358, 0.9999999999312323, 0.05906389336489047, 0.9496675384615385},
+    {0.05555555555555555, 180.0, 11, 20.0, 0.6821182046893323, 0.38961381172915355,
+     122.78127684407973, 0.9090909090909091},
+    {0.05555555555555555, 180.0, 14, 20.0, 0.17413193359504978, 0.8883500191794669,
+     7.835937011777239, 0.7142857142857142},
+    {0.2, 240.0, 50, 20.0, 0.6944556111968346, 0.4121560163741376, 83.33467334362027,
+     0.9600000000000001},
+    {0.2, 240.0, 55, 15.0, 0.23870093637800938, 0.8458830921705802, 8.184032104388896,
+     0.8727272727272728},
+    {0.016666666666666666, 50.0, 1, 10.0, 0.8333333333333334, 0.19398658293166177,
+     249.99999999999997, 0.8333333333333334},
+    {0.5, 10.0, 6, 0.0, 0.5875164504606128, 0.4124835495393871, 5.875164504606129,
+     0.8333333333333334},
+    {0.0033333333333333335, 300.0, 50, 20.0, 1.2342540755009997e-65, 1.0, 7.556657605108162e-65,
+     0.02},
+    {3.3329999999999997, 300.0, 1000, 20.0, 0.9960751238732448, 0.010543291056851884,
+     2988.2253716174096, 0.9998999999999999},
+    {16.333333333333332, 300.0, 5000, 20.0, 0.09993787723448662, 0.9998728156793972,
+     0.2998136317034588, 0.98},
+    {20.791666666666668, 240.0, 5000, 10.0, 0.8343673126353006, 0.4499511669996472,
+     20.024815503247783, 0.9980000000000001},
+    {12.688261048304215, 97.3, 1300, 30.0, 0.0397192238790358, 0.9999999999312323,
+     0.05906389336489047, 0.9496675384615385},
 };
 
 struct required_case {
@@ -66,7 +76,7 @@ constexpr required_case required_cases[] = {
     {16.333333333333332, 300.0, 20.0, 0.95, 0.9, 5445},
 };
 
-}  // namespace
+} // namespace
 
 TEST(ErlangC, MatchesHighPrecisionReference) {
   for (const c_case& c : reference_cases) {
@@ -108,7 +118,7 @@ TEST(ErlangC, CallCentreHelperWorkedExample) {
 // M/M/1 closed forms (Kleinrock 1975, sec. 3.2): P(W > 0) = rho, E[W] = rho / (mu - lambda),
 // P(W > t) = rho e^{-(mu - lambda) t}.
 TEST(ErlangC, SingleAgentClosedForm) {
-  const double lambda = 0.004, aht = 200;  // rho = 0.8
+  const double lambda = 0.004, aht = 200; // rho = 0.8
   const ks::erlang_c_result r = ks::erlang_c(lambda, aht, 1, 30);
   EXPECT_TRUE(rel_near(r.p_wait, 0.8, 1e-14));
   EXPECT_TRUE(rel_near(r.asa, 0.8 / (1.0 / aht - lambda), 1e-13));
@@ -124,7 +134,7 @@ TEST(ErlangC, AgentsRequiredMatchesReference) {
 }
 
 TEST(ErlangC, AgentsRequiredIsTheSmallestMeetingTheGoal) {
-  const double lambda = 0.37, aht = 263.5;  // 97.495 Erlangs: no rounding of the load
+  const double lambda = 0.37, aht = 263.5; // 97.495 Erlangs: no rounding of the load
   const int n = ks::agents_required(lambda, aht, 15, 0.9, 0.95);
   const ks::erlang_c_result at = ks::erlang_c(lambda, aht, n, 15);
   EXPECT_GE(at.service_level, 0.9);
@@ -137,7 +147,7 @@ TEST(ErlangC, AgentsRequiredWithAsaGoal) {
   ks::staffing_goal g;
   g.max_asa_s = 10;
   const int n = ks::agents_required(100.0 / 1800, 180, g);
-  EXPECT_EQ(n, 14);  // ASA 17.1 s with 13 agents, 7.8 s with 14
+  EXPECT_EQ(n, 14); // ASA 17.1 s with 13 agents, 7.8 s with 14
   EXPECT_LE(ks::erlang_c(100.0 / 1800, 180, n, 0).asa, 10);
   EXPECT_GT(ks::erlang_c(100.0 / 1800, 180, n - 1, 0).asa, 10);
   // Occupancy alone: the smallest n with A / n <= 0.85 (A = 10 -> 12).
@@ -167,7 +177,7 @@ TEST(ErlangC, LargeTrafficStaysFinite) {
     EXPECT_TRUE(std::isfinite(r.asa) && r.asa >= 0);
   }
   const ks::erlang_c_result r = ks::erlang_c(4999.5 / 300, 300, 5000, 20);
-  EXPECT_GT(r.p_wait, 0.99);  // 0.01 Erlang of slack on 5000 agents
+  EXPECT_GT(r.p_wait, 0.99); // 0.01 Erlang of slack on 5000 agents
   // 20000 Erlangs: the search walks up from the load without overflow.
   const int n = ks::agents_required(20000.0 / 300, 300, 20, 0.8);
   EXPECT_GT(n, 20000);
@@ -233,6 +243,5 @@ TEST(Shrinkage, GrossUpAndCombination) {
   const double too_much[] = {0.6, 0.5};
   EXPECT_EQ(invalid_argument_text([&] { ks::total_shrinkage(too_much); }),
             "total_shrinkage: the additive total must be in [0, 1), got 1.1");
-  EXPECT_NEAR(ks::total_shrinkage(too_much, ks::shrinkage_combination::multiplicative), 0.8,
-              1e-15);
+  EXPECT_NEAR(ks::total_shrinkage(too_much, ks::shrinkage_combination::multiplicative), 0.8, 1e-15);
 }

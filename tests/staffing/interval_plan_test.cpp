@@ -30,7 +30,7 @@ ks::plan_params call_centre_helper_params() {
   p.shrinkage = 0.3;
   return p;
 }
-}  // namespace
+} // namespace
 
 TEST(IntervalPlan, ErlangCPlanWithShrinkage) {
   // The Call Centre Helper example (see erlang_c_test.cpp) as the middle interval.
@@ -63,8 +63,8 @@ TEST(IntervalPlan, ErlangAPlanNeedsNoMoreThanErlangC) {
   const auto plan_a = ks::plan_intervals(day, a);
   for (std::size_t i = 0; i < day.size(); ++i) {
     EXPECT_LE(plan_a[i].agents, plan_c[i].agents);
-    EXPECT_EQ(plan_a[i].agents, ks::agents_required_a(day[i].arrivals / 1800, day[i].aht_s,
-                                                      a.patience_s, a.goal));
+    EXPECT_EQ(plan_a[i].agents,
+              ks::agents_required_a(day[i].arrivals / 1800, day[i].aht_s, a.patience_s, a.goal));
     EXPECT_GT(plan_a[i].measures.p_abandon, 0.0);
     EXPECT_EQ(plan_c[i].measures.p_abandon, 0.0);
   }
@@ -90,7 +90,7 @@ TEST(IntervalPlan, WhatIfOfGivenStaffing) {
   EXPECT_EQ(eval[1].shortfall, 1);
   EXPECT_TRUE(eval[2].meets_goal);
   EXPECT_EQ(eval[2].shortfall, -2);
-  EXPECT_TRUE(eval[3].meets_goal);  // nobody called
+  EXPECT_TRUE(eval[3].meets_goal); // nobody called
   EXPECT_EQ(eval[3].agents_required, 0);
 }
 
@@ -142,7 +142,8 @@ TEST(IntervalPlan, InvalidInputsAreErrors) {
 // intervals stays interactive: 35040 intervals of 1-200 Erlangs.
 TEST(IntervalPlan, AYearOfIntervalsIsFast) {
   std::vector<ks::interval_forecast> year;
-  for (int i = 0; i < 35040; ++i) year.push_back({10.0 + (i * 37 % 600), 240.0 + (i % 7) * 10});
+  for (int i = 0; i < 35040; ++i)
+    year.push_back({10.0 + (i * 37 % 600), 240.0 + (i % 7) * 10});
   ks::plan_params p;
   p.interval_s = 900;
   p.goal.target_s = 20;

@@ -21,7 +21,7 @@ template <class F> std::string invalid_argument_text(F&& f) {
   }
   return "<no std::invalid_argument>";
 }
-}  // namespace
+} // namespace
 
 TEST(Patience, HandComputedEstimate) {
   // 3 abandons after 10, 20, 30 s; answered after 0, 40, 100 s: exposure 200 s.
@@ -60,7 +60,7 @@ TEST(Patience, SampleMatchesSecondsVersionAndMerges) {
 // censored by independent waits (the MLE is consistent under independent censoring).
 TEST(Patience, RecoversSimulatedPatience) {
   std::mt19937_64 rng(12345);
-  std::exponential_distribution<double> patience(1.0 / 150.0);  // mean 150 s
+  std::exponential_distribution<double> patience(1.0 / 150.0); // mean 150 s
   std::exponential_distribution<double> offered_wait(1.0 / 60.0);
   std::vector<double> abandons, answered;
   for (int i = 0; i < 200000; ++i) {

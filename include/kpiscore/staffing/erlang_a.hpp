@@ -53,17 +53,17 @@ namespace kpiscore::staffing {
 
 /// Performance of an M/M/n+M queue. Times in seconds; shares of offered contacts unless said.
 struct erlang_a_result {
-  double offered_load = 0;  ///< A = arrival rate x AHT, in Erlangs
-  int agents = 0;           ///< n
-  double p_wait = 0;        ///< P(W > 0): an arriving contact finds every agent busy
-  double service_level = 0;  ///< answered within target_s / offered
-  double asa = 0;            ///< mean wait of answered contacts
-  double occupancy = 0;      ///< carried load / n = A (1 - p_abandon) / n
-  double p_abandon = 0;      ///< abandoned / offered
-  double service_level_of_answered = 0;  ///< answered within target_s / answered
-  double service_level_excluding_early_abandons = 0;  ///< answered within T / (offered - ab. <= T)
-  double p_abandon_within_target = 0;  ///< abandoned within target_s / offered
-  double mean_wait = 0;  ///< mean wait of all offered contacts, answered or abandoned
+  double offered_load = 0;              ///< A = arrival rate x AHT, in Erlangs
+  int agents = 0;                       ///< n
+  double p_wait = 0;                    ///< P(W > 0): an arriving contact finds every agent busy
+  double service_level = 0;             ///< answered within target_s / offered
+  double asa = 0;                       ///< mean wait of answered contacts
+  double occupancy = 0;                 ///< carried load / n = A (1 - p_abandon) / n
+  double p_abandon = 0;                 ///< abandoned / offered
+  double service_level_of_answered = 0; ///< answered within target_s / answered
+  double service_level_excluding_early_abandons = 0; ///< answered within T / (offered - ab. <= T)
+  double p_abandon_within_target = 0;                ///< abandoned within target_s / offered
+  double mean_wait = 0; ///< mean wait of all offered contacts, answered or abandoned
 };
 
 namespace detail {
@@ -74,18 +74,19 @@ inline constexpr double gamma_eps = std::numeric_limits<double>::epsilon() / 2;
 // Stegun 6.1.40-41; the Bernoulli terms B_{2k} / (2k (2k-1) s^{2k-1})). Truncation < 1e-17.
 inline double stirling_correction(double s) {
   const double r = 1.0 / s, r2 = r * r;
-  return r * (1.0 / 12 +
-              r2 * (-1.0 / 360 +
-                    r2 * (1.0 / 1260 +
-                          r2 * (-1.0 / 1680 +
-                                r2 * (1.0 / 1188 + r2 * (-691.0 / 360360 + r2 / 156))))));
+  return r *
+         (1.0 / 12 +
+          r2 * (-1.0 / 360 +
+                r2 * (1.0 / 1260 +
+                      r2 * (-1.0 / 1680 + r2 * (1.0 / 1188 + r2 * (-691.0 / 360360 + r2 / 156))))));
 }
 
 inline constexpr double ln_sqrt_2pi = 0.91893853320467274178032973640562;
 
 // ln Gamma(s + 1) for s >= 0, without std::lgamma (which writes the global signgam, a data race).
 inline double log_gamma1p(double s) {
-  if (s >= 10.0) return s * std::log(s) - s + 0.5 * std::log(s) + ln_sqrt_2pi + stirling_correction(s);
+  if (s >= 10.0)
+    return s * std::log(s) - s + 0.5 * std::log(s) + ln_sqrt_2pi + stirling_correction(s);
   // ln Gamma(s+1) = ln Gamma(s+1+m) - ln((s+1)(s+2)...(s+m)), with s + m >= 10.
   double prod = 1.0, t = s;
   while (t < 10.0) {
@@ -127,16 +128,16 @@ inline double log_gamma_prefactor(double s, double z) {
 // with the scaled value log(e^{L(s,z)} P(s,z)) that stays finite when P underflows.
 // For s = x, z = y this scaled value is ln A(x, y) of Mandelbaum & Zeltyn.
 struct incomplete_gamma {
-  double p = 0;           // P(s, z)
-  double q = 1;           // Q(s, z)
-  double log_scaled = 0;  // ln( e^{L(s,z)} P(s,z) ) = ln sum_{k>=0} z^k / ((s+1)...(s+k))
-  double log_prefactor = 0;  // L(s, z)
-  bool series = true;        // computed by the series (z < s + 1)
+  double p = 0;             // P(s, z)
+  double q = 1;             // Q(s, z)
+  double log_scaled = 0;    // ln( e^{L(s,z)} P(s,z) ) = ln sum_{k>=0} z^k / ((s+1)...(s+k))
+  double log_prefactor = 0; // L(s, z)
+  bool series = true;       // computed by the series (z < s + 1)
 };
 
 inline incomplete_gamma gamma_pq(double s, double z) {
   incomplete_gamma g;
-  if (z <= 0.0) return g;  // P = 0, Q = 1, scaled sum = 1
+  if (z <= 0.0) return g; // P = 0, Q = 1, scaled sum = 1
   g.log_prefactor = log_gamma_prefactor(s, z);
   const int max_iter = 100000 + static_cast<int>(std::min(1e8, 50.0 * std::sqrt(s + z)));
   if (z < s + 1.0) {
@@ -170,7 +171,8 @@ inline incomplete_gamma gamma_pq(double s, double z) {
     const double del = d * c;
     h *= del;
     if (std::abs(del - 1.0) <= gamma_eps) break;
-    if (i > max_iter) throw std::runtime_error("incomplete gamma continued fraction did not converge");
+    if (i > max_iter)
+      throw std::runtime_error("incomplete gamma continued fraction did not converge");
   }
   g.q = s * h * std::exp(-g.log_prefactor);
   g.p = 1.0 - g.q;
@@ -184,7 +186,7 @@ inline incomplete_gamma gamma_pq(double s, double z) {
 // leading log difference written as log1p so that nothing cancels.
 inline double harmonic_sum(double x, double m) {
   double sum = 0.0;
-  double a = x + 1.0;  // next term is 1 / a
+  double a = x + 1.0; // next term is 1 / a
   double left = m;
   while (left > 0 && (left <= 64 || a < 10.0)) {
     sum += 1.0 / a;
@@ -192,7 +194,7 @@ inline double harmonic_sum(double x, double m) {
     left -= 1.0;
   }
   if (left <= 0) return sum;
-  const double b = a + left;  // psi(b) - psi(a)
+  const double b = a + left; // psi(b) - psi(a)
   // psi(z) ~ ln z - 1/(2z) - 1/(12 z^2) + 1/(120 z^4) - 1/(252 z^6) + 1/(240 z^8) - 1/(132 z^10)
   auto tail = [](double z) {
     const double r2 = 1.0 / (z * z);
@@ -235,7 +237,8 @@ inline queue_moments delayed_queue_moments(double x, double y) {
       if (r < 1.0) {
         const double g = 1.0 / (1.0 - r);
         const double tail = w * g;
-        if (tail < eps * m.m0 && tail * (j + g) < eps * m.m1 && tail * (h + g / (x + j)) < eps * m.mh)
+        if (tail < eps * m.m0 && tail * (j + g) < eps * m.m1 &&
+            tail * (h + g / (x + j)) < eps * m.mh)
           break;
       }
     }
@@ -263,13 +266,13 @@ inline queue_moments delayed_queue_moments(double x, double y) {
 inline erlang_a_result erlang_a_from_b(double lambda, double aht_s, int n, double target_s,
                                        double patience_s, double b) {
   const double load = lambda * aht_s;
-  const double x = n * patience_s / aht_s;  // n mu / theta
-  const double y = lambda * patience_s;     // lambda / theta
+  const double x = n * patience_s / aht_s; // n mu / theta
+  const double y = lambda * patience_s;    // lambda / theta
   const double rho = load / n;
   const double theta_t = target_s / patience_s;
   const double u = std::exp(-theta_t);
 
-  const incomplete_gamma g0 = gamma_pq(x, y);  // A(x, y) = exp(g0.log_scaled) >= 1
+  const incomplete_gamma g0 = gamma_pq(x, y); // A(x, y) = exp(g0.log_scaled) >= 1
   const double inv_a = std::exp(-g0.log_scaled);
   // P(W > 0) = A B / (1 + (A - 1) B) = B / (B + (1 - B) / A); P(W = 0) likewise, no cancellation.
   const double denom = b + (1.0 - b) * inv_a;
@@ -286,15 +289,15 @@ inline erlang_a_result erlang_a_from_b(double lambda, double aht_s, int n, doubl
   const incomplete_gamma g1t = gamma_pq(x + 1.0, y * u);
   const incomplete_gamma g0t = gamma_pq(x, y * u);
   const double one_minus_u = -std::expm1(-theta_t);
-  double r_inf, r_t, v_tail;  // P(served | W>0), P(served, W<=t | W>0), P(V > t | W>0)
+  double r_inf, r_t, v_tail; // P(served | W>0), P(served, W<=t | W>0), P(V > t | W>0)
   if (g0.series) {
     // y < x + 1, so y u < x + 1 too and all four functions come from the series.
     const double k = x / (x + 1.0);
     const double d1 = (x + 1.0) * theta_t - y * one_minus_u;
     const double d0 = x * theta_t - y * one_minus_u;
     r_inf = k * std::exp(g1.log_scaled - g0.log_scaled);
-    r_t = k * (std::exp(g1.log_scaled - g0.log_scaled) -
-               std::exp(g1t.log_scaled - g0.log_scaled - d1));
+    r_t = k *
+          (std::exp(g1.log_scaled - g0.log_scaled) - std::exp(g1t.log_scaled - g0.log_scaled - d1));
     v_tail = std::exp(g0t.log_scaled - g0.log_scaled - d0);
   } else {
     // y >= x + 1: P(x, y) > 1/2, plain ratios are accurate; differences of P near 1 are taken
@@ -318,8 +321,7 @@ inline erlang_a_result erlang_a_from_b(double lambda, double aht_s, int n, doubl
   r.occupancy = load * p_served / n;
   r.mean_wait = r.p_abandon * patience_s;
   // Abandoned within t = 1 - E[exp(-theta min(V, t))] = 1 - SL - u P(V > t).
-  r.p_abandon_within_target =
-      std::clamp(p_wait * (1.0 - r_t - u * v_tail), 0.0, r.p_abandon);
+  r.p_abandon_within_target = std::clamp(p_wait * (1.0 - r_t - u * v_tail), 0.0, r.p_abandon);
   r.service_level_of_answered = p_served > 0.0 ? std::min(1.0, r.service_level / p_served) : 0.0;
   const double not_early = 1.0 - r.p_abandon_within_target;
   r.service_level_excluding_early_abandons =
@@ -350,7 +352,7 @@ inline void validate_a(std::string_view fn, double lambda, double aht_s, double 
   require_positive(fn, "patience_s", patience_s);
 }
 
-}  // namespace detail
+} // namespace detail
 
 /// Erlang A measures for `agents` agents: Poisson arrivals at `arrival_rate_per_s`, exponential
 /// handling times of mean `aht_s`, exponential patience of mean `patience_s`, service-level
@@ -376,9 +378,8 @@ inline int agents_required_a(double arrival_rate_per_s, double aht_s, double pat
   detail::validate_goal(fn, goal);
   auto ok = [&](int n) {
     const double b = detail::erlang_b(n, arrival_rate_per_s * aht_s);
-    return detail::meets(detail::erlang_a_from_b(arrival_rate_per_s, aht_s, n, goal.target_s,
-                                                 patience_s, b),
-                         goal);
+    return detail::meets(
+        detail::erlang_a_from_b(arrival_rate_per_s, aht_s, n, goal.target_s, patience_s, b), goal);
   };
   int hi = 1;
   while (!ok(hi)) {
@@ -386,7 +387,7 @@ inline int agents_required_a(double arrival_rate_per_s, double aht_s, double pat
       detail::fail(fn, "no number of agents representable as int meets the goal");
     hi *= 2;
   }
-  int lo = hi / 2;  // ok(lo) is false unless lo == 0
+  int lo = hi / 2; // ok(lo) is false unless lo == 0
   while (hi - lo > 1) {
     const int mid = lo + (hi - lo) / 2;
     (ok(mid) ? hi : lo) = mid;
@@ -397,8 +398,7 @@ inline int agents_required_a(double arrival_rate_per_s, double aht_s, double pat
 /// Smallest number of agents with answered-within-target_s / offered >= service_level and
 /// occupancy <= max_occupancy (Erlang A).
 inline int agents_required_a(double arrival_rate_per_s, double aht_s, double target_s,
-                             double service_level, double patience_s,
-                             double max_occupancy = 1.0) {
+                             double service_level, double patience_s, double max_occupancy = 1.0) {
   staffing_goal g;
   g.target_s = target_s;
   g.service_level = service_level;
@@ -406,6 +406,6 @@ inline int agents_required_a(double arrival_rate_per_s, double aht_s, double tar
   return agents_required_a(arrival_rate_per_s, aht_s, patience_s, g);
 }
 
-}  // namespace kpiscore::staffing
+} // namespace kpiscore::staffing
 
-#endif  // KPISCORE_STAFFING_ERLANG_A_HPP
+#endif // KPISCORE_STAFFING_ERLANG_A_HPP

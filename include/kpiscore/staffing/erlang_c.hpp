@@ -26,29 +26,29 @@ namespace kpiscore::staffing {
 /// Which contacts the service level is a share of, when contacts can abandon (Erlang A).
 /// Erlang C has no abandonment, so all three coincide there.
 enum class sl_basis {
-  offered,                  ///< answered within T / offered (abandons count against; default)
-  answered,                 ///< answered within T / answered (abandons ignored)
-  excluding_early_abandons  ///< answered within T / (offered - abandoned within T)
+  offered,                 ///< answered within T / offered (abandons count against; default)
+  answered,                ///< answered within T / answered (abandons ignored)
+  excluding_early_abandons ///< answered within T / (offered - abandoned within T)
 };
 
 /// What a staffing must achieve. A requirement that is not wanted keeps its neutral default.
 struct staffing_goal {
-  double target_s = 0.0;       ///< threshold T of the service level, seconds (>= 0)
-  double service_level = 0.0;  ///< required share answered within T, in [0, 1); 0 = none
-  double max_asa_s = std::numeric_limits<double>::infinity();  ///< mean wait of answered contacts
-  double max_occupancy = 1.0;  ///< in (0, 1]
-  double max_abandon = 1.0;    ///< share of offered contacts abandoning, in (0, 1]; Erlang A only
-  sl_basis basis = sl_basis::offered;  ///< Erlang A only
+  double target_s = 0.0;      ///< threshold T of the service level, seconds (>= 0)
+  double service_level = 0.0; ///< required share answered within T, in [0, 1); 0 = none
+  double max_asa_s = std::numeric_limits<double>::infinity(); ///< mean wait of answered contacts
+  double max_occupancy = 1.0;                                 ///< in (0, 1]
+  double max_abandon = 1.0; ///< share of offered contacts abandoning, in (0, 1]; Erlang A only
+  sl_basis basis = sl_basis::offered; ///< Erlang A only
 };
 
 /// Performance of an M/M/n queue. Times in seconds.
 struct erlang_c_result {
-  double offered_load = 0;   ///< A = arrival rate x AHT, in Erlangs (never rounded)
-  int agents = 0;            ///< n
-  double p_wait = 0;         ///< P(W > 0), the Erlang C probability C(n, A)
-  double service_level = 0;  ///< P(W <= target_s)
-  double asa = 0;            ///< E[W], average speed of answer
-  double occupancy = 0;      ///< A / n
+  double offered_load = 0;  ///< A = arrival rate x AHT, in Erlangs (never rounded)
+  int agents = 0;           ///< n
+  double p_wait = 0;        ///< P(W > 0), the Erlang C probability C(n, A)
+  double service_level = 0; ///< P(W <= target_s)
+  double asa = 0;           ///< E[W], average speed of answer
+  double occupancy = 0;     ///< A / n
 };
 
 namespace detail {
@@ -96,7 +96,8 @@ inline void validate_goal(std::string_view fn, const staffing_goal& g) {
 // A^n / n!) and no cancellation; the relative error grows at most linearly in n.
 inline double erlang_b(int n, double load) {
   double b = 1.0;
-  for (int k = 1; k <= n; ++k) b = load * b / (k + load * b);
+  for (int k = 1; k <= n; ++k)
+    b = load * b / (k + load * b);
   return b;
 }
 
@@ -108,10 +109,10 @@ inline double erlang_b(int n, double load) {
 // (Gans, Koole & Mandelbaum 2003, eqs. (4.1)-(4.3)).
 inline erlang_c_result erlang_c_from_b(double load, int n, double aht_s, double target_s,
                                        double b) {
-  const double gap = static_cast<double>(n) - load;  // n - A > 0
+  const double gap = static_cast<double>(n) - load; // n - A > 0
   const double one_minus_rho = gap / n;
   const double rho = load / n;
-  const double denom = one_minus_rho + rho * b;  // 1 - rho (1 - B)
+  const double denom = one_minus_rho + rho * b; // 1 - rho (1 - B)
   const double c = b / denom;
   const double one_minus_c = (1.0 - b) * one_minus_rho / denom;
   erlang_c_result r;
@@ -129,7 +130,7 @@ inline bool meets(const erlang_c_result& r, const staffing_goal& g) {
          r.occupancy <= g.max_occupancy;
 }
 
-}  // namespace detail
+} // namespace detail
 
 /// Erlang C measures for `agents` agents, arrivals at `arrival_rate_per_s` (Poisson), handling
 /// times exponential with mean `aht_s`, and service-level threshold `target_s`.
@@ -164,8 +165,8 @@ inline int agents_required(double arrival_rate_per_s, double aht_s, const staffi
     detail::fail(fn, "offered load " + detail::num(load) + " Erlangs is too large");
   double b = 1.0;
   for (int n = 1;; ++n) {
-    b = load * b / (n + load * b);  // B(n, A) from B(n - 1, A)
-    if (n <= load) continue;        // unstable: not a candidate
+    b = load * b / (n + load * b); // B(n, A) from B(n - 1, A)
+    if (n <= load) continue;       // unstable: not a candidate
     if (detail::meets(detail::erlang_c_from_b(load, n, aht_s, goal.target_s, b), goal)) return n;
     if (n == std::numeric_limits<int>::max())
       detail::fail(fn, "no number of agents representable as int meets the goal");
@@ -183,6 +184,6 @@ inline int agents_required(double arrival_rate_per_s, double aht_s, double targe
   return agents_required(arrival_rate_per_s, aht_s, g);
 }
 
-}  // namespace kpiscore::staffing
+} // namespace kpiscore::staffing
 
-#endif  // KPISCORE_STAFFING_ERLANG_C_HPP
+#endif // KPISCORE_STAFFING_ERLANG_C_HPP

@@ -24,45 +24,45 @@ namespace kpiscore::staffing {
 
 /// One interval of a forecast or of measured history.
 struct interval_forecast {
-  double arrivals = 0;  ///< contacts offered in the interval (may be fractional in a forecast)
-  double aht_s = 0;     ///< average handling time; ignored when arrivals == 0
+  double arrivals = 0; ///< contacts offered in the interval (may be fractional in a forecast)
+  double aht_s = 0;    ///< average handling time; ignored when arrivals == 0
 };
 
 struct plan_params {
-  double interval_s = 1800;  ///< interval length in seconds
-  staffing_goal goal;        ///< service level, threshold, ASA, occupancy, abandonment
-  double shrinkage = 0;      ///< in [0, 1); net agents are grossed up by 1 / (1 - shrinkage)
-  double patience_s = std::numeric_limits<double>::infinity();  ///< infinity: Erlang C
+  double interval_s = 1800; ///< interval length in seconds
+  staffing_goal goal;       ///< service level, threshold, ASA, occupancy, abandonment
+  double shrinkage = 0;     ///< in [0, 1); net agents are grossed up by 1 / (1 - shrinkage)
+  double patience_s = std::numeric_limits<double>::infinity(); ///< infinity: Erlang C
 };
 
 /// Predicted measures of one interval for some number of net agents. With no arrivals every
 /// measure is that of an idle queue (service level 1, waits 0). When no contact can be answered
 /// (Erlang C with agents <= offered load, or Erlang A with zero agents) `asa` is infinity.
 struct interval_measures {
-  bool stable = true;  ///< false for Erlang C with agents <= offered load (the queue grows)
+  bool stable = true; ///< false for Erlang C with agents <= offered load (the queue grows)
   double p_wait = 0;
-  double service_level = 1;  ///< on the basis of goal.basis (Erlang A); P(W <= T) for Erlang C
+  double service_level = 1; ///< on the basis of goal.basis (Erlang A); P(W <= T) for Erlang C
   double asa = 0;
   double occupancy = 0;
-  double p_abandon = 0;  ///< 0 under Erlang C
+  double p_abandon = 0; ///< 0 under Erlang C
 };
 
 struct interval_requirement {
-  double arrival_rate = 0;       ///< per second
-  double offered_load = 0;       ///< Erlangs, unrounded
-  int agents = 0;                ///< net agents required (on the queue)
-  double scheduled_exact = 0;    ///< agents / (1 - shrinkage), unrounded
-  int scheduled_agents = 0;      ///< scheduled_exact rounded up
-  interval_measures measures;    ///< at `agents`
+  double arrival_rate = 0;    ///< per second
+  double offered_load = 0;    ///< Erlangs, unrounded
+  int agents = 0;             ///< net agents required (on the queue)
+  double scheduled_exact = 0; ///< agents / (1 - shrinkage), unrounded
+  int scheduled_agents = 0;   ///< scheduled_exact rounded up
+  interval_measures measures; ///< at `agents`
 };
 
 struct interval_evaluation {
-  int agents = 0;           ///< net agents given
-  double offered_load = 0;  ///< Erlangs
-  interval_measures measures;  ///< at `agents`
+  int agents = 0;             ///< net agents given
+  double offered_load = 0;    ///< Erlangs
+  interval_measures measures; ///< at `agents`
   bool meets_goal = false;
-  int agents_required = 0;  ///< what would have met the goal
-  int shortfall = 0;        ///< agents_required - agents (negative: surplus)
+  int agents_required = 0; ///< what would have met the goal
+  int shortfall = 0;       ///< agents_required - agents (negative: surplus)
 };
 
 namespace detail {
@@ -83,8 +83,7 @@ inline void validate_interval(std::string_view fn, std::size_t i, const interval
     fail(fn, where + "aht_s must be positive and finite, got " + num(f.aht_s));
 }
 
-inline interval_measures measures_at(const interval_forecast& f, const plan_params& p,
-                                     int agents) {
+inline interval_measures measures_at(const interval_forecast& f, const plan_params& p, int agents) {
   interval_measures m;
   if (f.arrivals == 0.0) return m;
   const double lambda = f.arrivals / p.interval_s;
@@ -129,14 +128,15 @@ inline int required_at(const interval_forecast& f, const plan_params& p) {
                                   : agents_required_a(lambda, f.aht_s, p.patience_s, p.goal);
 }
 
-}  // namespace detail
+} // namespace detail
 
 /// Required net and scheduled agents per interval, with the measures they achieve.
-inline std::vector<interval_requirement> plan_intervals(std::span<const interval_forecast> intervals,
-                                                        const plan_params& params) {
+inline std::vector<interval_requirement>
+plan_intervals(std::span<const interval_forecast> intervals, const plan_params& params) {
   constexpr std::string_view fn = "plan_intervals";
   detail::validate_plan(fn, params);
-  for (std::size_t i = 0; i < intervals.size(); ++i) detail::validate_interval(fn, i, intervals[i]);
+  for (std::size_t i = 0; i < intervals.size(); ++i)
+    detail::validate_interval(fn, i, intervals[i]);
   std::vector<interval_requirement> out;
   out.reserve(intervals.size());
   for (const interval_forecast& f : intervals) {
@@ -154,14 +154,15 @@ inline std::vector<interval_requirement> plan_intervals(std::span<const interval
 
 /// "What if": the measures a given net staffing achieves in each interval, whether it meets
 /// the goal, and how many agents would have met it.
-inline std::vector<interval_evaluation> evaluate_staffing(std::span<const interval_forecast> intervals,
-                                                          std::span<const int> agents,
-                                                          const plan_params& params) {
+inline std::vector<interval_evaluation>
+evaluate_staffing(std::span<const interval_forecast> intervals, std::span<const int> agents,
+                  const plan_params& params) {
   constexpr std::string_view fn = "evaluate_staffing";
   detail::validate_plan(fn, params);
   if (agents.size() != intervals.size())
     detail::fail(fn, "expected " + std::to_string(intervals.size()) +
-                         " staffing values (one per interval), got " + std::to_string(agents.size()));
+                         " staffing values (one per interval), got " +
+                         std::to_string(agents.size()));
   for (std::size_t i = 0; i < intervals.size(); ++i) {
     detail::validate_interval(fn, i, intervals[i]);
     if (agents[i] < 0)
@@ -184,6 +185,6 @@ inline std::vector<interval_evaluation> evaluate_staffing(std::span<const interv
   return out;
 }
 
-}  // namespace kpiscore::staffing
+} // namespace kpiscore::staffing
 
-#endif  // KPISCORE_STAFFING_INTERVAL_PLAN_HPP
+#endif // KPISCORE_STAFFING_INTERVAL_PLAN_HPP

@@ -32,12 +32,12 @@
 namespace kpiscore::staffing {
 
 struct patience_estimate {
-  double rate_per_s = 0;         ///< theta_hat, abandonments per second of waiting
-  double mean_s = 0;             ///< 1 / theta_hat, mean patience in seconds
-  double mean_std_error_s = 0;   ///< mean_s / sqrt(abandoned)
-  std::int64_t abandoned = 0;    ///< d
-  std::int64_t answered = 0;     ///< censored observations
-  double exposure_s = 0;         ///< sum of all waits, seconds
+  double rate_per_s = 0;       ///< theta_hat, abandonments per second of waiting
+  double mean_s = 0;           ///< 1 / theta_hat, mean patience in seconds
+  double mean_std_error_s = 0; ///< mean_s / sqrt(abandoned)
+  std::int64_t abandoned = 0;  ///< d
+  std::int64_t answered = 0;   ///< censored observations
+  double exposure_s = 0;       ///< sum of all waits, seconds
 };
 
 namespace detail {
@@ -57,7 +57,7 @@ inline patience_estimate make_patience_estimate(std::string_view fn, std::int64_
   e.mean_std_error_s = e.mean_s / std::sqrt(static_cast<double>(abandoned));
   return e;
 }
-}  // namespace detail
+} // namespace detail
 
 /// Mergeable state of the exponential-patience estimate: counts and total waiting time in
 /// integer milliseconds.
@@ -96,7 +96,8 @@ public:
 
 private:
   void add_wait(std::string_view fn, std::string_view name, std::int64_t ms) {
-    if (ms < 0) detail::fail(fn, std::string(name) + " must be non-negative, got " + std::to_string(ms));
+    if (ms < 0)
+      detail::fail(fn, std::string(name) + " must be non-negative, got " + std::to_string(ms));
     if (ms > std::numeric_limits<std::int64_t>::max() - exposure_ms_)
       detail::fail(fn, "total waiting time overflows int64 milliseconds");
     exposure_ms_ += ms;
@@ -138,6 +139,6 @@ inline patience_estimate estimate_patience(std::span<const double> abandon_times
                                         sum + comp);
 }
 
-}  // namespace kpiscore::staffing
+} // namespace kpiscore::staffing
 
-#endif  // KPISCORE_STAFFING_PATIENCE_HPP
+#endif // KPISCORE_STAFFING_PATIENCE_HPP

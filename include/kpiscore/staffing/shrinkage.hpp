@@ -27,7 +27,7 @@ namespace detail {
 inline void require_shrinkage(std::string_view fn, std::string_view name, double s) {
   if (!(s >= 0.0 && s < 1.0)) fail(fn, std::string(name) + " must be in [0, 1), got " + num(s));
 }
-}  // namespace detail
+} // namespace detail
 
 /// Total shrinkage of the given components (each in [0, 1)); the total must stay below 1.
 inline double total_shrinkage(std::span<const double> components,
@@ -57,7 +57,8 @@ inline double gross_up(double net_agents, double shrinkage) {
 /// if the quotient came out as 20.000000000000004).
 inline int scheduled_agents(int net_agents, double shrinkage) {
   constexpr std::string_view fn = "scheduled_agents";
-  if (net_agents < 0) detail::fail(fn, "net_agents must be non-negative, got " + std::to_string(net_agents));
+  if (net_agents < 0)
+    detail::fail(fn, "net_agents must be non-negative, got " + std::to_string(net_agents));
   detail::require_shrinkage(fn, "shrinkage", shrinkage);
   const double gross = net_agents / (1.0 - shrinkage);
   const double rounded = std::ceil(gross * (1.0 - 1e-12));
@@ -66,6 +67,6 @@ inline int scheduled_agents(int net_agents, double shrinkage) {
   return static_cast<int>(rounded);
 }
 
-}  // namespace kpiscore::staffing
+} // namespace kpiscore::staffing
 
-#endif  // KPISCORE_STAFFING_SHRINKAGE_HPP
+#endif // KPISCORE_STAFFING_SHRINKAGE_HPP
