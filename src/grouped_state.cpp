@@ -335,8 +335,13 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
   if (options.fingerprint() != fp)
     throw std::invalid_argument("kpiscore state: options fingerprint differs: expected " +
                                 hex64(fp) + ", actual " + hex64(options.fingerprint()));
-  // Every column has `groups` entries: check the size before allocating anything.
-  body.need(groups * (keys.size() * 4 + counter_count * 8 + square_count * 16));
+  // Every column has `groups` entries: check the size before allocating anything (and before
+  // multiplying: a crafted count must not overflow the check).
+  const std::size_t per_group = keys.size() * 4 + counter_count * 8 + square_count * 16;
+  if (groups > total / per_group)
+    throw std::invalid_argument("kpiscore state: truncated buffer: " + std::to_string(groups) +
+                                " groups need more than the " + std::to_string(total) + " bytes given");
+  body.need(groups * per_group);
   for (std::size_t p = 0; p < keys.size(); ++p) {
     for (const auto& v : dictionaries[p]) (void)keys[p].encode(v);
     for (std::size_t g = 0; g < groups; ++g) {
@@ -347,6 +352,9 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
     }
   }
   GroupedKpiState s(std::move(keys), groups, options);
+  for (std::size_t g = 1; g < groups; ++g)
+    if (!key_less(s.key(g - 1), s.key(g)))
+      throw std::invalid_argument("kpiscore state: groups not in strictly increasing key order");
   for (auto& c : s.counters_)
     for (auto& v : c) v = body.get<std::int64_t>();
   for (auto& q : s.squares_)
@@ -357,6 +365,7 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
     }
   if (options.quantiles) {
     for (auto* hists : {&s.wait_hist_, &s.handle_hist_}) {
+      if (groups + 1 > total / 8) throw std::invalid_argument("kpiscore state: histogram larger than the buffer");
       body.need((groups + 1) * 8);
       std::vector<std::uint64_t> offsets(groups + 1);
       for (auto& o : offsets) o = body.get<std::uint64_t>();
@@ -364,6 +373,7 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
         if (offsets[g] > offsets[g + 1])
           throw std::invalid_argument("kpiscore state: histogram offsets not increasing");
       const std::uint64_t bins = offsets.back();
+      if (bins > total / 12) throw std::invalid_argument("kpiscore state: histogram larger than the buffer");
       body.need(bins * 12);
       std::vector<std::uint32_t> buckets(bins);
       for (auto& b : buckets) b = body.get<std::uint32_t>();

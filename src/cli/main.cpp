@@ -3,6 +3,8 @@
 //   unusable header, or any rejected record under --strict) · 3 internal error.
 #include <kpiscore/kpiscore.hpp>
 
+#include <charconv>
+#include <cmath>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -120,12 +122,11 @@ int run_kpis(const std::vector<std::string>& args) {
     else if (a == "--quantiles") quantiles = true;
     else if (a == "--threads") {
       const std::string& v = value();
-      try {
-        threads = std::stoi(v);
-      } catch (const std::exception&) {
-        throw UsageError("--threads: expected a number, actual '" + v + "'");
-      }
-      if (*threads < 0) throw UsageError("--threads: expected a number >= 0");
+      int n = -1;
+      const auto r = std::from_chars(v.data(), v.data() + v.size(), n);
+      if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || n < 0 || n > 1024)
+        throw UsageError("--threads: expected a number 0..1024, actual '" + v + "'");
+      threads = n;
     } else if (a == "--sl-threshold") {
       const std::string& v = value();
       std::size_t used = 0;
@@ -155,13 +156,14 @@ int run_kpis(const std::vector<std::string>& args) {
     }
     if (!doc.is_object()) throw UsageError("--options: expected a JSON object");
   }
-  if (sl) doc["service_level"]["threshold_s"] = *sl;
-  if (!tz.empty()) doc["timezone"] = tz;
-  if (quantiles) doc["quantiles"] = true;
-  if (threads) doc["threads"] = *threads;
   KpiOptions options;
   try {
     options = KpiOptions::from_json(doc);
+    // Command-line flags override the options document.
+    if (sl) options.service_level.threshold_ms = std::llround(*sl * 1000.0);
+    if (!tz.empty()) options.timezone = TimeZone::locate(tz).name();
+    if (quantiles) options.quantiles = true;
+    if (threads) options.threads = *threads;
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }

@@ -209,3 +209,15 @@ def test_version() -> None:
 
 def test_version_matches_cli(cli: Path) -> None:
     assert run_cli(cli, "--version").stdout.strip() == f"kpiscore {kpiscore.__version__}"
+
+
+def test_threads_share_nothing() -> None:
+    """The GIL is released around read + aggregate: concurrent calls give the same result."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    expected = kpiscore.kpis(CONTACTS, by="agent_id,day", tz="Asia/Shanghai").to_json()
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        texts = list(pool.map(lambda _: kpiscore.kpis(CONTACTS, by="agent_id,day",
+                                                      tz="Asia/Shanghai", threads=1).to_json(),
+                              range(8)))
+    assert texts == [expected] * 8

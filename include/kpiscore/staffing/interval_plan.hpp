@@ -9,6 +9,7 @@
 //
 // Erlang C is used when plan_params::patience_s is infinite, Erlang A otherwise.
 
+#include <cmath>
 #include <cstddef>
 #include <limits>
 #include <span>
