@@ -1,3 +1,4 @@
+#include "staffing/staffing_test_util.hpp"
 #include "kpiscore/staffing/erlang_c.hpp"
 
 #include <gtest/gtest.h>
@@ -10,26 +11,12 @@
 #include "kpiscore/staffing/shrinkage.hpp"
 
 namespace ks = kpiscore::staffing;
+using kpiscore::test::invalid_argument_text;
+using kpiscore::test::rel_near;
 
 namespace {
 
 // Relative agreement; an expected zero must be matched to within 1e-300.
-::testing::AssertionResult rel_near(double got, double want, double tol = 1e-9) {
-  if (std::isfinite(got) && std::abs(got - want) <= tol * std::abs(want) + 1e-300)
-    return ::testing::AssertionSuccess();
-  return ::testing::AssertionFailure() << "got " << got << ", want " << want << " (relative error "
-                                       << std::abs(got - want) / std::abs(want) << ")";
-}
-
-template <class F> std::string invalid_argument_text(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no std::invalid_argument>";
-}
-
 struct c_case {
   double lambda, aht_s;
   int agents;

@@ -1,3 +1,4 @@
+#include "staffing/staffing_test_util.hpp"
 #include "kpiscore/staffing/interval_plan.hpp"
 
 #include <gtest/gtest.h>
@@ -10,17 +11,10 @@
 #include <vector>
 
 namespace ks = kpiscore::staffing;
+using kpiscore::test::invalid_argument_text;
+using kpiscore::test::rel_near;
 
 namespace {
-template <class F> std::string invalid_argument_text(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no std::invalid_argument>";
-}
-
 ks::plan_params call_centre_helper_params() {
   ks::plan_params p;
   p.interval_s = 1800;

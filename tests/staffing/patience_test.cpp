@@ -1,3 +1,4 @@
+#include "staffing/staffing_test_util.hpp"
 #include "kpiscore/staffing/patience.hpp"
 
 #include <gtest/gtest.h>
@@ -11,17 +12,9 @@
 #include <vector>
 
 namespace ks = kpiscore::staffing;
+using kpiscore::test::invalid_argument_text;
+using kpiscore::test::rel_near;
 
-namespace {
-template <class F> std::string invalid_argument_text(F&& f) {
-  try {
-    f();
-  } catch (const std::invalid_argument& e) {
-    return e.what();
-  }
-  return "<no std::invalid_argument>";
-}
-} // namespace
 
 TEST(Patience, HandComputedEstimate) {
   // 3 abandons after 10, 20, 30 s; answered after 0, 40, 100 s: exposure 200 s.
