@@ -39,6 +39,7 @@ stage "libFuzzer on the CSV reader (${FUZZ_SECONDS:-60} s)"
 mkdir -p build-clang/fuzz-corpus
 cp fuzz/corpus/* build-clang/fuzz-corpus/ 2>/dev/null || true
 ./build-clang/fuzz/csv_reader_fuzz -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 \
+  -artifact_prefix=build-clang/ \
   build-clang/fuzz-corpus 2>&1 | tail -n 12
 done_stage
 

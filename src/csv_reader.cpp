@@ -324,6 +324,10 @@ ParsedTimestamp parse_timestamp(std::string_view s, LocalToUtc& to_utc) {
     r.error = TimestampError::impossible;
     return r;
   }
+  if (y < 1900) {
+    r.error = TimestampError::out_of_range;
+    return r;
+  }
   const std::int64_t local = days_from_civil(y, mo, d) * 86'400'000 +
                              static_cast<std::int64_t>(h * 3600 + mi * 60 + sec) * 1000 + ms;
   if (offset_ms) {
@@ -453,6 +457,8 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
           fail("not an ISO-8601 timestamp");
         else if (ts.error == TimestampError::impossible)
           fail("impossible date or time");
+        else if (ts.error == TimestampError::out_of_range)
+          fail("timestamp before 1900");
         else if (ts.error == TimestampError::nonexistent_local)
           fail("local time does not exist in " + zone.name() + " (DST gap)");
         else

@@ -73,6 +73,7 @@ TEST(CsvReader, EachRejectKindHasItsExactText) {
   expect_reject("b,2026-02-30T09:00:00Z,inbound,1,1,,,,,", "arrived_at", "impossible date or time");
   expect_reject("b,2026-03-02T24:00:00Z,inbound,1,1,,,,,", "arrived_at", "impossible date or time");
   expect_reject("b,02/03/2026 09:00,inbound,1,1,,,,,", "arrived_at", "not an ISO-8601 timestamp");
+  expect_reject("b,1899-03-02T09:00:00Z,inbound,1,1,,,,,", "arrived_at", "timestamp before 1900");
   expect_reject("b,2026-03-02T09:00:00Z,inbound,yes,1,,,,,", "answered", "expected 0 or 1");
   expect_reject("b,2026-03-02T09:00:00Z,inbound,1,1,,,2,,", "complaint", "expected 0 or 1");
   expect_reject("b,2026-03-02T09:00:00Z,sideways,1,1,,,,,", "direction", "expected inbound or outbound");

@@ -25,6 +25,9 @@ TEST(Timestamp, Forms) {
   EXPECT_EQ(parse("2026-03-02T04:00:00-05").utc_ms, base);
   EXPECT_EQ(parse("2026-03-02").utc_ms, base - 9 * 3'600'000);
   EXPECT_EQ(parse("1969-12-31T23:59:59Z").utc_ms, -1000);
+  EXPECT_EQ(parse("1900-01-01T00:00:00Z").error, TimestampError::none);
+  EXPECT_EQ(parse("1899-12-31T23:59:59Z").error, TimestampError::out_of_range);
+  EXPECT_EQ(parse("0999-06-01T00:00:00Z").error, TimestampError::out_of_range);
 }
 
 TEST(Timestamp, LocalTimeInAZone) {

@@ -8,7 +8,7 @@
 
 namespace kpiscore {
 
-enum class TimestampError : std::uint8_t { none, syntax, impossible, nonexistent_local };
+enum class TimestampError : std::uint8_t { none, syntax, impossible, nonexistent_local, out_of_range };
 
 struct ParsedTimestamp {
   std::int64_t utc_ms = 0;
@@ -17,7 +17,9 @@ struct ParsedTimestamp {
 
 /// Parses ISO-8601 `YYYY-MM-DD[(T| )HH:MM[:SS[.fraction]]][Z|±HH[:MM]|±HHMM]`. Digits past the
 /// millisecond are truncated. Without an offset the time is local wall-clock time in `to_utc`'s
-/// zone (in a DST overlap the earlier instant; in a DST gap an error).
+/// zone (in a DST overlap the earlier instant; in a DST gap an error). Years before 1900 are
+/// out_of_range: no contact record is that old, and four-digit years keep time-bucket labels in
+/// the same order as time.
 ParsedTimestamp parse_timestamp(std::string_view text, LocalToUtc& to_utc);
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
