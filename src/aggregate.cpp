@@ -3,11 +3,23 @@
 #include <kpiscore/metrics/contact_rules.hpp>
 
 #include <algorithm>
+#include <mutex>
 
 namespace kpiscore {
 namespace {
 
 constexpr std::size_t block = 2048;
+
+/// Quantile observations of one thread: one slot per row allocated up front, so the kernel
+/// appends branch-free (write the slot, advance by 0 or 1).
+struct KeyBuffer {
+  std::vector<std::uint64_t> keys;
+  std::size_t size = 0;
+  void push_if(std::uint64_t key, std::uint64_t keep) {
+    keys[size] = key;
+    size += keep;
+  }
+};
 
 /// Per-row service-level threshold: queue overrides channel overrides the default.
 struct ThresholdLookup {
@@ -39,215 +51,234 @@ struct ThresholdLookup {
   }
 };
 
-/// The columnar kernel: the definitions of ContactKpiState::add applied column by column over
-/// blocks of rows, so each loop streams one or two input columns and scatters into one or two
-/// counter arrays (which stay in cache for realistic group counts). Branch-free where the
-/// compiler can make it so.
-void accumulate(const ContactTable& t, const std::uint32_t* group, std::size_t begin,
-                std::size_t end, const ContactRules& rules, const ThresholdLookup& thr,
-                bool quantiles, GroupedKpiState& s) {
-  auto C = [&](Counter c) { return s.counter(c).data(); };
-  auto Q = [&](Square q) { return s.square(q).data(); };
-  std::int64_t* contacts = C(Counter::contacts);
-  std::int64_t* offered = C(Counter::offered);
-  std::int64_t* answered = C(Counter::answered);
-  std::int64_t* handled = C(Counter::handled);
-  std::int64_t* wait_sum = C(Counter::wait_sum_ms);
-  int128_t* wait_sq = Q(Square::wait);
-  std::int64_t* sl_within = C(Counter::sl_answered_within);
-  std::int64_t* sl_ab_within = C(Counter::sl_abandoned_within);
-  std::int64_t* sl_short = C(Counter::sl_short_abandoned);
-  const std::uint8_t* inb = t.inbound.data();
-  const std::uint8_t* ans = t.answered.data();
-  const std::int64_t* wait = t.wait_ms.data();
+/// One group's accumulator inside one thread: the hot state of the kernel. Row-major (all of a
+/// group's counters in four cache lines, so a row touches its group's lines and nothing else),
+/// with pairs of 32-bit counts packed in one 64-bit word so one add updates two counters
+/// (SWAR: a chunk holds fewer than 2^31 rows, so the low half never carries into the high).
+/// Sums of milliseconds are 64-bit, sums of squares 128-bit. Flushed into the column-wise
+/// GroupedKpiState once per chunk.
+struct alignas(64) GroupAcc {
+  // c[0] contacts | offered      c[1] answered | handled        c[2] sl_within | sl_ab_within
+  // c[3] sl_short | handle_n     c[4] talk_n | hold_n           c[5] acw_n | fcr_resolved
+  // c[6] fcr_base | csat_n       c[7] csat_top_box | nps_n      d[0] promoters | detractors
+  // d[1] complaints | complaint_base                           d[2] conversions | conversion_base
+  std::uint64_t c[8];
+  std::uint64_t d[3];
+  std::int64_t csat_sum, csat_sq;
+  std::int64_t wait_sum, handle_sum, talk_sum, hold_sum, acw_sum;
+  uint128_t wait_sq, handle_sq, talk_sq, hold_sq, acw_sq;
+};
+static_assert(sizeof(GroupAcc) == 256);
+
+constexpr std::size_t max_chunk_rows = std::size_t{1} << 30;
+
+inline std::uint64_t pair(std::uint64_t lo, std::uint64_t hi) { return lo | (hi << 32); }
+inline std::int64_t lo_of(std::uint64_t v) { return static_cast<std::int64_t>(v & 0xFFFFFFFFu); }
+inline std::int64_t hi_of(std::uint64_t v) { return static_cast<std::int64_t>(v >> 32); }
+
+/// Null-filled stand-ins for absent optional columns, one block long: an absent column then
+/// behaves exactly like a present all-null one, with no per-row branch.
+struct NullBlocks {
+  std::int64_t durations[block];
+  std::int8_t smalls[block];
+  NullBlocks() {
+    std::fill(std::begin(durations), std::end(durations), null_duration);
+    std::fill(std::begin(smalls), std::end(smalls), null_small);
+  }
+};
+const NullBlocks& null_blocks() {
+  static const NullBlocks blocks;
+  return blocks;
+}
+
+/// The kernel: the definitions of ContactKpiState::add (contact_kpi_state.hpp), fused into one
+/// pass per row and made branch-free with 0/1 masks (x & -m is x when m, else 0).
+/// Quantile observations are emitted as (group << 10 | bucket) keys, sorted later.
+template <bool VaryingThreshold>
+void accumulate_chunk(const ContactTable& t, const std::uint32_t* group, std::size_t begin,
+                      std::size_t end, const ContactRules& rules, const ThresholdLookup& thr,
+                      GroupAcc* acc, KeyBuffer* wait_keys, KeyBuffer* handle_keys) {
+  const NullBlocks& nulls = null_blocks();
   const std::int64_t short_ms = rules.short_abandon_ms;
   const bool strict = rules.sl_strict;
-
+  const std::int64_t fixed_t = thr.fixed;
+  const std::uint64_t unknown_counts = rules.fcr_unknown_is_unresolved;
+  const std::uint64_t fcr_all = !rules.fcr_handled_only;
+  const std::int64_t top_min = rules.csat_top_box_min;
+  const std::int64_t use_talk = -std::int64_t{rules.aht_talk}, use_hold = -std::int64_t{rules.aht_hold},
+                     use_acw = -std::int64_t{rules.aht_acw};
+  const bool complaint_offered = rules.complaint_over_offered, conversion_offered = rules.conversion_over_offered;
+  auto dur = [&](DurationField f, std::size_t b0) {
+    const auto& c = t.column(f);
+    return c.empty() ? nulls.durations : c.data() + b0;
+  };
+  auto small = [&](SmallField f, std::size_t b0) {
+    const auto& c = t.column(f);
+    return c.empty() ? nulls.smalls : c.data() + b0;
+  };
   std::int64_t thr_block[block];
-  std::int64_t handle_block[block];
   for (std::size_t b0 = begin; b0 < end; b0 += block) {
-    const std::size_t b1 = std::min(end, b0 + block);
-    const std::uint32_t* g = group;
-    for (std::size_t i = b0; i < b1; ++i) {
-      const std::uint32_t k = g[i];
-      const std::int64_t in = inb[i], an = ans[i];
-      contacts[k] += 1;
-      offered[k] += in;
-      answered[k] += in & an;
-      handled[k] += an;
-    }
-    if (thr.varies())
-      for (std::size_t i = b0; i < b1; ++i) thr_block[i - b0] = thr.at(i);
-    else
-      for (std::size_t i = b0; i < b1; ++i) thr_block[i - b0] = thr.fixed;
-    for (std::size_t i = b0; i < b1; ++i) {
-      const std::uint32_t k = g[i];
-      const std::int64_t in = inb[i], an = ans[i], w = wait[i];
-      const std::int64_t m = in & an;
-      const std::int64_t T = thr_block[i - b0];
-      const std::int64_t within = strict ? (w < T) : (w <= T);
-      const std::int64_t mw = w & -m; // w when answered inbound, else 0
-      wait_sum[k] += mw;
-      wait_sq[k] += int128_t{mw} * mw;
-      sl_within[k] += m & within;
-      const std::int64_t ab = in & (an ^ 1);
-      const std::int64_t is_short = w < short_ms;
-      sl_short[k] += ab & is_short;
-      sl_ab_within[k] += ab & (is_short ^ 1) & within;
-    }
-    if (quantiles) {
-      auto& hist = s.wait_histograms();
-      for (std::size_t i = b0; i < b1; ++i)
-        if (inb[i] & ans[i]) hist[g[i]].add_bucket(duration_buckets::index(wait[i]), 1);
-    }
-    // Handle components: per-component means and the chosen handle time.
-    bool any_handle_component = false;
-    for (std::size_t i = b0; i < b1; ++i) handle_block[i - b0] = 0;
-    const struct {
-      DurationField field;
-      Counter n, sum;
-      Square sq;
-      bool in_handle;
-    } comps[] = {{DurationField::talk, Counter::talk_n, Counter::talk_sum_ms, Square::talk, rules.aht_talk},
-                 {DurationField::hold, Counter::hold_n, Counter::hold_sum_ms, Square::hold, rules.aht_hold},
-                 {DurationField::acw, Counter::acw_n, Counter::acw_sum_ms, Square::acw, rules.aht_acw}};
-    bool handle_possible = true;
-    for (const auto& c : comps) {
-      const auto& col = t.column(c.field);
-      if (col.empty()) {
-        if (c.in_handle) handle_possible = false;
-        continue;
-      }
-      const std::int64_t* v = col.data();
-      std::int64_t* n = C(c.n);
-      std::int64_t* sum = C(c.sum);
-      int128_t* sq = Q(c.sq);
-      for (std::size_t i = b0; i < b1; ++i) {
-        const std::uint32_t k = g[i];
-        const std::int64_t x = v[i];
-        const std::int64_t m = ans[i] & (x != null_duration);
-        const std::int64_t mx = x & -m;
-        n[k] += m;
-        sum[k] += mx;
-        sq[k] += int128_t{mx} * mx;
-      }
-      if (c.in_handle) {
-        any_handle_component = true;
-        // A null component poisons the row's handle time: INT64_MIN stays negative below.
-        for (std::size_t i = b0; i < b1; ++i) {
-          const std::int64_t x = v[i];
-          handle_block[i - b0] = (x == null_duration || handle_block[i - b0] < 0)
-                                     ? null_duration
-                                     : handle_block[i - b0] + x;
-        }
-      }
-    }
-    if (handle_possible && any_handle_component) {
-      std::int64_t* n = C(Counter::handle_n);
-      std::int64_t* sum = C(Counter::handle_sum_ms);
-      int128_t* sq = Q(Square::handle);
-      for (std::size_t i = b0; i < b1; ++i) {
-        const std::uint32_t k = g[i];
-        const std::int64_t h = handle_block[i - b0];
-        const std::int64_t m = ans[i] & (h >= 0);
-        const std::int64_t mh = h & -m;
-        n[k] += m;
-        sum[k] += mh;
-        sq[k] += int128_t{mh} * mh;
-      }
-      if (quantiles) {
-        auto& hist = s.handle_histograms();
-        for (std::size_t i = b0; i < b1; ++i)
-          if (ans[i] && handle_block[i - b0] >= 0)
-            hist[g[i]].add_bucket(duration_buckets::index(handle_block[i - b0]), 1);
-      }
-    }
-    if (const auto& fcr = t.column(SmallField::resolved_first_contact); !fcr.empty()) {
-      std::int64_t* res = C(Counter::fcr_resolved);
-      std::int64_t* base = C(Counter::fcr_base);
-      const std::int64_t unknown_counts = rules.fcr_unknown_is_unresolved;
-      const std::int64_t all = !rules.fcr_handled_only;
-      for (std::size_t i = b0; i < b1; ++i) {
-        const std::uint32_t k = g[i];
-        const std::int64_t v = fcr[i];
-        const std::int64_t in_scope = all | ans[i];
-        res[k] += in_scope & (v == 1);
-        base[k] += in_scope & ((v != null_small) | unknown_counts);
-      }
-    } else if (rules.fcr_unknown_is_unresolved) {
-      std::int64_t* base = C(Counter::fcr_base);
-      const std::int64_t all = !rules.fcr_handled_only;
-      for (std::size_t i = b0; i < b1; ++i) base[g[i]] += all | ans[i];
-    }
-    if (const auto& csat = t.column(SmallField::csat); !csat.empty()) {
-      std::int64_t* n = C(Counter::csat_n);
-      std::int64_t* sum = C(Counter::csat_sum);
-      std::int64_t* top = C(Counter::csat_top_box);
-      int128_t* sq = Q(Square::csat);
-      const std::int64_t top_min = rules.csat_top_box_min;
-      for (std::size_t i = b0; i < b1; ++i) {
-        const std::uint32_t k = g[i];
-        const std::int64_t v = csat[i];
-        const std::int64_t m = v != null_small;
-        const std::int64_t mv = v & -m;
-        n[k] += m;
-        sum[k] += mv;
-        sq[k] += mv * mv;
-        top[k] += m & (v >= top_min);
-      }
-    }
-    if (const auto& nps = t.column(SmallField::nps); !nps.empty()) {
-      std::int64_t* n = C(Counter::nps_n);
-      std::int64_t* pro = C(Counter::nps_promoters);
-      std::int64_t* det = C(Counter::nps_detractors);
-      for (std::size_t i = b0; i < b1; ++i) {
-        const std::uint32_t k = g[i];
-        const std::int64_t v = nps[i];
-        const std::int64_t m = v != null_small;
-        n[k] += m;
-        pro[k] += v >= 9;
-        det[k] += m & (v <= 6);
-      }
-    }
-    const struct {
-      SmallField field;
-      Counter num, base;
-      bool over_offered;
-    } rates[] = {{SmallField::complaint, Counter::complaints, Counter::complaint_base, rules.complaint_over_offered},
-                 {SmallField::converted, Counter::conversions, Counter::conversion_base, rules.conversion_over_offered}};
-    for (const auto& r : rates) {
-      const auto& col = t.column(r.field);
-      if (col.empty()) continue;
-      std::int64_t* num = C(r.num);
-      std::int64_t* base = C(r.base);
-      const std::uint8_t* pop = r.over_offered ? inb : ans;
-      for (std::size_t i = b0; i < b1; ++i) {
-        const std::uint32_t k = g[i];
-        const std::int64_t v = col[i];
-        const std::int64_t m = pop[i] & (v != null_small);
-        base[k] += m;
-        num[k] += m & (v == 1);
+    const std::size_t len = std::min(end, b0 + block) - b0;
+    const std::uint32_t* g = group + b0;
+    const std::uint8_t* inb = t.inbound.data() + b0;
+    const std::uint8_t* ans = t.answered.data() + b0;
+    const std::int64_t* wait = t.wait_ms.data() + b0;
+    const std::int64_t* talk = dur(DurationField::talk, b0);
+    const std::int64_t* hold = dur(DurationField::hold, b0);
+    const std::int64_t* acw = dur(DurationField::acw, b0);
+    const std::int8_t* fcr = small(SmallField::resolved_first_contact, b0);
+    const std::int8_t* csat = small(SmallField::csat, b0);
+    const std::int8_t* nps = small(SmallField::nps, b0);
+    const std::int8_t* complaint = small(SmallField::complaint, b0);
+    const std::int8_t* converted = small(SmallField::converted, b0);
+    if constexpr (VaryingThreshold)
+      for (std::size_t i = 0; i < len; ++i) thr_block[i] = thr.at(b0 + i);
+    for (std::size_t i = 0; i < len; ++i) {
+      GroupAcc& a = acc[g[i]];
+      const std::uint64_t in = inb[i], an = ans[i];
+      const std::int64_t w = wait[i];
+      const std::int64_t T = VaryingThreshold ? thr_block[i] : fixed_t;
+      const std::uint64_t ia = in & an, ab = in & (an ^ 1);
+      const std::uint64_t within = strict ? (w < T) : (w <= T);
+      const std::uint64_t is_short = w < short_ms;
+      const std::int64_t mw = w & -static_cast<std::int64_t>(ia);
+      a.c[0] += pair(1, in);
+      a.c[1] += pair(ia, an);
+      a.c[2] += pair(ia & within, ab & (is_short ^ 1) & within);
+      a.wait_sum += mw;
+      a.wait_sq += static_cast<uint128_t>(static_cast<std::uint64_t>(mw)) * static_cast<std::uint64_t>(mw);
+
+      const std::int64_t xt = talk[i], xh = hold[i], xa = acw[i];
+      const std::uint64_t tk = an & (xt != null_duration), hk = an & (xh != null_duration),
+                          ak = an & (xa != null_duration);
+      const std::int64_t mt = xt & -static_cast<std::int64_t>(tk), mh = xh & -static_cast<std::int64_t>(hk),
+                         ma = xa & -static_cast<std::int64_t>(ak);
+      a.talk_sum += mt;
+      a.hold_sum += mh;
+      a.acw_sum += ma;
+      a.talk_sq += static_cast<uint128_t>(static_cast<std::uint64_t>(mt)) * static_cast<std::uint64_t>(mt);
+      a.hold_sq += static_cast<uint128_t>(static_cast<std::uint64_t>(mh)) * static_cast<std::uint64_t>(mh);
+      a.acw_sq += static_cast<uint128_t>(static_cast<std::uint64_t>(ma)) * static_cast<std::uint64_t>(ma);
+      // Handle time: every chosen component known (an unchosen one may be null).
+      const std::uint64_t hn = an & (tk | static_cast<std::uint64_t>(~use_talk & 1)) &
+                               (hk | static_cast<std::uint64_t>(~use_hold & 1)) &
+                               (ak | static_cast<std::uint64_t>(~use_acw & 1));
+      const std::int64_t h = ((mt & use_talk) + (mh & use_hold) + (ma & use_acw)) & -static_cast<std::int64_t>(hn);
+      a.handle_sum += h;
+      a.handle_sq += static_cast<uint128_t>(static_cast<std::uint64_t>(h)) * static_cast<std::uint64_t>(h);
+      a.c[3] += pair(ab & is_short, hn);
+      a.c[4] += pair(tk, hk);
+
+      const std::int64_t vf = fcr[i];
+      const std::uint64_t scope = fcr_all | an;
+      a.c[5] += pair(ak, scope & (vf == 1));
+      const std::int64_t vc = csat[i];
+      const std::uint64_t cm = vc != null_small;
+      const std::int64_t mc = vc & -static_cast<std::int64_t>(cm);
+      a.c[6] += pair(scope & ((vf != null_small) | unknown_counts), cm);
+      a.csat_sum += mc;
+      a.csat_sq += mc * mc;
+      const std::int64_t vn = nps[i];
+      const std::uint64_t nm = vn != null_small;
+      a.c[7] += pair(cm & (vc >= top_min), nm);
+      a.d[0] += pair(vn >= 9, nm & (vn <= 6));
+      const std::int64_t vq = complaint[i], vv = converted[i];
+      const std::uint64_t qm = (complaint_offered ? in : an) & (vq != null_small);
+      const std::uint64_t vm = (conversion_offered ? in : an) & (vv != null_small);
+      a.d[1] += pair(qm & (vq == 1), qm);
+      a.d[2] += pair(vm & (vv == 1), vm);
+      if (wait_keys) {
+        wait_keys->push_if((std::uint64_t{g[i]} << 10) | duration_buckets::index(w), ia);
+        handle_keys->push_if((std::uint64_t{g[i]} << 10) | duration_buckets::index(h), hn);
       }
     }
   }
 }
 
-void add_into(GroupedKpiState& into, const GroupedKpiState& from) {
-  for (std::size_t c = 0; c < counter_count; ++c) {
-    auto a = into.counter(static_cast<Counter>(c));
-    auto b = from.counter(static_cast<Counter>(c));
-    for (std::size_t g = 0; g < a.size(); ++g) a[g] += b[g];
-  }
-  for (std::size_t q = 0; q < square_count; ++q) {
-    auto a = into.square(static_cast<Square>(q));
-    auto b = from.square(static_cast<Square>(q));
-    for (std::size_t g = 0; g < a.size(); ++g) a[g] += b[g];
-  }
-  if (into.has_quantiles()) {
-    for (std::size_t g = 0; g < into.size(); ++g) {
-      into.wait_histograms()[g] += from.wait_histograms()[g];
-      into.handle_histograms()[g] += from.handle_histograms()[g];
+/// Adds a thread's accumulators into the column-wise state (group ids are the same).
+void flush(const std::vector<GroupAcc>& acc, GroupedKpiState& s) {
+  auto C = [&](Counter c) { return s.counter(c).data(); };
+  auto Q = [&](Square q) { return s.square(q).data(); };
+  const struct {
+    Counter lo, hi;
+    int word; // 0..7 in c, 8..10 in d
+  } pairs[] = {{Counter::contacts, Counter::offered, 0},
+               {Counter::answered, Counter::handled, 1},
+               {Counter::sl_answered_within, Counter::sl_abandoned_within, 2},
+               {Counter::sl_short_abandoned, Counter::handle_n, 3},
+               {Counter::talk_n, Counter::hold_n, 4},
+               {Counter::acw_n, Counter::fcr_resolved, 5},
+               {Counter::fcr_base, Counter::csat_n, 6},
+               {Counter::csat_top_box, Counter::nps_n, 7},
+               {Counter::nps_promoters, Counter::nps_detractors, 8},
+               {Counter::complaints, Counter::complaint_base, 9},
+               {Counter::conversions, Counter::conversion_base, 10}};
+  for (const auto& p : pairs) {
+    std::int64_t* lo = C(p.lo);
+    std::int64_t* hi = C(p.hi);
+    for (std::size_t k = 0; k < acc.size(); ++k) {
+      const std::uint64_t v = p.word < 8 ? acc[k].c[p.word] : acc[k].d[p.word - 8];
+      lo[k] += lo_of(v);
+      hi[k] += hi_of(v);
     }
+  }
+  const struct {
+    Counter sum;
+    std::int64_t GroupAcc::*field;
+  } sums[] = {{Counter::wait_sum_ms, &GroupAcc::wait_sum},   {Counter::handle_sum_ms, &GroupAcc::handle_sum},
+              {Counter::talk_sum_ms, &GroupAcc::talk_sum},   {Counter::hold_sum_ms, &GroupAcc::hold_sum},
+              {Counter::acw_sum_ms, &GroupAcc::acw_sum},     {Counter::csat_sum, &GroupAcc::csat_sum}};
+  for (const auto& x : sums) {
+    std::int64_t* out = C(x.sum);
+    for (std::size_t k = 0; k < acc.size(); ++k) out[k] += acc[k].*x.field;
+  }
+  const struct {
+    Square sq;
+    uint128_t GroupAcc::*field;
+  } squares[] = {{Square::wait, &GroupAcc::wait_sq},
+                 {Square::handle, &GroupAcc::handle_sq},
+                 {Square::talk, &GroupAcc::talk_sq},
+                 {Square::hold, &GroupAcc::hold_sq},
+                 {Square::acw, &GroupAcc::acw_sq}};
+  for (const auto& x : squares) {
+    int128_t* out = Q(x.sq);
+    for (std::size_t k = 0; k < acc.size(); ++k) out[k] += static_cast<int128_t>(acc[k].*x.field);
+  }
+  int128_t* csat_sq = Q(Square::csat);
+  for (std::size_t k = 0; k < acc.size(); ++k) csat_sq[k] += acc[k].csat_sq;
+}
+
+/// LSD radix sort of (group << 10 | bucket) keys over their significant bits, 11 bits a pass.
+void radix_sort(std::vector<std::uint64_t>& keys, int bits) {
+  std::vector<std::uint64_t> tmp(keys.size());
+  for (int shift = 0; shift < bits; shift += 11) {
+    std::size_t count[2049] = {};
+    for (auto k : keys) ++count[((k >> shift) & 2047) + 1];
+    for (std::size_t i = 1; i < 2049; ++i) count[i] += count[i - 1];
+    for (auto k : keys) tmp[count[(k >> shift) & 2047]++] = k;
+    keys.swap(tmp);
+  }
+}
+
+/// Sorted keys → each group's sparse histogram (run-length encoding of equal keys).
+void build_histograms(std::vector<std::uint64_t>& keys, std::size_t groups,
+                      std::vector<DurationHistogram>& out) {
+  int bits = 10;
+  while ((std::uint64_t{1} << (bits - 10)) < groups) ++bits;
+  radix_sort(keys, bits);
+  std::vector<DurationHistogram::Bin> bins;
+  std::size_t i = 0;
+  while (i < keys.size()) {
+    const std::uint64_t grp = keys[i] >> 10;
+    bins.clear();
+    while (i < keys.size() && (keys[i] >> 10) == grp) {
+      const std::uint64_t key = keys[i];
+      std::size_t j = i;
+      while (j < keys.size() && keys[j] == key) ++j;
+      bins.emplace_back(static_cast<std::uint32_t>(key & 1023), j - i);
+      i = j;
+    }
+    out[grp] += DurationHistogram(bins);
   }
 }
 
@@ -266,19 +297,47 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
                                 " rows, actual " + std::to_string(index.group_of_row.size()));
   const ContactRules rules = ContactRules::from(options);
   const ThresholdLookup thr(table, options);
-  const unsigned threads = detail::thread_count(options.threads, table.size());
+  const std::size_t n = table.size();
+  const unsigned threads = detail::thread_count(options.threads, n);
   GroupedKpiState result(index.keys, index.groups, options);
-  if (threads <= 1) {
-    accumulate(table, index.group_of_row.data(), 0, table.size(), rules, thr, options.quantiles, result);
-    return result;
-  }
-  std::vector<GroupedKpiState> partial;
-  for (unsigned p = 1; p < threads; ++p) partial.emplace_back(std::vector<DictionaryColumn>{}, index.groups, options);
-  detail::parallel_slices(table.size(), threads, [&](unsigned p, std::size_t b, std::size_t e) {
-    accumulate(table, index.group_of_row.data(), b, e, rules, thr, options.quantiles,
-               p == 0 ? result : partial[p - 1]);
+  std::vector<std::vector<GroupAcc>> acc(threads);
+  std::vector<KeyBuffer> wait_keys(threads), handle_keys(threads);
+  std::mutex flush_mutex;
+  detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) {
+    acc[p].assign(index.groups, GroupAcc{});
+    KeyBuffer* wk = nullptr;
+    KeyBuffer* hk = nullptr;
+    if (options.quantiles) {
+      wait_keys[p].keys.resize(e - b);
+      handle_keys[p].keys.resize(e - b);
+      wk = &wait_keys[p];
+      hk = &handle_keys[p];
+    }
+    for (std::size_t c0 = b; c0 < e; c0 += max_chunk_rows) {
+      const std::size_t c1 = std::min(e, c0 + max_chunk_rows);
+      if (thr.varies())
+        accumulate_chunk<true>(table, index.group_of_row.data(), c0, c1, rules, thr, acc[p].data(), wk, hk);
+      else
+        accumulate_chunk<false>(table, index.group_of_row.data(), c0, c1, rules, thr, acc[p].data(), wk, hk);
+      if (c1 < e) {
+        // Counts are 32-bit inside the accumulator: flush before they could overflow.
+        const std::lock_guard<std::mutex> lock(flush_mutex);
+        flush(acc[p], result);
+        std::fill(acc[p].begin(), acc[p].end(), GroupAcc{});
+      }
+    }
   });
-  for (const auto& s : partial) add_into(result, s);
+  for (unsigned p = 0; p < threads; ++p) flush(acc[p], result);
+  if (options.quantiles) {
+    for (auto* keys_of : {&wait_keys, &handle_keys}) {
+      std::vector<std::uint64_t> all;
+      for (auto& k : *keys_of) {
+        all.insert(all.end(), k.keys.begin(), k.keys.begin() + static_cast<std::ptrdiff_t>(k.size));
+        std::vector<std::uint64_t>().swap(k.keys);
+      }
+      build_histograms(all, index.groups, keys_of == &wait_keys ? result.wait_histograms() : result.handle_histograms());
+    }
+  }
   return result;
 }
 

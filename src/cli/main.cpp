@@ -1,6 +1,8 @@
 // kpiscore command-line interface. Exit codes (docs/cli.md):
 //   0 ok · 1 usage error (bad arguments or options document) · 2 input error (unreadable file,
 //   unusable header, or any rejected record under --strict) · 3 internal error.
+#include "cli_common.hpp"
+
 #include <kpiscore/kpiscore.hpp>
 
 #include <charconv>
@@ -15,12 +17,7 @@
 namespace {
 
 using namespace kpiscore;
-
-constexpr int exit_ok = 0, exit_usage = 1, exit_input = 2, exit_internal = 3;
-
-struct UsageError : std::runtime_error {
-  using std::runtime_error::runtime_error;
-};
+using namespace kpiscore::cli;
 
 const char* main_help = R"(kpiscore — contact-centre KPIs, scores and QA samples
 
@@ -67,20 +64,6 @@ States come from `kpiscore kpis --state-out`; they merge only when their group k
 agree (the options fingerprint is checked). Merging is exact: any split of the records merged
 gives the same KPIs as one pass.
 )";
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw InputError("cannot open '" + path + "'");
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
-void write_file(const std::string& path, const std::string& data) {
-  std::ofstream out(path, std::ios::binary);
-  if (!out || !out.write(data.data(), static_cast<std::streamsize>(data.size())))
-    throw InputError("cannot write '" + path + "'");
-}
 
 void print(const KpiTable& table, const std::string& format) {
   if (format == "json")
@@ -251,6 +234,10 @@ int main(int argc, char** argv) {
   try {
     if (args.empty() || args[0] == "--help" || args[0] == "-h" || args[0] == "help") {
       std::cout << main_help;
+      if (!commands().empty()) {
+        std::cout << "\nMore commands:\n";
+        for (const auto& c : commands()) std::cout << "  " << c.usage << "\n";
+      }
       return args.empty() ? exit_usage : exit_ok;
     }
     if (args[0] == "--version") {
@@ -261,6 +248,8 @@ int main(int argc, char** argv) {
     args.erase(args.begin());
     if (command == "kpis") return run_kpis(args);
     if (command == "merge") return run_merge(args);
+    for (const auto& c : commands())
+      if (c.name == command) return c.run(args);
     throw UsageError("unknown command '" + command + "' (see kpiscore --help)");
   } catch (const UsageError& e) {
     std::cerr << "kpiscore: " << e.what() << "\n";
