@@ -7,11 +7,11 @@ using namespace kpiscore;
 
 namespace {
 
-ContactTable generated(std::size_t rows, std::uint64_t seed) {
+ContactTable generated(std::size_t rows, std::uint64_t seed, int agents = 13) {
   examples::GeneratorConfig c;
   c.rows = rows;
   c.seed = seed;
-  c.agents = 13;
+  c.agents = agents;
   c.days = 3;
   return examples::ContactGenerator::table(c);
 }
@@ -40,10 +40,11 @@ const KpiOptions options_with_everything = KpiOptions::from_json_text(R"({
 
 } // namespace
 
-TEST(Aggregate, ColumnarKernelEqualsPerRecordDefinition) {
-  const ContactTable t = generated(20'000, 1);
+namespace {
+
+/// The columnar kernel against ContactKpiState::add row by row, for one grouping.
+void expect_kernel_equals_definition(const ContactTable& t, const std::vector<std::string>& by) {
   for (const auto& o : {KpiOptions{}, options_with_everything}) {
-    const std::vector<std::string> by{"agent_id", "day"};
     const GroupedKpiState s = aggregate(t, by, o);
     const GroupIndex idx = build_group_index(t, by, o);
     std::vector<ContactKpiState> expected(idx.groups);
@@ -69,6 +70,35 @@ TEST(Aggregate, ColumnarKernelEqualsPerRecordDefinition) {
     ASSERT_EQ(s.size(), idx.groups);
     for (std::size_t g = 0; g < s.size(); ++g) ASSERT_EQ(s.state(g), expected[g]) << "group " << g;
   }
+}
+
+} // namespace
+
+TEST(Aggregate, ColumnarKernelEqualsPerRecordDefinition) {
+  expect_kernel_equals_definition(generated(20'000, 1), {"agent_id", "day"});
+}
+
+TEST(Aggregate, PartitionedKernelEqualsPerRecordDefinition) {
+  // Over 4096 groups the kernel packs rows by partitions of the group space.
+  const ContactTable t = generated(60'000, 9, 200);
+  const std::vector<std::string> by{"agent_id", "interval15"};
+  ASSERT_GT(build_group_index(t, by, KpiOptions{}).groups, 4096u);
+  expect_kernel_equals_definition(t, by);
+}
+
+TEST(Aggregate, LargeGroupsSpillTheirNarrowCounters) {
+  // Counts are 16-bit lanes spilled every 65535 rows of a group: 200k rows in one group.
+  expect_kernel_equals_definition(generated(200'000, 11), {});
+}
+
+TEST(Aggregate, LongDurationsTakeTheWidePath) {
+  // A duration of 2^32 ms or more (about 50 days) cannot be packed or squared in 64 bits.
+  ContactTable t = generated(20'000, 10, 200);
+  t.durations[0][5] = std::int64_t{1} << 33;
+  t.wait_ms[7] = (std::int64_t{1} << 32) + 5;
+  t.inbound[7] = t.answered[7] = 1;
+  expect_kernel_equals_definition(t, {"agent_id", "interval15"});
+  expect_kernel_equals_definition(t, {"team"});
 }
 
 TEST(Aggregate, AnySplitMergesToTheWhole) {
