@@ -14,7 +14,6 @@ import copy
 import json
 import math
 import os
-import sys
 from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple, Union
 
@@ -31,12 +30,12 @@ __version__: str = _core.version
 #: Something that names a file: a ``str`` or an ``os.PathLike``.
 PathType = Union[str, "os.PathLike[str]"]
 
-# Seat planning (Erlang C/A), when the compiled module has it: `kpiscore.staffing.…` and
-# `from kpiscore.staffing import …` both work.
-if hasattr(_core, "staffing"):
-    staffing = _core.staffing
-    sys.modules.setdefault(f"{__name__}.staffing", staffing)
-    __all__.append("staffing")
+# Seat planning (Erlang C/A): the typed façade kpiscore/staffing.py over _core.staffing, so
+# `import kpiscore.staffing`, `kpiscore.staffing.erlang_c` and `from kpiscore.staffing import …`
+# all give the façade.
+from . import staffing  # noqa: E402
+
+__all__.append("staffing")
 
 
 class Reject(NamedTuple):

@@ -4,10 +4,10 @@ from typing import Any, NamedTuple, Union
 
 import pandas
 
+from . import staffing as staffing
 from ._core import InputError as InputError
 
 __version__: str
-staffing: Any  # kpiscore._core.staffing, when built with python/src/staffing_bindings.cpp
 PathType = Union[str, os.PathLike[str]]
 
 class Reject(NamedTuple):

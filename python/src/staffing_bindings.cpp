@@ -5,13 +5,17 @@
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
+#include <cmath>
 #include <limits>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "kpiscore/io/csv_reader.hpp"
 #include "kpiscore/staffing.hpp"
+#include "kpiscore/table/time_zone.hpp"
 
 namespace py = pybind11;
 namespace ks = kpiscore::staffing;
@@ -45,6 +49,111 @@ ks::sl_basis parse_basis(const std::string& basis) {
 }
 
 constexpr double inf = std::numeric_limits<double>::infinity();
+
+template <class T> py::object opt(const std::optional<T>& v) {
+  return v ? py::cast(*v) : py::none();
+}
+
+py::dict measures_dict(const ks::interval_measures& m) {
+  py::dict d;
+  d["stable"] = m.stable;
+  d["service_level"] = m.service_level;
+  d["asa_s"] = m.asa;
+  d["occupancy"] = m.occupancy;
+  d["p_wait"] = m.p_wait;
+  d["p_abandon"] = m.p_abandon;
+  return d;
+}
+
+/// The interval plan of a contacts CSV as plain Python data (kpiscore.staffing wraps it).
+py::dict plan_from_contacts_csv(const std::string& path, double target_s, double service_level,
+                                int interval_minutes, bool by_queue, double max_occupancy,
+                                double shrinkage, bool erlang_a, const std::string& tz,
+                                int threads) {
+  ks::contacts_forecast_options fo;
+  fo.interval_minutes = interval_minutes;
+  fo.by_queue = by_queue;
+  fo.target_s = target_s;
+  fo.threads = threads;
+  kpiscore::KpiOptions read_options;
+  if (!tz.empty()) {
+    try {
+      read_options.timezone = kpiscore::TimeZone::locate(tz).name();
+    } catch (const std::invalid_argument& e) {
+      throw std::invalid_argument(std::string("plan_from_contacts: ") + e.what());
+    }
+  }
+  fo.timezone = read_options.timezone;
+  ks::plan_params p;
+  p.goal.target_s = target_s;
+  p.goal.service_level = service_level;
+  p.goal.max_occupancy = max_occupancy;
+  p.shrinkage = shrinkage;
+  // Check the goal before reading the file, so a bad argument is reported as such.
+  {
+    ks::plan_params check = p;
+    check.interval_s = 60.0 * (interval_minutes > 0 ? interval_minutes : 1);
+    ks::detail::validate_plan("plan_from_contacts", check);
+  }
+  kpiscore::ReadResult read;
+  ks::contacts_forecast forecast;
+  std::vector<ks::contact_plan_row> plan;
+  {
+    py::gil_scoped_release release;
+    read = kpiscore::read_contacts_csv_file(path, read_options);
+    forecast = ks::forecast_from_contacts(read.table, fo);
+    plan = ks::plan_from_contacts(forecast, p, erlang_a);
+  }
+  py::list rows;
+  for (const ks::contact_plan_row& r : plan) {
+    const ks::measured_interval& m = r.measured;
+    py::dict d;
+    d["queue"] = opt(m.queue);
+    d["interval"] = m.interval;
+    d["arrivals"] = m.arrivals;
+    d["answered"] = m.answered;
+    d["abandoned"] = m.abandoned;
+    d["aht_s"] = m.aht_s;
+    d["aht_from_queue"] = m.aht_from_queue;
+    d["offered_load"] = r.plan.offered_load;
+    d["measured_service_level"] = opt(m.service_level);
+    d["measured_asa_s"] = opt(m.asa_s);
+    d["agents_seen"] = opt(m.agents_seen);
+    d["model"] = r.erlang_a ? "erlang_a" : "erlang_c";
+    d["patience_s"] = r.erlang_a ? py::cast(r.patience_s) : py::none();
+    d["agents_required"] = r.plan.agents;
+    d["scheduled_agents"] = r.plan.scheduled_agents;
+    d["scheduled_exact"] = r.plan.scheduled_exact;
+    d["at_required"] = measures_dict(r.plan.measures);
+    d["at_seen"] = r.at_seen ? py::object(measures_dict(*r.at_seen)) : py::none();
+    d["shortfall"] = opt(r.shortfall);
+    rows.append(std::move(d));
+  }
+  py::list queues;
+  for (const ks::queue_summary& s : forecast.queues) {
+    py::dict d;
+    d["queue"] = opt(s.queue);
+    d["arrivals"] = s.arrivals;
+    d["aht_s"] = opt(s.aht_s);
+    d["abandoned"] = s.waits.abandoned();
+    d["answered"] = s.waits.answered();
+    d["wait_exposure_s"] = static_cast<double>(s.waits.exposure_ms()) / 1000.0;
+    d["patience"] = opt(s.patience);
+    d["patience_note"] = s.patience_note;
+    queues.append(std::move(d));
+  }
+  py::dict out;
+  out["interval_minutes"] = forecast.interval_minutes;
+  out["timezone"] = fo.timezone;
+  out["rows"] = rows;
+  out["queues"] = queues;
+  out["inbound"] = forecast.inbound;
+  out["outbound_skipped"] = forecast.outbound_skipped;
+  out["rows_read"] = read.rows_read;
+  out["accepted"] = read.accepted();
+  out["rejected"] = read.rejects.size();
+  return out;
+}
 
 } // namespace
 
@@ -170,6 +279,13 @@ void register_staffing(py::module_& m) {
       },
       py::arg("abandon_times_s"), py::arg("answered_waits_s"),
       "Exponential-patience MLE: abandoned / (sum of times to abandon + sum of answered waits).");
+
+  s.def("plan_from_contacts", &plan_from_contacts_csv, py::arg("path"), py::arg("target_s"),
+        py::arg("service_level"), py::arg("interval_minutes") = 30, py::arg("by_queue") = false,
+        py::arg("max_occupancy") = 1.0, py::arg("shrinkage") = 0.0,
+        py::arg("erlang_a") = false, py::arg("tz") = "", py::arg("threads") = 0,
+        "Interval plan from a contacts CSV (staffing/from_contacts.hpp) as plain data: "
+        "{'rows': [...], 'queues': [...], ...}. Use kpiscore.staffing.plan_from_contacts.");
 
   s.def("gross_up", &ks::gross_up, py::arg("net_agents"), py::arg("shrinkage"),
         "Scheduled agents for net_agents on the queue: net / (1 - shrinkage), unrounded.");

@@ -187,3 +187,128 @@ def test_results_are_readonly_and_have_a_repr():
     assert repr(a).startswith("ErlangAResult(offered_load=10.0, agents=11, ")
     assert "p_abandon=" in repr(a)
     assert repr(staffing.estimate_patience([10.0], [10.0])).startswith("PatienceEstimate(mean_s=20.0")
+
+
+# --- the façade kpiscore.staffing ----------------------------------------------------------------
+
+def test_facade_is_what_users_import():
+    import kpiscore
+    import kpiscore.staffing
+    from kpiscore.staffing import agents_required, erlang_c
+
+    assert kpiscore.staffing.__name__ == "kpiscore.staffing"
+    assert kpiscore.staffing.erlang_c is erlang_c
+    assert "staffing" in kpiscore.__all__
+    got = erlang_c(100 / 1800, 180.0, 11, 20.0)
+    want = staffing.erlang_c(100 / 1800, 180.0, 11, 20.0)
+    for field in ("offered_load", "agents", "p_wait", "service_level", "asa", "occupancy"):
+        assert getattr(got, field) == getattr(want, field)
+    assert isinstance(got, kpiscore.staffing.ErlangCResult)
+    # Call Centre Helper: 100 calls / 30 min, AHT 180 s, 80/20 -> 14 agents, 20 with 30 % shrinkage.
+    assert agents_required(100 / 1800, 180, 20, 0.8) == 14
+    assert agents_required(100 / 1800, 180, 20, 0.8, max_occupancy=0.7) == 15
+    assert kpiscore.staffing.scheduled_agents(14, 0.3) == 20
+
+
+def test_facade_erlang_a_and_errors():
+    from kpiscore import staffing as facade
+
+    a = facade.erlang_a(100 / 1800, 180.0, 11, 20.0, 60.0)
+    assert a.p_abandon == staffing.erlang_a(100 / 1800, 180.0, 11, 20.0, 60.0).p_abandon
+    want = ref_erlang_a(100 / 1800, 180.0, 11, 20.0, 60.0)
+    for field in ("p_wait", "service_level", "asa", "occupancy", "p_abandon"):
+        assert close(getattr(a, field), want[field]), field
+    assert facade.agents_required_a(100 / 1800, 180, 20, 0.8, 120) == 12
+    assert facade.estimate_patience([10.0], [10.0]).mean_s == 20.0
+    with pytest.raises(ValueError, match=r"^erlang_c: unstable queue: offered load 10 Erlangs"):
+        facade.erlang_c(0.5, 20.0, 10, 20.0)
+    with pytest.raises(ValueError, match=r"^agents_required: service_level must be in \[0, 1\), "
+                                         r"got 1$"):
+        facade.agents_required(0.5, 20.0, 20.0, 1.0)
+
+
+# Queue A, 09:00-09:30: contacts 1-3 (4 is outbound); 09:30-10:00: 5, 6. Queue B: 7, 8.
+SMALL_CSV = """contact_id,arrived_at,direction,answered,wait_s,agent_id,queue,talk_s,hold_s,acw_s
+1,2026-03-02T09:05:00Z,inbound,1,10,X,A,100,20,30
+2,2026-03-02T09:10:00Z,inbound,1,30,Y,A,200,0,40
+3,2026-03-02T09:20:00Z,inbound,0,15,,A,,,
+4,2026-03-02T09:25:00Z,outbound,1,0,X,A,500,0,0
+5,2026-03-02T09:40:00Z,inbound,1,0,X,A,90,0,30
+6,2026-03-02T09:50:00Z,inbound,0,45,,A,,,
+7,2026-03-02T09:15:00Z,inbound,1,5,Z,B,300,0,0
+8,2026-03-02T09:45:00Z,inbound,0,60,,B,,,
+"""
+
+
+def test_plan_from_contacts(tmp_path):
+    from kpiscore import staffing as facade
+
+    path = tmp_path / "contacts.csv"
+    path.write_text(SMALL_CSV)
+    plan = facade.plan_from_contacts(path, 20, 0.8, by_queue=True, shrinkage=0.25)
+    assert (plan.rows_read, plan.accepted, plan.rejected) == (8, 8, 0)
+    assert (plan.inbound, plan.outbound_skipped, plan.interval_minutes) == (7, 1, 30)
+    assert [(r.queue, r.interval, r.arrivals) for r in plan] == [
+        ("A", "2026-03-02T09:00", 3), ("A", "2026-03-02T09:30", 2),
+        ("B", "2026-03-02T09:00", 1), ("B", "2026-03-02T09:30", 1)]
+    a1 = plan.rows[0]
+    assert a1.aht_s == 195.0 and not a1.aht_from_queue
+    assert a1.measured_service_level == pytest.approx(1 / 3, rel=1e-15)
+    assert a1.measured_asa_s == 20.0
+    assert a1.agents_seen == 2
+    assert a1.model == "erlang_c" and a1.patience_s is None
+    n = facade.agents_required(3 / 1800, 195.0, 20, 0.8)
+    assert a1.agents_required == n
+    assert a1.scheduled_agents == facade.scheduled_agents(n, 0.25)
+    assert a1.at_required.service_level == facade.erlang_c(3 / 1800, 195.0, n, 20).service_level
+    assert a1.shortfall == n - 2
+    b2 = plan.rows[3]
+    assert b2.aht_from_queue and b2.aht_s == 300.0 and b2.measured_asa_s is None
+    assert b2.at_seen is not None and not b2.at_seen.stable and math.isinf(b2.at_seen.asa_s)
+    # Patience: queue A abandons after 15 and 45 s, answered waits 10, 30, 0 -> 100 s / 2.
+    qa, qb = plan.queues
+    assert (qa.queue, qa.abandoned, qa.answered, qa.wait_exposure_s) == ("A", 2, 3, 100.0)
+    assert qa.patience is not None and qa.patience.mean_s == 50.0
+    assert qb.patience is not None and qb.patience.mean_s == 65.0
+
+    a = facade.plan_from_contacts(str(path), 20, 0.8, by_queue=True, erlang_a=True)
+    assert [r.patience_s for r in a] == [50.0, 50.0, 65.0, 65.0]
+    assert a.rows[0].agents_required == facade.agents_required_a(3 / 1800, 195.0, 20, 0.8, 50.0)
+
+    hourly = facade.plan_from_contacts(path, 20, 0.8, interval=60, tz="Asia/Shanghai")
+    assert [(r.queue, r.interval, r.arrivals) for r in hourly] == [(None, "2026-03-02T17:00", 7)]
+
+
+def test_plan_from_contacts_errors(tmp_path):
+    import kpiscore
+    from kpiscore import staffing as facade
+
+    path = tmp_path / "contacts.csv"
+    path.write_text(SMALL_CSV)
+    with pytest.raises(ValueError, match=r"^plan_from_contacts: interval must be 15, 30 or 60, "
+                                         r"got 20$"):
+        facade.plan_from_contacts(path, 20, 0.8, interval=20)  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match=r"^plan_from_contacts: service_level must be in "
+                                         r"\[0, 1\), got 1$"):
+        facade.plan_from_contacts(path, 20, 1.0)
+    with pytest.raises(ValueError, match=r"^plan_from_contacts: unknown time zone 'Mars/Base'$"):
+        facade.plan_from_contacts(path, 20, 0.8, tz="Mars/Base")
+    with pytest.raises(kpiscore.InputError, match="cannot open"):
+        facade.plan_from_contacts(tmp_path / "missing.csv", 20, 0.8)
+    outbound = tmp_path / "outbound.csv"
+    outbound.write_text("contact_id,arrived_at,direction,answered,wait_s\n"
+                        "1,2026-03-02T09:00:00Z,outbound,1,0\n")
+    with pytest.raises(ValueError, match=r"^forecast_from_contacts: no inbound contacts in the "
+                                         r"input$"):
+        facade.plan_from_contacts(outbound, 20, 0.8)
+
+
+def test_plan_to_pandas(tmp_path):
+    pytest.importorskip("pandas")
+    from kpiscore import staffing as facade
+
+    path = tmp_path / "contacts.csv"
+    path.write_text(SMALL_CSV)
+    df = facade.plan_from_contacts(path, 20, 0.8, by_queue=True).to_pandas()
+    assert list(df["arrivals"]) == [3, 2, 1, 1]
+    assert "service_level_at_required" in df.columns and "asa_s_at_seen" in df.columns
