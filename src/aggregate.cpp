@@ -167,36 +167,6 @@ template <bool Varying> struct ColumnRows {
   std::int64_t converted_v(std::size_t i) const { return converted[i]; }
 };
 
-/// A row packed for the partitioned path: 28 bytes, durations as 32-bit milliseconds
-/// (0xFFFFFFFF = null; a chunk with any longer duration is not packed), the threshold tests
-/// already applied.
-struct PackedRow {
-  std::uint32_t group, wait, talk, hold, acw;
-  std::uint8_t flags; ///< bit 0 inbound, 1 answered, 2 within threshold, 3 short abandon
-  std::int8_t fcr, csat, nps, complaint, converted;
-  std::uint8_t pad[2];
-};
-constexpr std::uint32_t packed_null = 0xFFFFFFFFu;
-
-struct PackedRowsView {
-  const PackedRow* r;
-  static std::int64_t widen(std::uint32_t v) { return v == packed_null ? null_duration : std::int64_t{v}; }
-  std::uint32_t group(std::size_t i) const { return r[i].group; }
-  std::uint64_t inbound(std::size_t i) const { return r[i].flags & 1u; }
-  std::uint64_t answered(std::size_t i) const { return (r[i].flags >> 1) & 1u; }
-  std::int64_t wait_ms(std::size_t i) const { return r[i].wait; }
-  std::uint64_t within(std::size_t i) const { return (r[i].flags >> 2) & 1u; }
-  std::uint64_t is_short(std::size_t i) const { return (r[i].flags >> 3) & 1u; }
-  std::int64_t talk_ms(std::size_t i) const { return widen(r[i].talk); }
-  std::int64_t hold_ms(std::size_t i) const { return widen(r[i].hold); }
-  std::int64_t acw_ms(std::size_t i) const { return widen(r[i].acw); }
-  std::int64_t fcr_v(std::size_t i) const { return r[i].fcr; }
-  std::int64_t csat_v(std::size_t i) const { return r[i].csat; }
-  std::int64_t nps_v(std::size_t i) const { return r[i].nps; }
-  std::int64_t complaint_v(std::size_t i) const { return r[i].complaint; }
-  std::int64_t converted_v(std::size_t i) const { return r[i].converted; }
-};
-
 /// The kernel: the definitions of ContactKpiState::add (contact_kpi_state.hpp) fused into one
 /// pass per row and made branch-free with 0/1 masks (x & -m is x when m, else 0). Quantile
 /// observations are emitted as (group << 10 | bucket) keys, sorted afterwards.
@@ -315,69 +285,10 @@ void accumulate_columns(const ContactTable& t, const std::uint32_t* group, std::
   }
 }
 
-/// Groups per partition: their accumulators (192 B each) fill under half of a 1 MiB L2.
-constexpr int partition_bits = 11;
-constexpr std::size_t partition_chunk = std::size_t{1} << 16;
-
-/// Rows [begin, end) by partitions of the group space: each chunk of rows is packed into
-/// 28-byte rows ordered by partition (a counting sort), then aggregated partition after
-/// partition, so the accumulators being updated stay in cache however many groups there are.
-/// Used only when every duration is below 2^32 ms (the packed width).
-template <bool Varying>
-void accumulate_partitioned(const ContactTable& t, const std::uint32_t* group, std::size_t begin,
-                            std::size_t end, std::size_t groups, const ThresholdLookup& thr,
-                            const KernelRules& k, bool narrow_handle, ThreadState& ts) {
-  const std::size_t parts = ((groups - 1) >> partition_bits) + 1;
-  std::vector<std::size_t> offset(parts + 1);
-  std::vector<PackedRow> packed(std::min(partition_chunk, end - begin));
-  std::int64_t thr_block[block];
-  auto narrow = [](std::int64_t v) { return v == null_duration ? packed_null : static_cast<std::uint32_t>(v); };
-  for (std::size_t c0 = begin; c0 < end; c0 += partition_chunk) {
-    const std::size_t c1 = std::min(end, c0 + partition_chunk);
-    std::fill(offset.begin(), offset.end(), 0);
-    for (std::size_t i = c0; i < c1; ++i) ++offset[(group[i] >> partition_bits) + 1];
-    for (std::size_t p = 1; p <= parts; ++p) offset[p] += offset[p - 1];
-    for (std::size_t b0 = c0; b0 < c1; b0 += block) {
-      const std::size_t len = std::min(c1, b0 + block) - b0;
-      if constexpr (Varying)
-        for (std::size_t i = 0; i < len; ++i) thr_block[i] = thr.at(b0 + i);
-      const ColumnRows<Varying> rows = column_rows<Varying>(t, group, b0, thr_block, k);
-      for (std::size_t i = 0; i < len; ++i) {
-        PackedRow& r = packed[offset[rows.g[i] >> partition_bits]++];
-        r.group = rows.g[i];
-        r.wait = static_cast<std::uint32_t>(rows.wait[i]);
-        r.talk = narrow(rows.talk[i]);
-        r.hold = narrow(rows.hold[i]);
-        r.acw = narrow(rows.acw[i]);
-        r.flags = static_cast<std::uint8_t>(rows.inbound(i) | rows.answered(i) << 1 | rows.within(i) << 2 |
-                                            rows.is_short(i) << 3);
-        r.fcr = rows.fcr[i];
-        r.csat = rows.csat[i];
-        r.nps = rows.nps[i];
-        r.complaint = rows.complaint[i];
-        r.converted = rows.converted[i];
-      }
-    }
-    const PackedRowsView view{packed.data()};
-    if (narrow_handle)
-      accumulate_rows<PackedRowsView, true, true>(view, c1 - c0, k, ts.acc.data(), ts.wide.data(), ts.wk(), ts.hk());
-    else
-      accumulate_rows<PackedRowsView, true, false>(view, c1 - c0, k, ts.acc.data(), ts.wide.data(), ts.wk(), ts.hk());
-  }
-}
-
 /// Picks the kernel instance for this table and rows [begin, end).
 void accumulate(const ContactTable& t, const std::uint32_t* group, std::size_t begin, std::size_t end,
-                std::size_t groups, const ThresholdLookup& thr, const KernelRules& k, const Widths& widths,
-                ThreadState& ts) {
+                const ThresholdLookup& thr, const KernelRules& k, const Widths& widths, ThreadState& ts) {
   const bool varying = thr.varies();
-  if (groups > (std::size_t{2} << partition_bits) && widths.narrow) {
-    if (varying)
-      accumulate_partitioned<true>(t, group, begin, end, groups, thr, k, widths.narrow_handle, ts);
-    else
-      accumulate_partitioned<false>(t, group, begin, end, groups, thr, k, widths.narrow_handle, ts);
-    return;
-  }
   auto run = [&]<bool V>() {
     if (widths.narrow_handle)
       accumulate_columns<V, true, true>(t, group, begin, end, thr, k, ts);
@@ -494,7 +405,7 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
       t.wait_keys.keys.resize(e - b);
       t.handle_keys.keys.resize(e - b);
     }
-    accumulate(table, index.group_of_row.data(), b, e, index.groups, thr, kernel_rules, widths, t);
+    accumulate(table, index.group_of_row.data(), b, e, thr, kernel_rules, widths, t);
   });
   for (auto& t : ts) flush(t, result);
   if (options.quantiles) {

@@ -78,8 +78,8 @@ TEST(Aggregate, ColumnarKernelEqualsPerRecordDefinition) {
   expect_kernel_equals_definition(generated(20'000, 1), {"agent_id", "day"});
 }
 
-TEST(Aggregate, PartitionedKernelEqualsPerRecordDefinition) {
-  // Over 4096 groups the kernel packs rows by partitions of the group space.
+TEST(Aggregate, KernelEqualsPerRecordDefinitionWithManyGroups) {
+  // More groups than fit in cache: tens of thousands of accumulators.
   const ContactTable t = generated(60'000, 9, 200);
   const std::vector<std::string> by{"agent_id", "interval15"};
   ASSERT_GT(build_group_index(t, by, KpiOptions{}).groups, 4096u);
