@@ -5,6 +5,8 @@
 #include <kpiscore/engine.hpp>
 #include <kpiscore/io.hpp>
 #include <kpiscore/metrics.hpp>
+#include <kpiscore/scoring.hpp>
+#include <kpiscore/staffing.hpp>
 #include <kpiscore/table.hpp>
 #include <kpiscore/version.hpp>
 
