@@ -27,19 +27,46 @@ std::string fixed(double v, int decimals, const char* suffix = "") {
   return buf;
 }
 
-/// Display width of UTF-8 text: CJK ideographs take two columns in a terminal.
-std::size_t display_width(const std::string& s) {
+} // namespace
+
+std::size_t display_width(std::string_view s) {
   std::size_t w = 0;
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
+    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
     w += len >= 3 ? 2 : 1;
     i += len;
   }
   return w;
 }
 
-} // namespace
+std::string text_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows, std::size_t left_aligned,
+                       bool rule) {
+  std::vector<std::size_t> width(header.size());
+  for (std::size_t c = 0; c < header.size(); ++c) {
+    width[c] = display_width(header[c]);
+    for (const auto& r : rows) width[c] = std::max(width[c], display_width(r[c]));
+  }
+  auto line = [&](const std::vector<std::string>& cells) {
+    std::string s;
+    for (std::size_t c = 0; c < cells.size(); ++c) {
+      const std::string pad(width[c] - display_width(cells[c]), ' ');
+      if (c) s += "  ";
+      s += c < left_aligned ? cells[c] + pad : pad + cells[c];
+    }
+    while (!s.empty() && s.back() == ' ') s.pop_back();
+    return s + "\n";
+  };
+  std::string out = line(header);
+  if (rule) {
+    std::size_t total = 0;
+    for (auto w : width) total += w + 2;
+    out += std::string(total >= 2 ? total - 2 : 0, '-') + "\n";
+  }
+  for (const auto& r : rows) out += line(r);
+  return out;
+}
 
 nlohmann::ordered_json to_json(const KpiTable& t) {
   nlohmann::ordered_json out = nlohmann::ordered_json::array();
@@ -107,28 +134,7 @@ std::string to_text(const KpiTable& t) {
     }
     rows.push_back(std::move(row));
   }
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    width[c] = display_width(header[c]);
-    for (const auto& r : rows) width[c] = std::max(width[c], display_width(r[c]));
-  }
-  const std::size_t keys = t.key_names.size();
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string pad(width[c] - display_width(cells[c]), ' ');
-      if (c) s += "  ";
-      s += c < keys ? cells[c] + pad : pad + cells[c];
-    }
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    return s + "\n";
-  };
-  std::string out = line(header);
-  std::size_t total = 0;
-  for (auto w : width) total += w + 2;
-  out += std::string(total >= 2 ? total - 2 : 0, '-') + "\n";
-  for (const auto& r : rows) out += line(r);
-  return out;
+  return text_table(header, rows, t.key_names.size(), true);
 }
 
 } // namespace kpiscore

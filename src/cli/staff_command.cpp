@@ -145,41 +145,6 @@ std::string csv_quote(const std::string& s) {
   return q + "\"";
 }
 
-/// Display width of UTF-8 text: characters of three or more bytes (CJK) take two columns.
-std::size_t display_width(const std::string& s) {
-  std::size_t w = 0;
-  for (std::size_t i = 0; i < s.size();) {
-    const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    w += len >= 3 ? 2 : 1;
-    i += len;
-  }
-  return w;
-}
-
-/// Aligned text table: the first `left` columns left-aligned, the rest right-aligned.
-std::string text_table(const std::vector<std::string>& header,
-                       const std::vector<std::vector<std::string>>& rows, std::size_t left) {
-  std::vector<std::size_t> width(header.size());
-  for (std::size_t c = 0; c < header.size(); ++c) {
-    width[c] = display_width(header[c]);
-    for (const auto& r : rows) width[c] = std::max(width[c], display_width(r[c]));
-  }
-  auto line = [&](const std::vector<std::string>& cells) {
-    std::string s;
-    for (std::size_t c = 0; c < cells.size(); ++c) {
-      const std::string pad(width[c] - display_width(cells[c]), ' ');
-      if (c) s += "  ";
-      s += c < left ? cells[c] + pad : pad + cells[c];
-    }
-    while (!s.empty() && s.back() == ' ') s.pop_back();
-    return s + "\n";
-  };
-  std::string out = line(header);
-  for (const auto& r : rows) out += line(r);
-  return out;
-}
-
 /// A JSON number, or null for infinity (an unstable queue's ASA).
 nlohmann::ordered_json num(double v) {
   return std::isfinite(v) ? nlohmann::ordered_json(v) : nlohmann::ordered_json(nullptr);

@@ -6,6 +6,8 @@
 #include <nlohmann/json.hpp>
 
 #include <string>
+#include <string_view>
+#include <vector>
 
 namespace kpiscore {
 
@@ -16,6 +18,14 @@ nlohmann::ordered_json to_json(const KpiTable& table);
 std::string to_csv(const KpiTable& table);
 /// An aligned text table for people: ratios as percentages, durations in seconds.
 std::string to_text(const KpiTable& table);
+
+/// Terminal columns of UTF-8 text (CJK ideographs and other 3- and 4-byte characters take two).
+std::size_t display_width(std::string_view text);
+/// Aligns cells by display width: the first `left_aligned` columns left, the rest right; a rule
+/// of dashes under the header when `rule` is set.
+std::string text_table(const std::vector<std::string>& header,
+                       const std::vector<std::vector<std::string>>& rows, std::size_t left_aligned,
+                       bool rule = false);
 
 } // namespace kpiscore
 

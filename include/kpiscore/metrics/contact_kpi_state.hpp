@@ -14,7 +14,7 @@ namespace kpiscore {
 /// The mergeable state of every contact KPI for one group: integer counters, 128-bit sums of
 /// squares and (when quantiles are on) two duration histograms. Integer sums are associative
 /// and commutative, so any split of the records merged with += equals one pass, bit for bit;
-/// floating point appears only in finalize (kpi_table.hpp).
+/// floating point appears only in finalize (contact_kpis.hpp).
 class ContactKpiState {
 public:
   std::int64_t operator[](Counter c) const noexcept { return counters_[idx(c)]; }
