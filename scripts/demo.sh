@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# The main job: the bundled sample contacts through the KPI engine, printed as tables.
+# The main job: the bundled sample contacts and QA evaluations scored with the manuals' scorecard
+# (a table per team and the trace of the weakest team), then the contacts through the KPI engine.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -9,6 +10,16 @@ if [[ ! -f build/build.ninja ]]; then
   cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release -DCMAKE_POLICY_VERSION_MINIMUM=3.5 >/dev/null
 fi
 cmake --build build --target kpiscore_cli >/dev/null
+echo "== Scorecard per team (examples/scorecards/default.json; contacts + QA evaluations on examples/forms/handbook_form.json) =="
+./build/kpiscore score --spec examples/scorecards/default.json --form examples/forms/handbook_form.json \
+  --input examples/data/contacts.csv --evaluations examples/data/evaluations.csv \
+  --by team --tz Asia/Shanghai --format table --trace weakest
+echo
+echo "== Scorecard per agent (overall, dimensions and indicator scores) =="
+./build/kpiscore score --spec examples/scorecards/default.json --form examples/forms/handbook_form.json \
+  --input examples/data/contacts.csv --evaluations examples/data/evaluations.csv \
+  --by agent_id --tz Asia/Shanghai --format table --trace none
+echo
 echo "== KPIs per team (examples/data/contacts.csv, Asia/Shanghai) =="
 ./build/kpiscore kpis --input examples/data/contacts.csv --by team --tz Asia/Shanghai --format table
 echo

@@ -1,4 +1,5 @@
 // Compiling a scorecard spec (docs/scoring.md) into an immutable Scorecard.
+#include <kpiscore/scoring/qa_aggregates.hpp>
 #include <kpiscore/scoring/scorecard.hpp>
 
 #include <nlohmann/json.hpp>
@@ -70,10 +71,12 @@ bool bool_at(const json& v, const std::string& path) {
 std::optional<Direction> default_direction(std::string_view kpi) {
   static const std::set<std::string_view> lower{
       "asa_s", "aht_s", "avg_talk_s", "avg_hold_s", "avg_acw_s", "abandon_rate", "abandoned",
-      "complaint_rate", "wait_p50_s", "wait_p90_s", "handle_p50_s", "handle_p90_s"};
+      "complaint_rate", "wait_p50_s", "wait_p90_s", "handle_p50_s", "handle_p90_s",
+      "qa_critical_fail_rate", "forbidden_phrases_per_100", "wrong_answers_per_100", "process_violations_per_100"};
   static const std::set<std::string_view> higher{"service_level", "connect_rate", "fcr", "csat_mean",
                                                  "csat_top_box", "nps", "conversion_rate", "answered",
-                                                 "handled", "offered"};
+                                                 "handled", "offered", "qa_evaluations", "qa_mean_score",
+                                                 "qa_raw_mean_score", "qa_pass_rate"};
   if (lower.count(kpi)) return Direction::lower_is_better;
   if (higher.count(kpi)) return Direction::higher_is_better;
   return std::nullopt;
@@ -82,7 +85,11 @@ std::optional<Direction> default_direction(std::string_view kpi) {
 struct Compiler {
   std::vector<SpecError> errors;
   Scorecard::Data d;
-  std::vector<KpiInput> catalog = contact_kpi_inputs();
+  std::vector<KpiInput> catalog = [] {
+    auto c = contact_kpi_inputs();
+    for (auto& q : qa_kpi_inputs()) c.push_back(std::move(q));
+    return c;
+  }();
   std::set<std::string> builtin;
   std::map<std::string, std::uint32_t, std::less<>> kpi_slot, key_slot;
   const json* templates = nullptr;
@@ -531,6 +538,14 @@ struct Compiler {
         for (const auto& [name, unit] : in.items())
           guard([&] {
             const std::string p = "/inputs/" + name;
+            // A QA aggregate may be declared again with its own unit (specs written for
+            // indicator tables keep working); contact KPIs may not.
+            for (const auto& q : qa_kpi_definitions())
+              if (q.name == name) {
+                if (unit.is_string() && unit.get<std::string>() == name_of(unit_of(q.kind))) return;
+                throw SpecError(p, json_quoted(name) + " is already a QA aggregate (unit \"" +
+                                       std::string(name_of(unit_of(q.kind))) + "\")");
+              }
             if (builtin.count(name)) throw SpecError(p, json_quoted(name) + " is already a contact KPI");
             const auto u = unit.is_string() ? unit_from_name(unit.get<std::string>()) : std::nullopt;
             if (!u) throw SpecError(p, "expected a unit: \"seconds\", \"ratio\" or \"number\", actual " + unit.dump());
@@ -606,6 +621,12 @@ json parse_text(std::string_view text) {
 std::vector<KpiInput> contact_kpi_inputs() {
   std::vector<KpiInput> out;
   for (const auto& d : contact_kpi_definitions(true)) out.push_back({std::string(d.name), unit_of(d.kind)});
+  return out;
+}
+
+std::vector<KpiInput> qa_kpi_inputs() {
+  std::vector<KpiInput> out;
+  for (const auto& d : qa_kpi_definitions()) out.push_back({std::string(d.name), unit_of(d.kind)});
   return out;
 }
 

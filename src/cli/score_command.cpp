@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <charconv>
+#include <cmath>
+#include <optional>
 #include <iostream>
 
 namespace {
@@ -21,8 +23,10 @@ const char* score_help = R"(kpiscore score — score groups of contacts with a s
 
 Usage:
   kpiscore score --spec SPEC.json --input FILE.csv [--by agent_id,month] [--options FILE.json]
-                 [--tz IANA_ZONE] [--format json|csv|table] [--decimals N] [--no-trace]
-                 [--rejects FILE] [--strict]
+                 [--evaluations EVALS.csv --form FORM.json] [--qa-period contact|evaluated]
+                 [--indicators T.csv] [--tz IANA_ZONE] [--format json|csv|table] [--decimals N]
+                 [--no-trace] [--trace all|weakest|none] [--rejects FILE]
+                 [--evaluation-rejects FILE] [--strict]
 
   --spec FILE      the scorecard (docs/scoring.md); checked first, every error reported
   --input FILE     contact records, CSV with a header (docs/input.md)
@@ -32,16 +36,32 @@ Usage:
   --tz ZONE        IANA time zone of offset-less timestamps and time keys (default UTC)
   --format F       json (default: keys, score, grade, bonus, dimensions, indicators, penalties,
                    trace per group), csv (one row per group) or table (with each group's trace)
+  --evaluations F  QA evaluation records, CSV (docs/scoring.md); needs --form. Their aggregates
+                   per group (qa_mean_score, qa_pass_rate, qa_critical_fail_rate, qa_evaluations,
+                   forbidden_phrases_per_100, wrong_answers_per_100, process_violations_per_100)
+                   join the contact KPIs as indicators
+  --form FILE      the QA evaluation form (docs/scoring.md); checked first, every error reported
+  --qa-period P    an evaluation belongs to the period of its contact's arrival (contact, default)
+                   or of its evaluation (evaluated)
+  --indicators F   extra indicators, CSV: the --by key columns, then one column per indicator
+                   (declared under "inputs" in the spec), joined by group key
   --decimals N     display rounding (scores are computed unrounded)
   --no-trace       leave the trace out of the JSON
+  --trace WHICH    table format: the trace of every group (all, default), of the lowest-scoring
+                   group only (weakest), or none
+  --rejects FILE   rejected contact records as CSV (line,field,reason)
+  --evaluation-rejects FILE   rejected evaluation records likewise
+  --strict         exit 2 when any contact or evaluation record is rejected
 )";
 
 const char* check_help = R"(kpiscore check — validate a scorecard spec
 
 Usage:
   kpiscore check SPEC.json
+  kpiscore check --form FORM.json
 
-Prints every error with its JSON path (exit 1), or a summary of the valid scorecard (exit 0).
+Prints every error with its JSON path (exit 1), or a summary of the valid scorecard or QA
+form (exit 0).
 )";
 
 scoring::Scorecard load_spec(const std::string& path) {
@@ -59,8 +79,30 @@ scoring::Scorecard load_spec(const std::string& path) {
   return scoring::Scorecard::compile_text(text);
 }
 
+scoring::QaForm load_form(const std::string& path) {
+  std::string text;
+  try {
+    text = read_file(path);
+  } catch (const InputError& e) {
+    throw UsageError(std::string("--form: ") + e.what());
+  }
+  const auto errors = scoring::QaForm::check_text(text);
+  if (!errors.empty()) {
+    for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+    throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the QA form");
+  }
+  return scoring::QaForm::compile_text(text);
+}
+
+void print_first_reject(const char* what, const Reject& r) {
+  std::cerr << "kpiscore: --strict: " << what << " line " << r.line << (r.field.empty() ? "" : ", field " + r.field)
+            << ": " << r.reason << "\n";
+}
+
 int run_score(const std::vector<std::string>& args) {
   std::string spec, input, by, options_path, tz, format = "json", rejects_path;
+  std::string evaluations_path, form_path, eval_rejects_path, indicators_path, trace_which = "all";
+  scoring::QaAggregateOptions qa_options;
   int decimals = -1;
   bool trace = true, strict = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -78,6 +120,20 @@ int run_score(const std::vector<std::string>& args) {
     else if (a == "--options") options_path = value();
     else if (a == "--tz") tz = value();
     else if (a == "--rejects") rejects_path = value();
+    else if (a == "--evaluations") evaluations_path = value();
+    else if (a == "--form") form_path = value();
+    else if (a == "--evaluation-rejects") eval_rejects_path = value();
+    else if (a == "--indicators") indicators_path = value();
+    else if (a == "--qa-period") {
+      const std::string& v = value();
+      if (v == "contact") qa_options.period = scoring::QaPeriod::contact_arrival;
+      else if (v == "evaluated") qa_options.period = scoring::QaPeriod::evaluated_at;
+      else throw UsageError("--qa-period: expected contact or evaluated, actual '" + v + "'");
+    } else if (a == "--trace") {
+      trace_which = value();
+      if (trace_which != "all" && trace_which != "weakest" && trace_which != "none")
+        throw UsageError("--trace: expected all, weakest or none, actual '" + trace_which + "'");
+    }
     else if (a == "--strict") strict = true;
     else if (a == "--no-trace") trace = false;
     else if (a == "--format") {
@@ -94,7 +150,13 @@ int run_score(const std::vector<std::string>& args) {
   }
   if (spec.empty()) throw UsageError("score: --spec FILE is required (see kpiscore score --help)");
   if (input.empty()) throw UsageError("score: --input FILE is required (see kpiscore score --help)");
+  if (!evaluations_path.empty() && form_path.empty())
+    throw UsageError("score: --evaluations needs --form FORM.json (see kpiscore score --help)");
+  if (evaluations_path.empty() && !form_path.empty())
+    throw UsageError("score: --form is used with --evaluations FILE (see kpiscore score --help)");
   const scoring::Scorecard card = load_spec(spec);
+  std::optional<scoring::QaForm> form;
+  if (!form_path.empty()) form = load_form(form_path);
 
   KpiOptions options;
   try {
@@ -137,7 +199,49 @@ int run_score(const std::vector<std::string>& args) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  const KpiTable table = finalize(state);
+  KpiTable table = finalize(state);
+  if (form) {
+    const scoring::EvaluationReadResult evals = scoring::read_evaluations_csv_file(evaluations_path, *form, options.timezone);
+    if (!eval_rejects_path.empty()) write_file(eval_rejects_path, rejects_to_csv(evals.rejects));
+    std::cerr << "kpiscore: " << evals.rows_read << " evaluations read, " << evals.accepted() << " accepted, "
+              << evals.rejects.size() << " rejected\n";
+    if (strict && !evals.rejects.empty()) {
+      print_first_reject("evaluations", evals.rejects.front());
+      return exit_input;
+    }
+    const auto per_evaluation = scoring::score_evaluations(*form, evals.records);
+    const scoring::QaTable qa = scoring::aggregate_qa(evals.records, per_evaluation, read.table, keys, options, qa_options);
+    std::cerr << "kpiscore: QA form \"" << form->name() << "\": " << qa.count(scoring::QaUse::used)
+              << " evaluations used, " << qa.count(scoring::QaUse::calibration) << " calibration (excluded), "
+              << qa.count(scoring::QaUse::superseded) << " superseded by a later evaluation, "
+              << qa.count(scoring::QaUse::unknown_contact) << " without an accepted contact, "
+              << qa.count(scoring::QaUse::agent_mismatch) << " naming another agent than the contact\n";
+    scoring::join(table, qa);
+  }
+  scoring::IndicatorColumns extra; // owns the indicator names the joined table refers to
+  if (!indicators_path.empty()) {
+    std::string text;
+    try {
+      text = read_file(indicators_path);
+    } catch (const InputError& e) {
+      throw InputError(std::string("--indicators: ") + e.what());
+    }
+    extra = scoring::read_indicator_csv(text, keys);
+    std::cerr << "kpiscore: " << extra.keys.size() << " indicator rows accepted, " << extra.rejects.size()
+              << " rejected\n";
+    if (strict && !extra.rejects.empty()) {
+      print_first_reject("indicators", extra.rejects.front());
+      return exit_input;
+    }
+    for (const auto& r : extra.rejects)
+      std::cerr << "kpiscore: indicators line " << r.line << (r.field.empty() ? "" : ", field " + r.field) << ": "
+                << r.reason << "\n";
+    try {
+      scoring::join(table, extra);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--indicators: ") + e.what());
+    }
+  }
   const scoring::ScoreTable scores = scoring::score(card, table);
   scoring::OutputOptions out;
   out.decimals = decimals;
@@ -148,7 +252,14 @@ int run_score(const std::vector<std::string>& args) {
     std::cout << scoring::to_csv(scores, out);
   else {
     std::cout << scoring::to_text(scores, out);
-    for (std::size_t g = 0; g < scores.size(); ++g) std::cout << "\n" << scoring::explain_text(scores, g, out);
+    if (trace_which == "all")
+      for (std::size_t g = 0; g < scores.size(); ++g) std::cout << "\n" << scoring::explain_text(scores, g, out);
+    else if (trace_which == "weakest") {
+      std::optional<std::size_t> weakest;
+      for (std::size_t g = 0; g < scores.size(); ++g)
+        if (!std::isnan(scores.overall(g)) && (!weakest || scores.overall(g) < scores.overall(*weakest))) weakest = g;
+      if (weakest) std::cout << "\nweakest group:\n" << scoring::explain_text(scores, *weakest, out);
+    }
   }
   return exit_ok;
 }
@@ -158,7 +269,24 @@ int run_check(const std::vector<std::string>& args) {
     std::cout << check_help;
     return exit_ok;
   }
-  if (args.size() != 1) throw UsageError("check: expected one SPEC file (see kpiscore check --help)");
+  if (args.size() == 2 && args[0] == "--form") {
+    const std::string text = read_file(args[1]);
+    const auto errors = scoring::QaForm::check_text(text);
+    if (!errors.empty()) {
+      for (const auto& e : errors) std::cout << args[1] << ": " << e.what() << "\n";
+      std::cerr << "kpiscore: " << errors.size() << " error(s)\n";
+      return exit_usage;
+    }
+    const auto form = scoring::QaForm::compile_text(text);
+    std::size_t critical = form.critical_flags().size();
+    for (const auto& it : form.items()) critical += it.critical != scoring::CriticalScope::none ? 1 : 0;
+    std::cout << args[1] << ": ok: QA form \"" << form.name() << "\", " << form.items().size() << " items in "
+              << form.sections().size() << " sections, " << critical << " critical items or flags, "
+              << form.deductions().size() << " deductions, " << form.bonuses().size() << " bonuses, pass mark "
+              << scoring::format_number(form.pass_mark()) << ", fingerprint " << form.fingerprint() << "\n";
+    return exit_ok;
+  }
+  if (args.size() != 1) throw UsageError("check: expected one SPEC file or --form FORM (see kpiscore check --help)");
   const std::string text = read_file(args[0]);
   const auto errors = scoring::Scorecard::check_text(text);
   if (!errors.empty()) {
@@ -175,9 +303,9 @@ int run_check(const std::vector<std::string>& args) {
   return exit_ok;
 }
 
-const RegisterCommand score_command{"score", "kpiscore score --spec SPEC --input FILE.csv [--by KEYS]   scorecard per group",
+const RegisterCommand score_command{"score", "kpiscore score --spec SPEC --input FILE.csv [--by KEYS] [--evaluations E --form F]   scorecard per group",
                                     &run_score};
-const RegisterCommand check_command{"check", "kpiscore check SPEC                                   validate a scorecard spec",
+const RegisterCommand check_command{"check", "kpiscore check SPEC | --form FORM                    validate a scorecard spec or a QA form",
                                     &run_check};
 
 } // namespace

@@ -197,7 +197,7 @@ TEST(Scorecard, FingerprintIgnoresKeyOrderAndWhitespace) {
 
 TEST(Scorecard, ExampleDefaultCompilesAndScoresTheEngineKpis) {
   const auto card = Scorecard::compile_text(read(examples + "default.json"));
-  EXPECT_EQ(card.indicators().size(), 8u);
+  EXPECT_EQ(card.indicators().size(), 11u);
   EXPECT_TRUE(Scorecard::check_text(read(examples + "default.json")).empty());
 }
 

@@ -81,6 +81,9 @@ struct KpiInput {
 };
 /// The engine's contact KPIs (with quantiles), as KpiInputs.
 std::vector<KpiInput> contact_kpi_inputs();
+/// The QA aggregates (qa_aggregates.hpp), as KpiInputs: a spec may use them without declaring
+/// them under "inputs"; the scored table has them once evaluations are joined into it.
+std::vector<KpiInput> qa_kpi_inputs();
 
 /// A compiled scorecard: parsed and validated once, immutable, cheap to copy (shared) and safe
 /// to use from several threads. docs/scoring.md documents the spec format.
