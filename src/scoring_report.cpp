@@ -1,4 +1,5 @@
 // Reports and explanations of a ScoreTable (score_table.hpp).
+#include <kpiscore/io/report.hpp>
 #include <kpiscore/scoring/score_table.hpp>
 
 #include <cmath>
@@ -305,12 +306,12 @@ std::string to_text(const ScoreTable& t, const OutputOptions& o) {
   }
   std::vector<std::size_t> width(header.size(), 0);
   for (const auto& r : rows)
-    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
+    for (std::size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], display_width(r[c]));
   std::ostringstream out;
   for (const auto& r : rows) {
     for (std::size_t c = 0; c < r.size(); ++c) {
       const bool left = c < t.key_names.size();
-      const std::string pad(width[c] - r[c].size(), ' ');
+      const std::string pad(width[c] - display_width(r[c]), ' '); // CJK takes two columns
       out << (c ? "  " : "") << (left ? r[c] + pad : pad + r[c]);
     }
     out << "\n";
