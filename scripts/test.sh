@@ -35,12 +35,16 @@ stage "ctest (ASan+UBSan)"
 (cd build-clang && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs")
 done_stage
 
-stage "libFuzzer on the CSV reader (${FUZZ_SECONDS:-60} s)"
-mkdir -p build-clang/fuzz-corpus
+stage "libFuzzer on the CSV reader and on the mapping reader (${FUZZ_SECONDS:-60} s in all)"
+mkdir -p build-clang/fuzz-corpus build-clang/fuzz-corpus-mapping
 cp fuzz/corpus/* build-clang/fuzz-corpus/ 2>/dev/null || true
-./build-clang/fuzz/csv_reader_fuzz -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 \
+cp fuzz/corpus/* tests/fixtures/exports/*.csv tests/fixtures/exports/*.tsv build-clang/fuzz-corpus-mapping/ 2>/dev/null || true
+./build-clang/fuzz/csv_reader_fuzz -max_total_time="$(( ${FUZZ_SECONDS:-60} / 2 ))" -print_final_stats=1 \
   -artifact_prefix=build-clang/ \
   build-clang/fuzz-corpus 2>&1 | tail -n 12
+./build-clang/fuzz/mapping_reader_fuzz -max_total_time="$(( ${FUZZ_SECONDS:-60} / 2 ))" -print_final_stats=1 \
+  -artifact_prefix=build-clang/ \
+  build-clang/fuzz-corpus-mapping 2>&1 | tail -n 12
 done_stage
 
 stage "Python package (pip install .)"

@@ -1,4 +1,6 @@
 #include <kpiscore/io/csv_reader.hpp>
+#include <kpiscore/io/encoding.hpp>
+#include <kpiscore/io/mapping.hpp>
 #include <kpiscore/io/timestamp.hpp>
 
 #include <charconv>
@@ -36,7 +38,7 @@ std::string_view trim(std::string_view s) {
   return s;
 }
 
-enum class Parse { ok, empty, not_a_number, negative, too_large, not_integer, out_of_range, not_flag };
+enum class Parse { ok, empty, not_a_number, negative, too_large, not_integer, out_of_range, not_flag, not_clock };
 
 /// Seconds with optional decimals → integer milliseconds, rounded half up past the third decimal.
 Parse parse_duration(std::string_view s, std::int64_t& ms) {
@@ -73,6 +75,90 @@ Parse parse_duration(std::string_view s, std::int64_t& ms) {
   if (i != s.size() || (int_digits == 0 && frac_digits == 0)) return Parse::not_a_number;
   for (std::size_t k = frac_digits; k < 3; ++k) frac *= 10;
   const std::int64_t value = whole * 1000 + frac + (round_up ? 1 : 0);
+  if (negative && value != 0) return Parse::negative;
+  ms = value;
+  return Parse::ok;
+}
+
+/// Milliseconds with optional decimals → integer milliseconds, rounded half up on the first
+/// decimal; more than 16 integer digits is too large.
+Parse parse_millis(std::string_view s, std::int64_t& ms) {
+  s = trim(s);
+  if (s.empty()) return Parse::empty;
+  bool negative = false;
+  if (s.front() == '-' || s.front() == '+') {
+    negative = s.front() == '-';
+    s.remove_prefix(1);
+  }
+  std::size_t i = 0, int_digits = 0, frac_digits = 0;
+  std::int64_t whole = 0;
+  bool round_up = false;
+  while (i < s.size() && digit(s[i])) {
+    if (int_digits++ > 15) return Parse::too_large;
+    whole = whole * 10 + (s[i++] - '0');
+  }
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    while (i < s.size() && digit(s[i])) {
+      if (frac_digits++ == 0) round_up = s[i] >= '5';
+      ++i;
+    }
+  }
+  if (i != s.size() || (int_digits == 0 && frac_digits == 0)) return Parse::not_a_number;
+  const std::int64_t value = whole + (round_up ? 1 : 0);
+  if (negative && value != 0) return Parse::negative;
+  ms = value;
+  return Parse::ok;
+}
+
+/// A clock duration `H…:MM:SS[.fraction]` or `M…:SS[.fraction]` (minutes and seconds below 60
+/// after the leading part, which may have up to 9 digits), fraction rounded as for seconds.
+Parse parse_clock_duration(std::string_view s, std::int64_t& ms) {
+  s = trim(s);
+  if (s.empty()) return Parse::empty;
+  bool negative = false;
+  if (s.front() == '-') {
+    negative = true;
+    s.remove_prefix(1);
+  }
+  std::int64_t parts[3] = {0, 0, 0};
+  std::size_t nparts = 0, i = 0;
+  while (true) {
+    std::size_t nd = 0;
+    std::int64_t v = 0;
+    while (i < s.size() && digit(s[i])) {
+      if (++nd > 9) return Parse::too_large;
+      v = v * 10 + (s[i++] - '0');
+    }
+    if (nd == 0 || nparts == 3) return Parse::not_clock;
+    if (nparts > 0 && (nd != 2 || v > 59)) return Parse::not_clock;
+    parts[nparts++] = v;
+    if (i < s.size() && s[i] == ':') {
+      ++i;
+      continue;
+    }
+    break;
+  }
+  if (nparts < 2) return Parse::not_clock;
+  std::int64_t frac = 0;
+  if (i < s.size() && s[i] == '.') {
+    ++i;
+    std::size_t nd = 0;
+    bool round_up = false;
+    while (i < s.size() && digit(s[i])) {
+      if (nd < 3) frac = frac * 10 + (s[i] - '0');
+      else if (nd == 3) round_up = s[i] >= '5';
+      ++nd;
+      ++i;
+    }
+    if (nd == 0) return Parse::not_clock;
+    for (std::size_t k = nd; k < 3; ++k) frac *= 10;
+    frac += round_up ? 1 : 0;
+  }
+  if (i != s.size()) return Parse::not_clock;
+  const std::int64_t seconds =
+      nparts == 3 ? parts[0] * 3600 + parts[1] * 60 + parts[2] : parts[0] * 60 + parts[1];
+  const std::int64_t value = seconds * 1000 + frac;
   if (negative && value != 0) return Parse::negative;
   ms = value;
   return Parse::ok;
@@ -146,7 +232,7 @@ constexpr Col required_columns[] = {Col::contact_id, Col::arrived_at, Col::direc
 /// quoted field held doubled quotes.
 class RecordScanner {
 public:
-  explicit RecordScanner(std::string_view text) : s_(text) {
+  explicit RecordScanner(std::string_view text, char delimiter = ',') : s_(text), d_(delimiter) {
     if (s_.size() >= 3 && static_cast<unsigned char>(s_[0]) == 0xEF &&
         static_cast<unsigned char>(s_[1]) == 0xBB && static_cast<unsigned char>(s_[2]) == 0xBF)
       pos_ = 3;
@@ -195,7 +281,7 @@ public:
           pos_ = q + 1;
           break;
         }
-        if (pos_ < s_.size() && s_[pos_] != ',' && s_[pos_] != '\n' && s_[pos_] != '\r') {
+        if (pos_ < s_.size() && s_[pos_] != d_ && s_[pos_] != '\n' && s_[pos_] != '\r') {
           malformed = true;
           // Skip to the end of the line.
           const std::size_t nl = s_.find('\n', pos_);
@@ -206,13 +292,13 @@ public:
         }
       } else {
         std::size_t e = pos_;
-        while (e < s_.size() && s_[e] != ',' && s_[e] != '\n' && s_[e] != '\r') ++e;
+        while (e < s_.size() && s_[e] != d_ && s_[e] != '\n' && s_[e] != '\r') ++e;
         fields.push_back(s_.substr(pos_, e - pos_));
         pos_ = e;
       }
       if (pos_ >= s_.size()) break;
       const char c = s_[pos_];
-      if (c == ',') {
+      if (c == d_) {
         ++pos_;
         if (pos_ >= s_.size()) {
           fields.emplace_back();
@@ -242,10 +328,37 @@ private:
       fields[index] = std::string_view(scratch_).substr(offset, fields[index].size());
   }
   std::string_view s_;
+  char d_ = ',';
   std::size_t pos_ = 0;
   std::uint64_t line_ = 1;
   std::string scratch_;
 };
+
+ParsedTimestamp finish_timestamp(unsigned y, unsigned mo, unsigned d, unsigned h, unsigned mi, unsigned sec,
+                                 std::int64_t ms, std::optional<std::int64_t> offset_ms, LocalToUtc& to_utc) {
+  ParsedTimestamp r;
+  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59) {
+    r.error = TimestampError::impossible;
+    return r;
+  }
+  if (y < 1900) {
+    r.error = TimestampError::out_of_range;
+    return r;
+  }
+  const std::int64_t local = days_from_civil(y, mo, d) * 86'400'000 +
+                             static_cast<std::int64_t>(h * 3600 + mi * 60 + sec) * 1000 + ms;
+  if (offset_ms) {
+    r.utc_ms = local - *offset_ms;
+    return r;
+  }
+  const auto conv = to_utc(local);
+  if (conv.kind == TimeZone::LocalKind::nonexistent) {
+    r.error = TimestampError::nonexistent_local;
+    return r;
+  }
+  r.utc_ms = conv.utc_ms;
+  return r;
+}
 
 } // namespace
 
@@ -320,73 +433,228 @@ ParsedTimestamp parse_timestamp(std::string_view s, LocalToUtc& to_utc) {
     r.error = TimestampError::syntax;
     return r;
   }
-  if (mo < 1 || mo > 12 || d < 1 || d > days_in_month(y, mo) || h > 23 || mi > 59 || sec > 59) {
-    r.error = TimestampError::impossible;
-    return r;
-  }
-  if (y < 1900) {
-    r.error = TimestampError::out_of_range;
-    return r;
-  }
-  const std::int64_t local = days_from_civil(y, mo, d) * 86'400'000 +
-                             static_cast<std::int64_t>(h * 3600 + mi * 60 + sec) * 1000 + ms;
-  if (offset_ms) {
-    r.utc_ms = local - *offset_ms;
-    return r;
-  }
-  const auto conv = to_utc(local);
-  if (conv.kind == TimeZone::LocalKind::nonexistent) {
-    r.error = TimestampError::nonexistent_local;
-    return r;
-  }
-  r.utc_ms = conv.utc_ms;
-  return r;
+  return finish_timestamp(y, mo, d, h, mi, sec, ms, offset_ms, to_utc);
 }
 
-ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
+ParsedTimestamp parse_timestamp_format(std::string_view s, std::string_view fmt, LocalToUtc& to_utc) {
+  s = trim(s);
+  ParsedTimestamp r;
+  r.error = TimestampError::syntax;
+  unsigned y = 0, mo = 0, d = 0, h = 0, mi = 0, sec = 0;
+  std::int64_t ms = 0;
+  std::optional<std::int64_t> offset_ms;
+  std::size_t i = 0;
+  // 1 or 2 digits (greedy).
+  auto one_or_two = [&](unsigned& out) {
+    if (i >= s.size() || !digit(s[i])) return false;
+    out = static_cast<unsigned>(s[i++] - '0');
+    if (i < s.size() && digit(s[i])) out = out * 10 + static_cast<unsigned>(s[i++] - '0');
+    return true;
+  };
+  auto exactly = [&](std::size_t n, unsigned& out) {
+    if (!digits(s, i, n, out)) return false;
+    i += n;
+    return true;
+  };
+  for (std::size_t k = 0; k < fmt.size(); ++k) {
+    if (fmt[k] != '%' || k + 1 >= fmt.size()) {
+      if (i >= s.size() || s[i] != fmt[k]) return r;
+      ++i;
+      continue;
+    }
+    switch (fmt[++k]) {
+    case 'Y': if (!exactly(4, y)) return r; break;
+    case 'm': if (!one_or_two(mo)) return r; break;
+    case 'd': if (!one_or_two(d)) return r; break;
+    case 'H': if (!one_or_two(h)) return r; break;
+    case 'M': if (!exactly(2, mi)) return r; break;
+    case 'S': if (!exactly(2, sec)) return r; break;
+    case 'f': {
+      std::size_t nd = 0;
+      while (i < s.size() && digit(s[i])) {
+        if (nd < 3) ms = ms * 10 + (s[i] - '0');
+        ++nd;
+        ++i;
+      }
+      if (nd == 0) return r;
+      for (std::size_t n = nd; n < 3; ++n) ms *= 10;
+      break;
+    }
+    case 'z': {
+      if (i < s.size() && (s[i] == 'Z' || s[i] == 'z')) {
+        offset_ms = 0;
+        ++i;
+        break;
+      }
+      if (i >= s.size() || (s[i] != '+' && s[i] != '-')) return r;
+      const int sign = s[i] == '-' ? -1 : 1;
+      unsigned oh = 0, om = 0;
+      ++i;
+      if (!exactly(2, oh)) return r;
+      if (i < s.size() && s[i] == ':') {
+        ++i;
+        if (!exactly(2, om)) return r;
+      } else if (i + 1 < s.size() && digit(s[i]) && digit(s[i + 1])) {
+        exactly(2, om);
+      }
+      if (oh > 23 || om > 59) {
+        r.error = TimestampError::impossible;
+        return r;
+      }
+      offset_ms = sign * static_cast<std::int64_t>(oh * 60 + om) * 60'000;
+      break;
+    }
+    default: // '%%' (validate_timestamp_format admits nothing else)
+      if (i >= s.size() || s[i] != '%') return r;
+      ++i;
+    }
+  }
+  if (i != s.size()) return r;
+  return finish_timestamp(y, mo, d, h, mi, sec, ms, offset_ms, to_utc);
+}
+
+std::string validate_timestamp_format(std::string_view fmt) {
+  std::string seen;
+  for (std::size_t k = 0; k < fmt.size(); ++k) {
+    if (fmt[k] != '%') continue;
+    if (k + 1 >= fmt.size()) return "a lone % at the end (write %% for a percent sign)";
+    const char c = fmt[++k];
+    if (c == '%') continue;
+    if (std::string_view("YmdHMSfz").find(c) == std::string_view::npos)
+      return std::string("unknown directive %") + c + " (expected %Y %m %d %H %M %S %f %z %%)";
+    if (seen.find(c) != std::string::npos) return std::string("directive %") + c + " appears twice";
+    seen += c;
+  }
+  for (char c : {'Y', 'm', 'd'})
+    if (seen.find(c) == std::string::npos) return "a format needs %Y, %m and %d";
+  if (seen.find('M') != std::string::npos && seen.find('H') == std::string::npos) return "%M needs %H";
+  if (seen.find('S') != std::string::npos && seen.find('M') == std::string::npos) return "%S needs %M";
+  if (seen.find('f') != std::string::npos && seen.find('S') == std::string::npos) return "%f needs %S";
+  return {};
+}
+
+namespace {
+
+/// How one file column is read (resolved from the header and the mapping once).
+struct FieldSpec {
+  Col col = Col::dimension;
+  int dim = -1;            ///< index into t.dimensions; -1 for a dropped column
+  bool dropped = false;
+  const ValueMap* values = nullptr;
+  DurationUnit unit = DurationUnit::seconds;
+  std::string_view ts_format;          ///< empty: ISO-8601
+  const ColumnMapping* csat = nullptr; ///< a csat column with a source scale (and maybe a rule)
+};
+
+ReadResult read_impl(std::string_view text, const KpiOptions& options, const Mapping* mapping, char delimiter) {
   ReadResult result;
+  result.delimiter = delimiter;
   ContactTable& t = result.table;
   const TimeZone zone = TimeZone::locate(options.timezone);
   LocalToUtc to_utc(zone);
-  RecordScanner scan(text);
+  RecordScanner scan(text, delimiter);
   std::vector<std::string_view> fields;
   bool malformed = false;
   if (scan.done()) throw InputError("input: empty file, expected a header row");
   scan.next(fields, malformed);
   if (malformed) throw InputError("header: unterminated or misplaced quote");
 
-  std::vector<Col> col_of(fields.size(), Col::dimension);
-  std::vector<std::string> names;
-  std::vector<int> dim_of(fields.size(), -1);
-  bool present[static_cast<int>(Col::dimension)] = {};
-  // Standard dimensions first (in their canonical order), then extra columns in file order.
-  std::vector<std::pair<std::size_t, std::string>> extra_dims;
-  for (std::size_t f = 0; f < fields.size(); ++f) {
+  const std::size_t nfields = fields.size();
+  std::vector<FieldSpec> spec(nfields);
+  std::vector<std::string> names;        // source headers (reject field names)
+  std::vector<std::string> dim_names(nfields);
+  int present[static_cast<int>(Col::dimension)];
+  for (auto& p : present) p = -1;
+  for (std::size_t f = 0; f < nfields; ++f) {
     const std::string name(trim(fields[f]));
     if (name.empty()) throw InputError("header: column " + std::to_string(f + 1) + " has no name");
     for (const auto& n : names)
       if (n == name) throw InputError("header: column '" + name + "' appears twice");
     names.push_back(name);
-    for (const auto& k : known_columns)
-      if (k.name == name) {
-        col_of[f] = k.col;
-        present[static_cast<int>(k.col)] = true;
+  }
+  if (mapping)
+    for (const auto& c : mapping->columns) {
+      bool found = false;
+      for (const auto& n : names) found = found || n == c.source;
+      if (!found && !c.optional)
+        throw InputError("header: mapped column '" + c.source +
+                         "' is not in the file (give it \"optional\": true if some exports lack it)");
+    }
+  for (std::size_t f = 0; f < nfields; ++f) {
+    const std::string& name = names[f];
+    std::string target = name;
+    const ColumnMapping* cm = nullptr;
+    if (mapping) {
+      cm = mapping->find(name);
+      const auto resolved = resolve_header(name, *mapping);
+      if (resolved && resolved->empty()) {
+        spec[f].dropped = true;
+        continue;
       }
+      if (resolved) target = *resolved;
+    }
+    for (const auto& k : known_columns)
+      if (k.name == target) spec[f].col = k.col;
+    if (spec[f].col != Col::dimension) {
+      int& p = present[static_cast<int>(spec[f].col)];
+      if (p >= 0)
+        throw InputError("header: columns '" + names[static_cast<std::size_t>(p)] + "' and '" + name +
+                         "' both map to '" + target + "'");
+      p = static_cast<int>(f);
+    } else {
+      for (std::size_t g = 0; g < f; ++g)
+        if (!spec[g].dropped && spec[g].col == Col::dimension && dim_names[g] == target)
+          throw InputError("header: columns '" + names[g] + "' and '" + name + "' both map to '" + target + "'");
+      dim_names[f] = target;
+    }
+    if (cm) {
+      if (cm->values) spec[f].values = &*cm->values;
+      if (cm->unit) spec[f].unit = *cm->unit;
+      spec[f].ts_format = cm->timestamp_format;
+      if (cm->scale) {
+        const std::string at = "mapping /columns/" + cm->source;
+        const auto [lo, hi] = *cm->scale;
+        const std::string options_scale =
+            std::to_string(options.csat.scale_min) + ".." + std::to_string(options.csat.scale_max);
+        if (cm->rule.empty() && (lo != options.csat.scale_min || hi != options.csat.scale_max))
+          throw InputError(at + "/scale: the source scale " + std::to_string(lo) + ".." + std::to_string(hi) +
+                           " differs from csat.scale " + options_scale +
+                           " of the options; give a \"rule\" from each source value to the options' scale, "
+                           "or set csat.scale (a rescaling is never guessed)");
+        for (std::size_t i = 0; i < cm->rule.size(); ++i)
+          if (cm->rule[i] < options.csat.scale_min || cm->rule[i] > options.csat.scale_max)
+            throw InputError(at + "/rule: source value " + std::to_string(lo + static_cast<int>(i)) +
+                             " maps to " + std::to_string(cm->rule[i]) + ", outside csat.scale " + options_scale);
+        spec[f].csat = cm;
+      }
+    }
+  }
+  std::string missing_hint;
+  if (mapping) {
+    missing_hint = " (no header is named so, is one of its aliases, or is mapped to it)";
+    if (nfields == 1)
+      for (char d : {',', ';', '\t', '|'})
+        if (d != delimiter && names[0].find(d) != std::string::npos) {
+          missing_hint = " (the header is a single column containing " + delimiter_name(d) +
+                         ": is the delimiter " + delimiter_name(d) + "?)";
+          break;
+        }
   }
   for (Col req : required_columns)
-    if (!present[static_cast<int>(req)])
+    if (present[static_cast<int>(req)] < 0)
       for (const auto& k : known_columns)
-        if (k.col == req) throw InputError("header: missing required column '" + std::string(k.name) + "'");
+        if (k.col == req)
+          throw InputError("header: missing required column '" + std::string(k.name) + "'" + missing_hint);
   for (auto std_name : standard_dimension_names)
-    for (std::size_t f = 0; f < fields.size(); ++f)
-      if (names[f] == std_name) {
-        dim_of[f] = static_cast<int>(t.dimensions.size());
-        t.dimensions.emplace_back(names[f]);
+    for (std::size_t f = 0; f < nfields; ++f)
+      if (!spec[f].dropped && spec[f].col == Col::dimension && dim_names[f] == std_name) {
+        spec[f].dim = static_cast<int>(t.dimensions.size());
+        t.dimensions.emplace_back(dim_names[f]);
       }
-  for (std::size_t f = 0; f < fields.size(); ++f)
-    if (col_of[f] == Col::dimension && dim_of[f] < 0) {
-      dim_of[f] = static_cast<int>(t.dimensions.size());
-      t.dimensions.emplace_back(names[f]);
+  for (std::size_t f = 0; f < nfields; ++f)
+    if (!spec[f].dropped && spec[f].col == Col::dimension && spec[f].dim < 0) {
+      spec[f].dim = static_cast<int>(t.dimensions.size());
+      t.dimensions.emplace_back(dim_names[f]);
     }
 
   const std::size_t approx_rows = text.size() / 64 + 16;
@@ -395,8 +663,8 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
   t.answered.reserve(approx_rows);
   t.wait_ms.reserve(approx_rows);
   t.contact_id.reserve(approx_rows, approx_rows * 8);
-  for (std::size_t f = 0; f < fields.size(); ++f) {
-    switch (col_of[f]) {
+  for (std::size_t f = 0; f < nfields; ++f) {
+    switch (spec[f].col) {
     case Col::talk_s: t.column(DurationField::talk).reserve(approx_rows); break;
     case Col::hold_s: t.column(DurationField::hold).reserve(approx_rows); break;
     case Col::acw_s: t.column(DurationField::acw).reserve(approx_rows); break;
@@ -405,7 +673,6 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
   }
   const std::string csat_range =
       "csat outside " + std::to_string(options.csat.scale_min) + ".." + std::to_string(options.csat.scale_max);
-  const std::size_t nfields = fields.size();
 
   // Per-record parsed values, committed only when the whole record is valid.
   std::int64_t arrived = 0, wait = 0;
@@ -413,6 +680,7 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
   std::int64_t dur[3];
   std::int8_t small[5];
   std::string_view id;
+  std::vector<std::string_view> values(nfields);
 
   while (!scan.done()) {
     const std::uint64_t line = scan.next(fields, malformed);
@@ -436,13 +704,27 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
     for (auto& v : small) v = null_small;
     bool ok = true;
     for (std::size_t f = 0; f < nfields && ok; ++f) {
-      const std::string_view v = fields[f];
+      const FieldSpec& sp = spec[f];
+      std::string_view v = fields[f];
       const std::string& name = names[f];
       auto fail = [&](std::string reason) {
         reject(name, std::move(reason));
         ok = false;
       };
-      switch (col_of[f]) {
+      if (sp.values) {
+        const std::string_view key = trim(v);
+        if (!key.empty()) {
+          const auto it = sp.values->values.find(key);
+          if (it != sp.values->values.end())
+            v = it->second;
+          else if (sp.col != Col::dimension) {
+            fail(sp.values->expected);
+            break;
+          }
+        }
+      }
+      values[f] = v;
+      switch (sp.col) {
       case Col::contact_id:
         id = trim(v);
         if (id.empty()) fail("missing required value");
@@ -452,9 +734,10 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
           fail("missing required value");
           break;
         }
-        const auto ts = parse_timestamp(v, to_utc);
+        const auto ts = sp.ts_format.empty() ? parse_timestamp(v, to_utc) : parse_timestamp_format(v, sp.ts_format, to_utc);
         if (ts.error == TimestampError::syntax)
-          fail("not an ISO-8601 timestamp");
+          fail(sp.ts_format.empty() ? std::string("not an ISO-8601 timestamp")
+                                    : "not a timestamp in the format " + std::string(sp.ts_format));
         else if (ts.error == TimestampError::impossible)
           fail("impossible date or time");
         else if (ts.error == TimestampError::out_of_range)
@@ -493,21 +776,25 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
       case Col::hold_s:
       case Col::acw_s: {
         std::int64_t ms = 0;
-        const auto p = parse_duration(v, ms);
+        const auto p = sp.unit == DurationUnit::seconds        ? parse_duration(v, ms)
+                       : sp.unit == DurationUnit::milliseconds ? parse_millis(v, ms)
+                                                               : parse_clock_duration(v, ms);
         if (p == Parse::empty) {
-          if (col_of[f] == Col::wait_s) fail("missing required value");
+          if (sp.col == Col::wait_s) fail("missing required value");
           break;
         }
         if (p == Parse::not_a_number)
           fail("not a number");
+        else if (p == Parse::not_clock)
+          fail("expected HH:MM:SS or MM:SS");
         else if (p == Parse::negative)
           fail("negative duration");
         else if (p == Parse::too_large)
           fail("duration too large");
-        else if (col_of[f] == Col::wait_s)
+        else if (sp.col == Col::wait_s)
           wait = ms;
         else
-          dur[static_cast<int>(col_of[f]) - static_cast<int>(Col::talk_s)] = ms;
+          dur[static_cast<int>(sp.col) - static_cast<int>(Col::talk_s)] = ms;
         break;
       }
       case Col::resolved_first_contact:
@@ -520,14 +807,26 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
           fail("expected 0 or 1");
           break;
         }
-        const int slot = col_of[f] == Col::resolved_first_contact ? 0 : col_of[f] == Col::complaint ? 3 : 4;
+        const int slot = sp.col == Col::resolved_first_contact ? 0 : sp.col == Col::complaint ? 3 : 4;
         small[slot] = x;
         break;
       }
       case Col::csat:
       case Col::nps: {
-        const bool is_csat = col_of[f] == Col::csat;
+        const bool is_csat = sp.col == Col::csat;
         std::int8_t x = 0;
+        if (is_csat && sp.csat) {
+          const auto [lo, hi] = *sp.csat->scale;
+          const auto p = parse_small(v, lo, hi, x);
+          if (p == Parse::empty) break;
+          if (p == Parse::out_of_range)
+            fail("csat outside " + std::to_string(lo) + ".." + std::to_string(hi));
+          else if (p != Parse::ok)
+            fail("not an integer");
+          else
+            small[1] = sp.csat->rule.empty() ? x : sp.csat->rule[static_cast<std::size_t>(x - lo)];
+          break;
+        }
         const auto p = is_csat ? parse_small(v, options.csat.scale_min, options.csat.scale_max, x)
                                : parse_small(v, 0, 10, x);
         if (p == Parse::empty) break;
@@ -549,7 +848,7 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
     t.answered.push_back(answered);
     t.wait_ms.push_back(wait);
     for (std::size_t f = 0; f < nfields; ++f) {
-      const Col c = col_of[f];
+      const Col c = spec[f].col;
       if (c == Col::talk_s || c == Col::hold_s || c == Col::acw_s)
         t.durations[static_cast<int>(c) - static_cast<int>(Col::talk_s)].push_back(
             dur[static_cast<int>(c) - static_cast<int>(Col::talk_s)]);
@@ -563,15 +862,14 @@ ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
         t.smalls[3].push_back(small[3]);
       else if (c == Col::converted)
         t.smalls[4].push_back(small[4]);
-      else if (c == Col::dimension)
-        t.dimensions[static_cast<std::size_t>(dim_of[f])].push_back(trim(fields[f]));
+      else if (c == Col::dimension && spec[f].dim >= 0)
+        t.dimensions[static_cast<std::size_t>(spec[f].dim)].push_back(trim(values[f]));
     }
-    // Standard dimensions that are also known columns never occur; dims are complete here.
   }
   return result;
 }
 
-ReadResult read_contacts_csv_file(const std::string& path, const KpiOptions& options) {
+std::string read_whole_file(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError("input: cannot open '" + path + "'");
   std::string text;
@@ -582,7 +880,45 @@ ReadResult read_contacts_csv_file(const std::string& path, const KpiOptions& opt
   in.seekg(0);
   in.read(text.data(), size);
   if (!in) throw InputError("input: cannot read '" + path + "'");
-  return read_contacts_csv(text, options);
+  return text;
+}
+
+} // namespace
+
+ReadResult read_contacts_csv(std::string_view text, const KpiOptions& options) {
+  return read_impl(text, options, nullptr, ',');
+}
+
+ReadResult read_contacts_csv(std::string_view bytes, const KpiOptions& options, const Mapping& mapping) {
+  if (bytes.empty()) throw InputError("input: empty file, expected a header row");
+  DecodedText decoded;
+  decode_text(bytes, mapping.encoding, decoded);
+  const char delimiter = mapping.delimiter ? mapping.delimiter : detect_delimiter(decoded.text);
+  ReadResult r = read_impl(decoded.text, options, &mapping, delimiter);
+  r.encoding = decoded.encoding;
+  return r;
+}
+
+ReadResult read_contacts_csv_file(const std::string& path, const KpiOptions& options) {
+  return read_contacts_csv(read_whole_file(path), options);
+}
+
+ReadResult read_contacts_csv_file(const std::string& path, const KpiOptions& options, const Mapping& mapping) {
+  return read_contacts_csv(read_whole_file(path), options, mapping);
+}
+
+std::vector<std::vector<std::string>> split_records(std::string_view text, char delimiter, std::size_t max_records) {
+  std::vector<std::vector<std::string>> out;
+  RecordScanner scan(text, delimiter);
+  std::vector<std::string_view> fields;
+  bool malformed = false;
+  while (!scan.done() && out.size() < max_records) {
+    scan.next(fields, malformed);
+    if (fields.size() == 1 && fields[0].empty() && !malformed) continue;
+    auto& rec = out.emplace_back();
+    for (auto f : fields) rec.emplace_back(trim(f));
+  }
+  return out;
 }
 
 std::string rejects_to_csv(const std::vector<Reject>& rejects) {

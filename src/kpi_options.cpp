@@ -104,7 +104,7 @@ KpiOptions KpiOptions::from_json(const json& doc) {
   KpiOptions o;
   if (doc.is_null()) return o;
   check_keys(doc, "", {"timezone", "quantiles", "threads", "service_level", "aht", "fcr", "csat",
-                       "complaint_rate", "conversion_rate", "peak"});
+                       "complaint_rate", "conversion_rate", "peak", "legs"});
   if (doc.contains("timezone")) {
     if (!doc["timezone"].is_string()) fail("/timezone", "expected an IANA time zone name");
     o.timezone = doc["timezone"].get<std::string>();
@@ -193,6 +193,26 @@ KpiOptions KpiOptions::from_json(const json& doc) {
       (std::string(k) == "complaint_rate" ? o.complaint_denominator : o.conversion_denominator) = pop;
     }
   }
+  if (doc.contains("legs")) {
+    const json& l = doc["legs"];
+    const std::string p = "/legs";
+    check_keys(l, p, {"collapse", "wait", "owner", "handle", "fcr", "duplicates"});
+    if (l.contains("collapse")) {
+      if (!l["collapse"].is_boolean()) fail(p + "/collapse", "expected true or false");
+      o.legs.collapse = l["collapse"].get<bool>();
+    }
+    if (l.contains("wait"))
+      o.legs.wait = choice(l["wait"], p + "/wait", {"first", "total"}) == "first" ? LegWait::first : LegWait::total;
+    if (l.contains("owner"))
+      o.legs.owner = choice(l["owner"], p + "/owner", {"last", "first"}) == "last" ? LegOwner::last : LegOwner::first;
+    if (l.contains("handle"))
+      o.legs.handle =
+          choice(l["handle"], p + "/handle", {"contact", "owner"}) == "contact" ? LegHandle::contact : LegHandle::owner;
+    if (l.contains("fcr"))
+      o.legs.fcr = choice(l["fcr"], p + "/fcr", {"last", "first"}) == "last" ? LegFcr::last : LegFcr::first;
+    if (l.contains("duplicates"))
+      o.legs.drop_duplicates = choice(l["duplicates"], p + "/duplicates", {"drop", "keep"}) == "drop";
+  }
   if (doc.contains("peak")) {
     const json& pk = doc["peak"];
     check_keys(pk, "/peak", {"hours"});
@@ -244,7 +264,7 @@ json KpiOptions::to_json() const {
   if (aht.acw) comps.push_back("acw");
   json hours = json::array();
   for (const auto& [a, b] : peak_minutes) hours.push_back(clock(a) + "-" + clock(b));
-  return {
+  json doc = {
       {"timezone", timezone},
       {"quantiles", quantiles},
       {"threads", threads},
@@ -258,6 +278,16 @@ json KpiOptions::to_json() const {
       {"conversion_rate", {{"denominator", name_of(conversion_denominator)}}},
       {"peak", {{"hours", hours}}},
   };
+  // Left out at its defaults so that the normalized document (and the fingerprint) of options
+  // without legs is what it was before the section existed.
+  if (!(legs == Legs{}))
+    doc["legs"] = {{"collapse", legs.collapse},
+                   {"wait", legs.wait == LegWait::first ? "first" : "total"},
+                   {"owner", legs.owner == LegOwner::last ? "last" : "first"},
+                   {"handle", legs.handle == LegHandle::contact ? "contact" : "owner"},
+                   {"fcr", legs.fcr == LegFcr::last ? "last" : "first"},
+                   {"duplicates", legs.drop_duplicates ? "drop" : "keep"}};
+  return doc;
 }
 
 std::uint64_t KpiOptions::fingerprint() const {

@@ -2,6 +2,8 @@
 #define KPISCORE_IO_HPP
 
 #include <kpiscore/io/csv_reader.hpp>
+#include <kpiscore/io/encoding.hpp>
+#include <kpiscore/io/mapping.hpp>
 #include <kpiscore/io/reject.hpp>
 #include <kpiscore/io/report.hpp>
 #include <kpiscore/io/timestamp.hpp>

@@ -35,7 +35,8 @@ const char* kpis_help = R"(kpiscore kpis — KPIs per group from a contacts CSV
 
 Usage:
   kpiscore kpis --input FILE.csv [--by agent_id,month,...] [--sl-threshold SECONDS]
-                [--tz IANA_ZONE] [--options FILE.json] [--format json|csv|table]
+                [--tz IANA_ZONE] [--options FILE.json] [--mapping FILE.json]
+                [--format json|csv|table]
                 [--rejects FILE] [--strict] [--quantiles] [--threads N] [--state-out FILE]
 
   --input FILE       contact records, CSV with a header (docs/input.md for the columns)
@@ -45,6 +46,8 @@ Usage:
   --sl-threshold S   service-level threshold in seconds (default 20; overrides the options file)
   --tz ZONE          IANA time zone of offset-less timestamps and of time keys (default UTC)
   --options FILE     the options document (docs/kpis.md lists every option and its default)
+  --mapping FILE     read a vendor export through a mapping document (docs/inputs.md):
+                     encoding and delimiter detected, headers, units, formats and flags mapped
   --format F         json (default), csv or table
   --rejects FILE     write rejected records as CSV: line,field,reason
   --strict           any rejected record is an error: exit 2, no KPI output
@@ -81,7 +84,7 @@ std::string check_format(const std::string& f) {
 }
 
 int run_kpis(const std::vector<std::string>& args) {
-  std::string input, by, options_path, format = "json", rejects_path, tz, state_out;
+  std::string input, by, options_path, format = "json", rejects_path, tz, state_out, mapping_path;
   std::optional<double> sl;
   bool strict = false, quantiles = false;
   std::optional<int> threads;
@@ -97,6 +100,7 @@ int run_kpis(const std::vector<std::string>& args) {
     } else if (a == "--input") input = value();
     else if (a == "--by") by = value();
     else if (a == "--options") options_path = value();
+    else if (a == "--mapping") mapping_path = value();
     else if (a == "--format") format = check_format(value());
     else if (a == "--rejects") rejects_path = value();
     else if (a == "--tz") tz = value();
@@ -158,11 +162,18 @@ int run_kpis(const std::vector<std::string>& args) {
     }
   }();
 
-  ReadResult read = read_contacts_csv_file(input, options);
+  std::optional<Mapping> mapping;
+  if (!mapping_path.empty()) try {
+      mapping = Mapping::from_file(mapping_path);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--mapping: ") + e.what());
+    }
+  ReadResult read = mapping ? read_contacts_csv_file(input, options, *mapping) : read_contacts_csv_file(input, options);
   if (!rejects_path.empty()) write_file(rejects_path, rejects_to_csv(read.rejects));
   std::cerr << "kpiscore: " << read.rows_read << " rows read, " << read.accepted() << " accepted, "
             << read.rejects.size() << " rejected";
   if (read.blank_lines) std::cerr << ", " << read.blank_lines << " blank lines skipped";
+  if (mapping) std::cerr << " (" << read.encoding << ", delimiter " << delimiter_name(read.delimiter) << ")";
   if (!read.rejects.empty())
     std::cerr << (rejects_path.empty() ? " (write them with --rejects FILE)" : " (in " + rejects_path + ")");
   std::cerr << "\n";
@@ -171,6 +182,14 @@ int run_kpis(const std::vector<std::string>& args) {
     std::cerr << "kpiscore: --strict: line " << r.line << (r.field.empty() ? "" : ", field " + r.field)
               << ": " << r.reason << "\n";
     return exit_input;
+  }
+  if (options.legs.collapse) {
+    LegSummary legs;
+    read.table = collapse_legs(read.table, options.legs, &legs);
+    std::cerr << "kpiscore: legs: " << legs.rows_in << " rows -> " << legs.contacts << " contacts ("
+              << legs.multi_leg_contacts << " with several legs)\n";
+    if (legs.duplicate_rows)
+      std::cerr << "kpiscore: warning: " << legs.duplicate_rows << " exact duplicate rows dropped\n";
   }
   GroupedKpiState state;
   try {

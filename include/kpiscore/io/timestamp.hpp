@@ -4,6 +4,7 @@
 #include <kpiscore/table/time_zone.hpp>
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 namespace kpiscore {
@@ -21,6 +22,16 @@ struct ParsedTimestamp {
 /// out_of_range: no contact record is that old, and four-digit years keep time-bucket labels in
 /// the same order as time.
 ParsedTimestamp parse_timestamp(std::string_view text, LocalToUtc& to_utc);
+
+/// Parses a timestamp in a strftime-like `format` (docs/inputs.md): %Y (4 digits), %m %d %H
+/// (1 or 2 digits), %M %S (2 digits), %f (1–9 fraction digits, truncated to ms), %z (Z, ±HH,
+/// ±HHMM, ±HH:MM), %% (a literal %); any other character matches itself. The same errors as
+/// parse_timestamp (syntax: the text does not match the format).
+ParsedTimestamp parse_timestamp_format(std::string_view text, std::string_view format, LocalToUtc& to_utc);
+
+/// Empty when `format` is usable by parse_timestamp_format (known directives, each at most
+/// once, %Y %m %d present, %M only with %H, %S only with %M), else why not.
+std::string validate_timestamp_format(std::string_view format);
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's days_from_civil).
 constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {

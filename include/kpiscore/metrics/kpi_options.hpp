@@ -22,6 +22,10 @@ enum class AbandonTreatment : std::uint8_t {
 enum class ThresholdComparison : std::uint8_t { less_equal, less };
 enum class FcrUnknown : std::uint8_t { exclude, not_resolved };
 enum class Population : std::uint8_t { all, handled, offered };
+enum class LegWait : std::uint8_t { first, total };
+enum class LegOwner : std::uint8_t { last, first };
+enum class LegHandle : std::uint8_t { contact, owner };
+enum class LegFcr : std::uint8_t { last, first };
 
 /// Every definition option of the contact KPIs, with the documented defaults. Parsed from the
 /// options JSON document (`--options FILE.json` on the CLI, `options=` in Python); immutable
@@ -53,6 +57,19 @@ struct KpiOptions {
     int top_box_min = 4;              ///< csat_top_box = share of votes >= this
     bool operator==(const Csat&) const = default;
   } csat;
+
+  /// Repeated contact_id rows as legs of one contact (docs/inputs.md, "Legs"); applied by
+  /// collapse_legs() (kpiscore/table/legs.hpp) and by the CLI before aggregation. Off by default;
+  /// at the defaults the section is left out of to_json(), so the fingerprint is unchanged.
+  struct Legs {
+    bool collapse = false;              ///< one row per contact_id (legs merged)
+    LegWait wait = LegWait::first;      ///< the contact's queue wait: first leg's or all legs'
+    LegOwner owner = LegOwner::last;    ///< which answered leg's agent owns the contact
+    LegHandle handle = LegHandle::contact; ///< talk/hold/acw: all legs summed, or the owner leg's
+    LegFcr fcr = LegFcr::last;          ///< resolved_first_contact of the last or the first leg
+    bool drop_duplicates = true;        ///< exact duplicate rows counted and dropped
+    bool operator==(const Legs&) const = default;
+  } legs;
 
   Population complaint_denominator = Population::handled;
   Population conversion_denominator = Population::handled;
