@@ -9,7 +9,7 @@ cpp_only=0
 [[ "${1:-}" == "--cpp-only" ]] && cpp_only=1
 
 packages=(g++ libeigen3-dev libboost-dev nlohmann-json3-dev libgtest-dev libbenchmark-dev
-          libhowardhinnant-date-dev tzdata ninja-build clang-16 libclang-rt-16-dev)
+          libhowardhinnant-date-dev tzdata ninja-build clang-16 libclang-rt-16-dev libmuparser-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
@@ -27,7 +27,11 @@ if [[ ! -x "$venv/bin/python" ]]; then
   python3 -m venv "$venv"
 fi
 want=(cmake ninja)
-((cpp_only)) || want+=(pybind11 scikit-build-core numpy pandas pytest hypothesis mpmath duckdb)
+# Build and test; then the test-only references (statsmodels, scipy), the engines the comparisons
+# run against (duckdb, polars, pyarrow), the distributed engines (dask, distributed, pyspark) and
+# the notebook runner (nbclient, ipykernel, matplotlib).
+((cpp_only)) || want+=(pybind11 scikit-build-core numpy pandas pytest hypothesis mpmath duckdb
+  polars pyarrow scipy statsmodels dask distributed pyspark nbclient nbformat ipykernel matplotlib tqdm)
 need=()
 for p in "${want[@]}"; do
   "$venv/bin/python" -m pip show -q "$p" >/dev/null 2>&1 || need+=("$p")

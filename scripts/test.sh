@@ -35,16 +35,40 @@ stage "ctest (ASan+UBSan)"
 (cd build-clang && ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 ctest --output-on-failure -j "$jobs")
 done_stage
 
-stage "libFuzzer on the CSV reader and on the mapping reader (${FUZZ_SECONDS:-60} s in all)"
-mkdir -p build-clang/fuzz-corpus build-clang/fuzz-corpus-mapping
-cp fuzz/corpus/* build-clang/fuzz-corpus/ 2>/dev/null || true
-cp fuzz/corpus/* tests/fixtures/exports/*.csv tests/fixtures/exports/*.tsv build-clang/fuzz-corpus-mapping/ 2>/dev/null || true
-./build-clang/fuzz/csv_reader_fuzz -max_total_time="$(( ${FUZZ_SECONDS:-60} / 2 ))" -print_final_stats=1 \
-  -artifact_prefix=build-clang/ \
-  build-clang/fuzz-corpus 2>&1 | tail -n 12
-./build-clang/fuzz/mapping_reader_fuzz -max_total_time="$(( ${FUZZ_SECONDS:-60} / 2 ))" -print_final_stats=1 \
-  -artifact_prefix=build-clang/ \
-  build-clang/fuzz-corpus-mapping 2>&1 | tail -n 12
+stage "libFuzzer: every fuzz target for ${FUZZ_SECONDS:-60} s, two at a time"
+# Seeds: fuzz/corpus-<name>/ when it exists, else fuzz/corpus/ (the CSV readers); the mapping
+# reader also starts from the vendor-export fixtures.
+fuzz_names=()
+fuzz_pids=()
+fuzz_failed=0
+report_fuzzer() { # name status
+  if (( $2 != 0 )); then
+    echo "$1 FAILED (exit $2):"; tail -n 40 "build-clang/$1.log"; fuzz_failed=1
+  else
+    echo "$1: $(grep -E 'stat::number_of_executed_units' "build-clang/$1.log" | tail -n 1)"
+  fi
+}
+wait_fuzzers() {
+  for i in "${!fuzz_pids[@]}"; do
+    status=0; wait "${fuzz_pids[$i]}" || status=$?
+    report_fuzzer "${fuzz_names[$i]}" "$status"
+  done
+  fuzz_names=(); fuzz_pids=()
+}
+for fuzzer in build-clang/fuzz/*_fuzz; do
+  name=$(basename "$fuzzer")
+  corpus="build-clang/fuzz-corpus-$name"
+  mkdir -p "$corpus"
+  if [[ -d "fuzz/corpus-$name" ]]; then cp -r "fuzz/corpus-$name/." "$corpus/"; else cp fuzz/corpus/* "$corpus/"; fi
+  if [[ "$name" == mapping_reader_fuzz ]]; then cp tests/fixtures/exports/*.csv tests/fixtures/exports/*.tsv "$corpus/"; fi
+  "$fuzzer" -max_total_time="${FUZZ_SECONDS:-60}" -print_final_stats=1 -artifact_prefix="build-clang/$name-" \
+    "$corpus" >"build-clang/$name.log" 2>&1 &
+  fuzz_pids+=($!)
+  fuzz_names+=("$name")
+  if (( ${#fuzz_pids[@]} == 2 )); then wait_fuzzers; fi
+done
+wait_fuzzers
+((fuzz_failed == 0))
 done_stage
 
 stage "Python package (pip install .)"

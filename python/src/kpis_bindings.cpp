@@ -79,6 +79,8 @@ py::tuple kpis_csv(const std::string& path, const std::vector<std::string>& by,
 
 } // namespace
 
+namespace {
+
 void register_kpis(py::module_& m) {
   m.def("kpis_csv", &kpis_csv, py::arg("path"), py::arg("by"), py::arg("options_json"),
         py::arg("format") = "json",
@@ -101,3 +103,7 @@ file or unusable header raises InputError (an OSError).)doc");
       py::arg("options_json"),
       "Parses and validates an options document; returns it normalized (defaults filled in).");
 }
+
+const kpiscore::python::BindingsRegistration registration{10, &register_kpis};
+
+} // namespace

@@ -4,6 +4,8 @@
 #include <kpiscore/io/csv_reader.hpp>
 #include <kpiscore/version.hpp>
 
+#include <algorithm>
+
 namespace py = pybind11;
 
 PYBIND11_MODULE(_core, m) {
@@ -14,8 +16,10 @@ PYBIND11_MODULE(_core, m) {
   // `except OSError` catches it; std::invalid_argument maps to ValueError (pybind11 default).
   py::register_exception<kpiscore::InputError>(m, "InputError", PyExc_OSError);
 
-  register_kpis(m);
-#ifdef KPISCORE_PYTHON_STAFFING
-  register_staffing(m);
-#endif
+  auto registrations = kpiscore::python::binding_registrations();
+  std::stable_sort(registrations.begin(), registrations.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  for (const auto& [order, register_function] : registrations) {
+    register_function(m);
+  }
 }

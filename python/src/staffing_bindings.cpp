@@ -2,6 +2,8 @@
 // Thin by design: every computation and every error message comes from the C++ headers
 // (std::invalid_argument surfaces as ValueError).
 
+#include "bindings.hpp"
+
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
 
@@ -157,6 +159,8 @@ py::dict plan_from_contacts_csv(const std::string& path, double target_s, double
 
 } // namespace
 
+namespace {
+
 void register_staffing(py::module_& m) {
   py::module_ s = m.def_submodule(
       "staffing", "Seat planning: Erlang C and Erlang A staffing, patience estimation.");
@@ -292,3 +296,7 @@ void register_staffing(py::module_& m) {
   s.def("scheduled_agents", &ks::scheduled_agents, py::arg("net_agents"), py::arg("shrinkage"),
         "Whole scheduled agents: the gross-up rounded up.");
 }
+
+const kpiscore::python::BindingsRegistration registration{50, &register_staffing};
+
+} // namespace
