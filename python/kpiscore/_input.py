@@ -108,6 +108,8 @@ def _numpy_column(name: str, values: Any, mask: np.ndarray | None, naive_local: 
     arr = values if isinstance(values, np.ndarray) else np.asarray(values)
     if arr.ndim != 1:
         raise ColumnTypeError(f"column {name}: expected a 1-d array, actual {arr.ndim}-d")
+    if arr.size == 0 and arr.dtype.kind == "f" and canonical not in NUMERIC and unit is None:
+        arr = arr.astype(object)  # np.asarray([]) is float64; an empty column has no type
     kind = arr.dtype.kind
     if canonical == "arrived_at":
         if kind == "M":
@@ -239,7 +241,7 @@ def _arrow_column(name: str, chunked: Any) -> Column:
     if pa.types.is_dictionary(typ):
         if canonical in ("contact_id", "arrived_at") or canonical in NUMERIC or _canonical(name)[1]:
             return _arrow_column(name, arr.cast(typ.value_type))
-        indices = arr.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        indices = _arrow_indices(arr.indices)
         dictionary = [None if v is None else str(v) for v in arr.dictionary.to_pylist()]
         return ("dict", np.ascontiguousarray(indices), dictionary, None)
     if pa.types.is_timestamp(typ):
@@ -258,13 +260,20 @@ def _arrow_column(name: str, chunked: Any) -> Column:
         return ("str", np.ascontiguousarray(offsets), data, mask)
     if is_text:
         encoded = pc.dictionary_encode(arr)
-        indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64, copy=False)
+        indices = _arrow_indices(encoded.indices)
         return ("dict", np.ascontiguousarray(indices), encoded.dictionary.to_pylist(), None)
     if pa.types.is_boolean(typ) or pa.types.is_integer(typ) or pa.types.is_floating(typ):
         filled = arr.fill_null(0) if arr.null_count else arr
         values = filled.to_numpy(zero_copy_only=False)
         return _numpy_column(name, values, mask)
     raise ColumnTypeError(f"column {name}: unsupported Arrow type {typ}")
+
+
+def _arrow_indices(indices: Any) -> np.ndarray:
+    """Dictionary indices (any integer type, nulls allowed) as int64 with -1 for null."""
+    import pyarrow as pa
+
+    return np.ascontiguousarray(indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False))
 
 
 def normalize(data: Any) -> tuple[dict[str, Column], int]:
