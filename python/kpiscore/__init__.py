@@ -30,8 +30,9 @@ __version__: str = _core.version
 # `import kpiscore.staffing`, `kpiscore.staffing.erlang_c` and `from kpiscore.staffing import …`
 # all give the façade.
 from . import staffing  # noqa: E402
+from .scoring import ScoreResult, Scorecard, SpecError  # noqa: E402
 
-__all__.append("staffing")
+__all__ += ["ScoreResult", "Scorecard", "SpecError", "staffing"]
 
 #: What the data arguments accept: a CSV path, a dict of arrays, a pandas or polars DataFrame,
 #: a pyarrow Table, anything with ``__arrow_c_stream__``, or already read :class:`Contacts`.

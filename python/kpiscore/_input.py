@@ -286,7 +286,10 @@ def normalize(data: Any) -> tuple[dict[str, Column], int]:
             if not isinstance(name, str):
                 raise TypeError(f"data: column names must be str, actual {type(name).__name__}")
             if type(values).__module__.startswith("pandas"):
-                col = _pandas_column(name, values)
+                import pandas as pd
+
+                series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
+                col = _pandas_column(name, series)
             else:
                 col = _numpy_column(name, values, None)
             n = _rows_of(col)

@@ -2,6 +2,7 @@
 // The pipeline is the CLI's (src/cli/main.cpp): read (CSV, mapped export or arrays) → collapse
 // legs when the options ask → aggregate → finalize. Nothing here computes a KPI.
 #include "bindings.hpp"
+#include "py_table.hpp"
 
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/engine/grouping.hpp>
@@ -40,12 +41,7 @@ std::string_view kind_name(KpiKind kind) {
   return "unknown";
 }
 
-// A read contact table with what reading it reported. Immutable once built.
-struct PyTable {
-  ReadResult read;
-  LegSummary legs;
-  bool legs_collapsed = false;
-};
+using kpiscore::python::PyTable;
 
 py::dict summary_of(const PyTable& t) {
   py::list rejects;
