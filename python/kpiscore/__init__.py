@@ -11,7 +11,7 @@ every number is computed in C++, exactly as the ``kpiscore`` command-line tool c
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from . import _core
@@ -22,7 +22,7 @@ from ._result import KpiColumn, KpiResult, Reject
 from ._state import State
 
 __all__ = ["ColumnTypeError", "Contacts", "InputError", "KpiColumn", "KpiResult", "PathType",
-           "Reject", "State", "__version__", "aggregate", "kpis", "read"]
+           "Reject", "State", "__version__", "aggregate", "aggregate_many", "kpis", "read"]
 
 __version__: str = _core.version
 
@@ -135,6 +135,43 @@ def aggregate(
     keys = group_keys(by)
     contacts = _read_for(data, text, mapping)
     return State(_core.aggregate(contacts._core, keys, text))
+
+
+def aggregate_many(
+    sources: Iterable[Data],
+    by: str | Sequence[str] | None = None,
+    options: Mapping[str, Any] | PathType | None = None,
+    tz: str | None = None,
+    sl_threshold: float | None = None,
+    quantiles: bool = False,
+    *,
+    mapping: Mapping[str, Any] | PathType | None = None,
+    threads: int | None = None,
+    progress: bool = False,
+) -> State:
+    """Aggregates many sources (files, frames, chunks) one at a time and merges their states:
+    memory holds one source at a time, and the result equals one pass over all of them.
+
+    ``progress=True`` shows a tqdm progress bar (tqdm must be installed). Rejects are not kept:
+    read the sources with :func:`read` to inspect them.
+    """
+    items = list(sources) if progress else sources
+    if progress:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            raise ImportError("progress=True needs tqdm (pip install tqdm)") from None
+        items = tqdm(items, desc="kpiscore", unit="source")
+    total: State | None = None
+    for source in items:
+        state = aggregate(source, by, options, tz, sl_threshold, quantiles, mapping=mapping, threads=threads)
+        if total is None:
+            total = state
+        else:
+            total += state
+    if total is None:
+        raise ValueError("sources: nothing to aggregate")
+    return total
 
 
 def kpis(
