@@ -22,7 +22,8 @@ from ._result import KpiColumn, KpiResult, Reject
 from ._state import State
 
 __all__ = ["ColumnTypeError", "Contacts", "InputError", "KpiColumn", "KpiResult", "PathType",
-           "Reject", "State", "__version__", "aggregate", "aggregate_many", "kpis", "read"]
+           "Reject", "State", "__version__", "aggregate", "aggregate_many", "default_options", "kpis",
+           "normalize_options", "read"]
 
 __version__: str = _core.version
 
@@ -135,6 +136,21 @@ def aggregate(
     keys = group_keys(by)
     contacts = _read_for(data, text, mapping)
     return State(_core.aggregate(contacts._core, keys, text))
+
+
+def default_options() -> dict[str, Any]:
+    """The options document with every option at its default (docs/kpis.md)."""
+    import json
+
+    return dict(json.loads(_core.default_options_json()))
+
+
+def normalize_options(options: Mapping[str, Any] | PathType) -> dict[str, Any]:
+    """An options document validated, with every default made explicit; ``ValueError`` names
+    the JSON path of a bad option."""
+    import json
+
+    return dict(json.loads(_core.normalize_options_json(options_json(options))))
 
 
 def aggregate_many(
