@@ -58,7 +58,7 @@ def test_bytes_are_the_cli_state_format(whole: kpiscore.State, tmp_path: Path) -
 
 def test_pickle_round_trip_and_old_pickle(whole: kpiscore.State) -> None:
     assert pickle.loads(pickle.dumps(whole)) == whole
-    # A pickle written by kpiscore 0.2 (state format v1): must stay readable.
+    # A pickle written by kpiscore 0.1.0 (state format v1): must stay readable by later versions.
     old = pickle.loads((FIXTURES / "state_team_day_v1.pickle").read_bytes())
     assert old == whole
     assert old.kpis().records == whole.kpis().records
