@@ -239,7 +239,7 @@ struct ThreadState {
 struct Widths {
   bool narrow = true, narrow_handle = true;
   Widths(const ContactTable& t, const ContactRules& r) {
-    auto max_of = [](const std::vector<std::int64_t>& c) {
+    auto max_of = [](const auto& c) {
       std::int64_t m = 0;
       for (std::int64_t v : c) m = std::max(m, v);
       return m;

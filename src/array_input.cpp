@@ -17,25 +17,27 @@ namespace {
 // 0 = the row is fine; otherwise an index into Problems::texts (field + reason).
 class Problems {
 public:
-  explicit Problems(std::size_t rows) : first_(rows, 0) {}
+  explicit Problems(std::size_t rows) : rows_(rows) {}
 
   std::uint16_t intern(std::string field, std::string reason) {
     texts_.push_back({std::move(field), std::move(reason)});
     return static_cast<std::uint16_t>(texts_.size());
   }
   void flag(std::size_t row, std::uint16_t problem) {
+    if (first_.empty()) first_.assign(rows_, 0); // allocated on the first problem only
     if (first_[row] == 0) {
       first_[row] = problem;
       ++count_;
     }
   }
   std::size_t count() const noexcept { return count_; }
-  std::uint16_t at(std::size_t row) const noexcept { return first_[row]; }
+  std::uint16_t at(std::size_t row) const noexcept { return first_.empty() ? 0 : first_[row]; }
   const std::pair<std::string, std::string>& text(std::uint16_t problem) const {
     return texts_[problem - 1];
   }
 
 private:
+  std::size_t rows_;
   std::vector<std::uint16_t> first_;
   std::vector<std::pair<std::string, std::string>> texts_;
   std::size_t count_ = 0;
@@ -95,12 +97,29 @@ void for_each_value(const NumericArray& a, std::size_t rows, OnValue on_value, O
       a.values);
 }
 
+// Borrows `in` as the table column when it already has the table's type, has no validity mask
+// and every value passes `ok` (so no row of this column is rejected): no copy, no page faults.
+template <class T, class Ok>
+bool try_borrow(const NumericArray& in, const std::shared_ptr<const void>& keep_alive, Column<T>& out, Ok ok) {
+  const auto* values = std::get_if<std::span<const T>>(&in.values);
+  if (values == nullptr || !in.valid.empty()) return false;
+  bool all_ok = true;
+  for (const T x : *values) all_ok &= ok(x); // no early exit: vectorizes
+  if (!all_ok) return false;
+  out = Column<T>::borrow(*values, keep_alive);
+  return true;
+}
+
 constexpr std::int64_t max_duration_ms = 9'999'999'999'999'999; // 13 integer digits of seconds
 
 // Durations: integers are exact in their unit; floats are rounded to the nearest millisecond
 // (half away from zero), once.
 void read_durations(const DurationInput& in, std::size_t rows, std::string_view name, bool required,
-                    Problems& problems, std::vector<std::int64_t>& out) {
+                    Problems& problems, Column<std::int64_t>& out, const std::shared_ptr<const void>& keep_alive) {
+  if (in.unit == DurationUnit::milliseconds &&
+      try_borrow<std::int64_t>(in.values, keep_alive, out,
+                               [](std::int64_t v) { return v >= 0 && v <= max_duration_ms; }))
+    return;
   out.assign(rows, null_duration);
   if (!in.values.present()) return;
   if (in.unit == DurationUnit::clock)
@@ -267,9 +286,15 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
         problems.flag(r, missing);
   }
 
-  // arrived_at
-  t.arrived_at_ms.assign(n, 0);
-  {
+  // arrived_at: UTC epoch milliseconds are borrowed as they are.
+  constexpr std::int64_t ms_1900 = -2'208'988'800'000; // 1900-01-01T00:00:00Z
+  // Wall-clock time in UTC is the instant itself.
+  const bool local_time = in.arrived_at_is_local && !TimeZone::locate(options.timezone).is_utc();
+  const bool borrowed_time = in.arrived_at_unit == TimeUnit::ms && !local_time &&
+                             try_borrow<std::int64_t>(in.arrived_at, in.keep_alive, t.arrived_at_ms,
+                                                      [](std::int64_t v) { return v >= ms_1900; });
+  if (!borrowed_time) {
+    t.arrived_at_ms.assign(n, 0);
     const TimeZone zone = TimeZone::locate(options.timezone);
     LocalToUtc to_utc(zone);
     const auto missing = problems.intern("arrived_at", "missing required value");
@@ -277,7 +302,6 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
     const auto gap = problems.intern("arrived_at", "local time does not exist in " + zone.name() + " (DST gap)");
     const auto syntax = problems.intern("arrived_at", "not an ISO-8601 timestamp");
     const auto impossible = problems.intern("arrived_at", "impossible date or time");
-    constexpr std::int64_t ms_1900 = -2'208'988'800'000; // 1900-01-01T00:00:00Z
     if (in.arrived_at.present()) {
       for_each_value(
           in.arrived_at, n,
@@ -338,8 +362,8 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   }
 
   // direction
-  t.inbound.assign(n, 0);
   if (in.direction.present()) {
+    t.inbound.assign(n, 0);
     const auto missing = problems.intern("direction", "missing required value");
     const auto bad = problems.intern("direction", "expected inbound or outbound");
     std::vector<std::int8_t> meaning(in.direction.dictionary.size(), -1);
@@ -362,25 +386,27 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
           }
         },
         in.direction.codes);
-  } else {
+  } else if (!try_borrow<std::uint8_t>(in.inbound, in.keep_alive, t.inbound, [](std::uint8_t v) { return v <= 1; })) {
+    t.inbound.assign(n, 0);
     read_small(in.inbound, n, "inbound", 0, 1, "expected 0 or 1", true, problems,
                [&](std::size_t r, std::int8_t v) { t.inbound[r] = static_cast<std::uint8_t>(v); });
   }
 
-  t.answered.assign(n, 0);
-  read_small(in.answered, n, "answered", 0, 1, "expected 0 or 1", true, problems,
-             [&](std::size_t r, std::int8_t v) { t.answered[r] = static_cast<std::uint8_t>(v); });
+  if (!try_borrow<std::uint8_t>(in.answered, in.keep_alive, t.answered, [](std::uint8_t v) { return v <= 1; })) {
+    t.answered.assign(n, 0);
+    read_small(in.answered, n, "answered", 0, 1, "expected 0 or 1", true, problems,
+               [&](std::size_t r, std::int8_t v) { t.answered[r] = static_cast<std::uint8_t>(v); });
+  }
 
-  read_durations(in.wait, n, "wait_s", true, problems, t.wait_ms);
+  read_durations(in.wait, n, "wait_s", true, problems, t.wait_ms, in.keep_alive);
   for (std::size_t f = 0; f < in.durations.size(); ++f) {
     if (!in.durations[f].values.present()) continue;
-    read_durations(in.durations[f], n, duration_field_names[f], false, problems, t.durations[f]);
+    read_durations(in.durations[f], n, duration_field_names[f], false, problems, t.durations[f], in.keep_alive);
   }
 
   for (std::size_t f = 0; f < in.smalls.size(); ++f) {
     if (!in.smalls[f].present()) continue;
     auto& out = t.smalls[f];
-    out.assign(n, null_small);
     int lo = 0, hi = 1;
     std::string range = "expected 0 or 1";
     if (f == static_cast<std::size_t>(SmallField::csat)) {
@@ -392,6 +418,10 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
       hi = 10;
       range = "nps outside 0..10";
     }
+    if (try_borrow<std::int8_t>(in.smalls[f], in.keep_alive, out,
+                                [lo, hi](std::int8_t v) { return v >= lo && v <= hi; }))
+      continue;
+    out.assign(n, null_small);
     read_small(in.smalls[f], n, small_field_names[f], lo, hi, range, false, problems,
                [&](std::size_t r, std::int8_t v) { out[r] = v; });
   }

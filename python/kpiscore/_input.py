@@ -143,8 +143,12 @@ def _numpy_column(name: str, values: Any, mask: np.ndarray | None, naive_local: 
             arr = arr.astype(np.int64)
         return ("dur", np.ascontiguousarray(arr), mask, unit)
     if canonical in NUMERIC:
-        if kind == "b":
-            arr = arr.view(np.uint8)
+        # Same-width views where the table's type differs only in sign (uint8 flags answered and
+        # inbound; int8 for the other flags and scores): such columns are borrowed, not copied.
+        # A value that does not fit (e.g. -1 seen as 255) fails validation and is rejected.
+        if arr.dtype.itemsize == 1 and kind in "biu":
+            arr = arr.view(np.uint8 if canonical in ("answered", "inbound") else np.int8)
+            kind = arr.dtype.kind
         elif kind == "u" and arr.dtype.itemsize > 1:
             arr = arr.astype(np.int64)
         elif kind == "O":

@@ -240,6 +240,11 @@ std::shared_ptr<PyTable> read_arrays(const py::dict& columns, std::size_t rows, 
       throw std::invalid_argument("column " + name + ": unsupported column kind " + tag);
     }
   }
+  // Columns already in the table's layout are borrowed: the table keeps the arrays alive.
+  in.keep_alive = std::shared_ptr<const void>(new py::object(columns), [](const void* p) {
+    py::gil_scoped_acquire gil;
+    delete static_cast<const py::object*>(p);
+  });
   py::gil_scoped_release release;
   return finish_table(read_contact_arrays(in, options), options);
 }

@@ -86,6 +86,13 @@ TEST(ArrayInput, GeneratedTableRoundTripsToTheSameKpis) {
   EXPECT_EQ(r.table.wait_ms, t.wait_ms);
   EXPECT_EQ(r.table.durations, t.durations);
   EXPECT_EQ(r.table.smalls, t.smalls);
+  // int64 milliseconds without a mask and uint8 flags are borrowed, not copied; masked columns
+  // (durations with nulls) are converted.
+  EXPECT_TRUE(r.table.wait_ms.borrowed());
+  EXPECT_EQ(std::as_const(r.table.wait_ms).data(), t.wait_ms.data());
+  EXPECT_TRUE(r.table.arrived_at_ms.borrowed());
+  EXPECT_TRUE(r.table.answered.borrowed());
+  EXPECT_FALSE(r.table.column(DurationField::talk).borrowed());
   const std::vector<std::string> by{"agent_id", "channel", "day"};
   EXPECT_EQ(aggregate(r.table, by, KpiOptions{}), aggregate(t, by, KpiOptions{}));
 }
@@ -114,6 +121,25 @@ TEST(ArrayInput, RejectsNameRowFieldAndReasonInColumnOrder) {
   EXPECT_EQ(r.rejects[2], (Reject{2, "wait_s", "negative duration"}));
   EXPECT_EQ(r.rejects[3], (Reject{3, "wait_s", "duration too large"}));
   EXPECT_EQ(r.accepted(), 0u);
+}
+
+TEST(ArrayInput, RejectedRowsAreDroppedFromBorrowedColumnsWithoutTouchingTheSource) {
+  const std::vector<std::int64_t> times{1'772'442'000'000, 1'772'442'001'000, 1'772'442'002'000};
+  const std::vector<std::uint8_t> ones(3, 1);
+  const std::vector<std::uint8_t> answered{1, 2, 0};
+  const std::vector<std::int64_t> waits{100, 200, 300};
+  ContactArrays a;
+  a.rows = 3;
+  a.arrived_at.values = std::span<const std::int64_t>(times);
+  a.inbound.values = std::span<const std::uint8_t>(ones);
+  a.answered.values = std::span<const std::uint8_t>(answered);
+  a.wait = {{std::span<const std::int64_t>(waits), {}}, DurationUnit::milliseconds};
+  const ReadResult r = read_contact_arrays(a, KpiOptions{});
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0], (Reject{1, "answered", "expected 0 or 1"}));
+  EXPECT_EQ(r.table.wait_ms, (std::vector<std::int64_t>{100, 300}));
+  EXPECT_EQ(r.table.arrived_at_ms, (std::vector<std::int64_t>{1'772'442'000'000, 1'772'442'002'000}));
+  EXPECT_EQ(waits, (std::vector<std::int64_t>{100, 200, 300}));
 }
 
 TEST(ArrayInput, NaiveLocalTimesUseTheZoneAndRejectDstGaps) {

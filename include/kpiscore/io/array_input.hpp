@@ -6,6 +6,7 @@
 #include <kpiscore/metrics/kpi_options.hpp>
 
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -75,6 +76,10 @@ struct ContactArrays {
   std::array<DurationInput, 3> durations; ///< talk, hold, acw (by DurationField)
   std::array<NumericArray, 5> smalls;     ///< by SmallField
   std::vector<std::pair<std::string, DictionaryArray>> dimensions;
+  /// Keeps the arrays alive: columns that already have the table's layout (int64 milliseconds
+  /// without a mask, uint8 0/1 flags, int8 scores in range) are borrowed, not copied, and the
+  /// table holds this owner. Null: the caller keeps the arrays alive as long as the table.
+  std::shared_ptr<const void> keep_alive;
 };
 
 /// Builds a ContactTable from arrays with the validation of the CSV reader (docs/input.md,

@@ -1,6 +1,7 @@
 #ifndef KPISCORE_TABLE_CONTACT_TABLE_HPP
 #define KPISCORE_TABLE_CONTACT_TABLE_HPP
 
+#include <kpiscore/table/column.hpp>
 #include <kpiscore/table/dictionary_column.hpp>
 #include <kpiscore/table/nulls.hpp>
 #include <kpiscore/table/string_column.hpp>
@@ -31,31 +32,26 @@ inline constexpr std::array<std::string_view, 7> standard_dimension_names{
 
 /// Columnar contact records (one row per call, chat or ticket), the input of every KPI.
 ///
-/// Layout: required columns are always `size()` long; an optional column that the source did not
+/// Layout: numeric columns are `Column`s: owned, or borrowed from in-memory input without a copy
+/// (io/array_input.hpp). Required columns are always `size()` long; an optional column that the source did not
 /// have is empty (`has(...)` is false) and every KPI that needs it is null. Timestamps are UTC
 /// epoch milliseconds; local time buckets are computed at grouping time in the chosen zone.
 struct ContactTable {
   StringColumn contact_id;
-  std::vector<std::int64_t> arrived_at_ms;
-  std::vector<std::uint8_t> inbound;  ///< 1 inbound, 0 outbound
-  std::vector<std::uint8_t> answered; ///< 1 answered (handled by a person), 0 not
-  std::vector<std::int64_t> wait_ms;  ///< queue wait; for an abandoned contact, time to abandon
-  std::array<std::vector<std::int64_t>, 3> durations; ///< talk, hold, acw (by DurationField)
-  std::array<std::vector<std::int8_t>, 5> smalls;     ///< by SmallField
+  Column<std::int64_t> arrived_at_ms;
+  Column<std::uint8_t> inbound;  ///< 1 inbound, 0 outbound
+  Column<std::uint8_t> answered; ///< 1 answered (handled by a person), 0 not
+  Column<std::int64_t> wait_ms;  ///< queue wait; for an abandoned contact, time to abandon
+  std::array<Column<std::int64_t>, 3> durations; ///< talk, hold, acw (by DurationField)
+  std::array<Column<std::int8_t>, 5> smalls;     ///< by SmallField
   std::vector<DictionaryColumn> dimensions;           ///< standard ones first, then extras
 
   std::size_t size() const noexcept { return arrived_at_ms.size(); }
 
-  const std::vector<std::int64_t>& column(DurationField f) const {
-    return durations[static_cast<std::size_t>(f)];
-  }
-  std::vector<std::int64_t>& column(DurationField f) {
-    return durations[static_cast<std::size_t>(f)];
-  }
-  const std::vector<std::int8_t>& column(SmallField f) const {
-    return smalls[static_cast<std::size_t>(f)];
-  }
-  std::vector<std::int8_t>& column(SmallField f) { return smalls[static_cast<std::size_t>(f)]; }
+  const Column<std::int64_t>& column(DurationField f) const { return durations[static_cast<std::size_t>(f)]; }
+  Column<std::int64_t>& column(DurationField f) { return durations[static_cast<std::size_t>(f)]; }
+  const Column<std::int8_t>& column(SmallField f) const { return smalls[static_cast<std::size_t>(f)]; }
+  Column<std::int8_t>& column(SmallField f) { return smalls[static_cast<std::size_t>(f)]; }
 
   bool has(DurationField f) const { return !column(f).empty() || size() == 0; }
   bool has(SmallField f) const { return !column(f).empty() || size() == 0; }

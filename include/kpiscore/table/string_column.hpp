@@ -12,28 +12,41 @@ namespace kpiscore {
 /// million ids cost two allocations, not a million.
 class StringColumn {
 public:
-  std::size_t size() const noexcept { return offsets_.size() - 1; }
+  std::size_t size() const noexcept { return offsets_.size() - 1 + empty_rows_; }
   std::string_view operator[](std::size_t row) const noexcept {
+    if (row + 1 >= offsets_.size()) return {}; // one of the trailing empty rows
     return std::string_view{bytes_}.substr(offsets_[row], offsets_[row + 1] - offsets_[row]);
   }
   void push_back(std::string_view s) {
+    materialize();
     bytes_.append(s);
     offsets_.push_back(bytes_.size());
   }
   void pop_back() {
+    if (empty_rows_ > 0) {
+      --empty_rows_;
+      return;
+    }
     offsets_.pop_back();
     bytes_.resize(offsets_.back());
   }
-  /// Appends `rows` empty strings (ids absent from in-memory input) in one step.
-  void append_empty(std::size_t rows) { offsets_.resize(offsets_.size() + rows, offsets_.back()); }
+  /// Appends `rows` empty strings (ids absent from in-memory input) without storing them.
+  void append_empty(std::size_t rows) { empty_rows_ += rows; }
   void reserve(std::size_t rows, std::size_t bytes) {
     offsets_.reserve(rows + 1);
     bytes_.reserve(bytes);
   }
 
 private:
+  void materialize() {
+    if (empty_rows_ > 0) {
+      offsets_.resize(offsets_.size() + empty_rows_, offsets_.back());
+      empty_rows_ = 0;
+    }
+  }
   std::string bytes_;
   std::vector<std::uint64_t> offsets_{0};
+  std::size_t empty_rows_ = 0; ///< trailing empty strings not stored in offsets_
 };
 
 } // namespace kpiscore
