@@ -66,3 +66,37 @@ for p, a, b in [(0.025, 81, 183), (0.975, 0.5, 10.5), (1e-8, 3, 1e9)]:
     print(f"    beta.ppf({p}, {a}, {b}) = {f(stats.beta.ppf(p, a, b))} isf = {f(stats.beta.isf(p, a, b))}")
 for x, df in [(3.84, 1), (100.0, 80), (1e-3, 5)]:
     print(f"    chi2.sf({x}, {df}) = {f(stats.chi2.sf(x, df))} ppf(0.95) = {f(stats.chi2.ppf(0.95, df))}")
+
+print("// nps: P, A, D, alpha -> nps, se, lo, hi (numpy: the +1/0/-1 scores' population sd / sqrt n)")
+for P, A, D, a in [(120, 50, 30, 0.05), (9, 1, 0, 0.05), (3, 3, 4, 0.1), (1, 0, 1, 0.05),
+                   (500000000, 300000000, 200000000, 0.05)]:
+    n = P + A + D
+    p, d = P / n, D / n
+    se = np.sqrt((p + d - (p - d) ** 2) / n)
+    z = stats.norm.isf(a / 2)
+    lo, hi = max(-1, p - d - z * se), min(1, p - d + z * se)
+    print(f"    {{{P}, {A}, {D}, {a}, {f(100*(p-d))}, {f(100*se)}, {f(100*lo)}, {f(100*hi)}}},")
+
+print("// trend: scipy.stats.linregress on the last k values, t.ppf(1 - alpha/2, k - 2)")
+for y, k, a in [([0.81, 0.84, 0.80, 0.78, 0.77, 0.74], 4, 0.05),
+                ([300.0, 290.5, 310.25, 280.0, 275.5, 260.0, 270.0], 7, 0.1),
+                ([1.0, 2.0, 3.0], 3, 0.05)]:
+    yy = np.array(y[-k:])
+    r = stats.linregress(np.arange(len(y) - k, len(y)), yy)
+    t = stats.t.ppf(1 - a / 2, k - 2)
+    print(f"    // {y} k={k} alpha={a}: slope {f(r.slope)} intercept {f(r.intercept)} se {f(r.stderr)} "
+          f"lo {f(r.slope - t * r.stderr)} hi {f(r.slope + t * r.stderr)}")
+
+print("// bootstrap: scipy 1.17 _bca_interval and stats.quantile on a fixed index matrix")
+from scipy.stats._resampling import _bca_interval
+x = np.array([3.5, 4.0, 2.5, 5.0, 4.5, 1.0])
+rng = np.random.default_rng(7)
+idx = rng.integers(0, len(x), size=(20, len(x)))
+print("    indices = {" + ", ".join(str(int(v)) for v in idx.ravel()) + "}")
+theta_b = x[idx].mean(axis=1)
+for a in [0.05, 0.1]:
+    a1, a2, ahat = _bca_interval((x,), lambda s, axis: np.mean(s, axis=axis), axis=-1,
+                                 alpha=a / 2, theta_hat_b=theta_b, batch=None, xp=np)
+    lo, hi = np.quantile(theta_b, [float(a1), float(a2)])
+    plo, phi = np.quantile(theta_b, [a / 2, 1 - a / 2])
+    print(f"    alpha {a}: bca {f(lo)} {f(hi)} a_hat {f(ahat)} percentile {f(plo)} {f(phi)}")
