@@ -104,7 +104,7 @@ KpiOptions KpiOptions::from_json(const json& doc) {
   KpiOptions o;
   if (doc.is_null()) return o;
   check_keys(doc, "", {"timezone", "quantiles", "threads", "service_level", "aht", "fcr", "csat",
-                       "complaint_rate", "conversion_rate", "peak", "legs"});
+                       "complaint_rate", "conversion_rate", "peak", "legs", "intervals"});
   if (doc.contains("timezone")) {
     if (!doc["timezone"].is_string()) fail("/timezone", "expected an IANA time zone name");
     o.timezone = doc["timezone"].get<std::string>();
@@ -213,6 +213,20 @@ KpiOptions KpiOptions::from_json(const json& doc) {
     if (l.contains("duplicates"))
       o.legs.drop_duplicates = choice(l["duplicates"], p + "/duplicates", {"drop", "keep"}) == "drop";
   }
+  if (doc.contains("intervals")) {
+    const json& iv = doc["intervals"];
+    check_keys(iv, "/intervals", {"alpha", "proportion_method"});
+    if (iv.contains("alpha")) {
+      const json& a = iv["alpha"];
+      if (!a.is_number() || !(a.get<double>() > 0.0 && a.get<double>() < 1.0))
+        fail("/intervals/alpha", "expected a number in (0, 1)");
+      o.intervals.alpha = a.get<double>();
+    }
+    if (iv.contains("proportion_method"))
+      o.intervals.proportion_method = stats::parse_proportion_method(
+          choice(iv["proportion_method"], "/intervals/proportion_method",
+                 {"wilson", "agresti_coull", "beta", "jeffreys", "normal"}));
+  }
   if (doc.contains("peak")) {
     const json& pk = doc["peak"];
     check_keys(pk, "/peak", {"hours"});
@@ -287,12 +301,16 @@ json KpiOptions::to_json() const {
                    {"handle", legs.handle == LegHandle::contact ? "contact" : "owner"},
                    {"fcr", legs.fcr == LegFcr::last ? "last" : "first"},
                    {"duplicates", legs.drop_duplicates ? "drop" : "keep"}};
+  if (!(intervals == Intervals{}))
+    doc["intervals"] = {{"alpha", intervals.alpha},
+                        {"proportion_method", std::string(stats::to_string(intervals.proportion_method))}};
   return doc;
 }
 
 std::uint64_t KpiOptions::fingerprint() const {
   json doc = to_json();
   doc.erase("threads");
+  doc.erase("intervals"); // how intervals are computed does not change what a state holds
   const std::string text = doc.dump();
   std::uint64_t h = 14695981039346656037ull; // FNV-1a 64 offset basis
   for (unsigned char c : text) {

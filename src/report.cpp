@@ -1,3 +1,4 @@
+#include <kpiscore/engine/kpi_intervals.hpp>
 #include <kpiscore/io/report.hpp>
 
 #include <algorithm>
@@ -25,6 +26,19 @@ std::string fixed(double v, int decimals, const char* suffix = "") {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f%s", decimals, v, suffix);
   return buf;
+}
+
+// With intervals (KpiTable::intervals filled), KPI i is followed by <name>_lo and <name>_hi.
+bool interval_columns(const KpiTable& t, std::size_t i) {
+  return !t.intervals.empty() && kpi_has_interval(t.kpis[i].kind);
+}
+
+// A KPI value (or bound) as the text table shows it: ratios as percentages, means with two
+// decimals, durations and NPS with one.
+std::string text_value(KpiKind kind, double v) {
+  if (kind == KpiKind::ratio) return fixed(v * 100.0, 1, "%");
+  if (kind == KpiKind::mean) return fixed(v, 2);
+  return fixed(v, 1);
 }
 
 } // namespace
@@ -82,6 +96,14 @@ nlohmann::ordered_json to_json(const KpiTable& t) {
         ordered[std::string(t.kpis[i].name)] = *v.value;
       else
         ordered[std::string(t.kpis[i].name)] = nullptr;
+      if (interval_columns(t, i)) {
+        const auto& ci = t.intervals[g][i];
+        std::string lo(t.kpis[i].name), hi(t.kpis[i].name);
+        lo.append("_lo");
+        hi.append("_hi");
+        ordered[lo] = ci ? nlohmann::ordered_json(ci->lower) : nullptr;
+        ordered[hi] = ci ? nlohmann::ordered_json(ci->upper) : nullptr;
+      }
     }
     out.push_back(std::move(ordered));
   }
@@ -92,7 +114,17 @@ std::string to_csv(const KpiTable& t) {
   std::string out;
   std::string sep;
   for (const auto& k : t.key_names) out += std::exchange(sep, ",") + csv_quote(k);
-  for (const auto& d : t.kpis) out += std::exchange(sep, ",") + std::string(d.name);
+  for (std::size_t i = 0; i < t.kpis.size(); ++i) {
+    out += std::exchange(sep, ",");
+    out += t.kpis[i].name;
+    if (interval_columns(t, i)) {
+      out += ',';
+      out += t.kpis[i].name;
+      out += "_lo,";
+      out += t.kpis[i].name;
+      out += "_hi";
+    }
+  }
   out += "\n";
   for (std::size_t g = 0; g < t.size(); ++g) {
     sep.clear();
@@ -104,6 +136,13 @@ std::string to_csv(const KpiTable& t) {
         out += std::to_string(static_cast<std::int64_t>(v.numerator));
       else if (v.value)
         out += shortest(*v.value);
+      if (interval_columns(t, i)) {
+        const auto& ci = t.intervals[g][i];
+        out += ',';
+        if (ci) out += shortest(ci->lower);
+        out += ',';
+        if (ci) out += shortest(ci->upper);
+      }
     }
     out += "\n";
   }
@@ -113,7 +152,13 @@ std::string to_csv(const KpiTable& t) {
 std::string to_text(const KpiTable& t) {
   std::vector<std::string> header;
   for (const auto& k : t.key_names) header.push_back(k);
-  for (const auto& d : t.kpis) header.emplace_back(d.name);
+  for (std::size_t i = 0; i < t.kpis.size(); ++i) {
+    header.emplace_back(t.kpis[i].name);
+    if (interval_columns(t, i)) {
+      header.emplace_back(t.kpis[i].name).append("_lo");
+      header.emplace_back(t.kpis[i].name).append("_hi");
+    }
+  }
   std::vector<std::vector<std::string>> rows;
   for (std::size_t g = 0; g < t.size(); ++g) {
     std::vector<std::string> row;
@@ -125,12 +170,13 @@ std::string to_text(const KpiTable& t) {
         row.push_back(std::to_string(static_cast<std::int64_t>(v.numerator)));
       else if (!v.value)
         row.emplace_back("-");
-      else if (kind == KpiKind::ratio)
-        row.push_back(fixed(*v.value * 100.0, 1, "%"));
-      else if (kind == KpiKind::mean)
-        row.push_back(fixed(*v.value, 2));
       else
-        row.push_back(fixed(*v.value, 1));
+        row.push_back(text_value(kind, *v.value));
+      if (interval_columns(t, i)) {
+        const auto& ci = t.intervals[g][i];
+        row.push_back(ci ? text_value(kind, ci->lower) : "-");
+        row.push_back(ci ? text_value(kind, ci->upper) : "-");
+      }
     }
     rows.push_back(std::move(row));
   }

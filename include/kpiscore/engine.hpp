@@ -4,6 +4,7 @@
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/engine/grouped_kpi_state.hpp>
 #include <kpiscore/engine/grouping.hpp>
+#include <kpiscore/engine/kpi_intervals.hpp>
 #include <kpiscore/engine/kpi_table.hpp>
 
 #endif

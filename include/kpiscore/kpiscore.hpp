@@ -7,6 +7,7 @@
 #include <kpiscore/metrics.hpp>
 #include <kpiscore/scoring.hpp>
 #include <kpiscore/staffing.hpp>
+#include <kpiscore/stats.hpp>
 #include <kpiscore/table.hpp>
 #include <kpiscore/version.hpp>
 

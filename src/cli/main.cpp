@@ -37,7 +37,8 @@ Usage:
   kpiscore kpis --input FILE.csv [--by agent_id,month,...] [--sl-threshold SECONDS]
                 [--tz IANA_ZONE] [--options FILE.json] [--mapping FILE.json]
                 [--format json|csv|table]
-                [--rejects FILE] [--strict] [--quantiles] [--threads N] [--state-out FILE]
+                [--rejects FILE] [--strict] [--quantiles] [--intervals] [--threads N]
+                [--state-out FILE]
 
   --input FILE       contact records, CSV with a header (docs/input.md for the columns)
   --by KEYS          comma-separated group keys: any dimension column (agent_id, team, channel,
@@ -52,6 +53,9 @@ Usage:
   --rejects FILE     write rejected records as CSV: line,field,reason
   --strict           any rejected record is an error: exit 2, no KPI output
   --quantiles        add wait_p50_s, wait_p90_s, handle_p50_s, handle_p90_s
+  --intervals        add <kpi>_lo and <kpi>_hi after every ratio, mean and NPS KPI: confidence
+                     intervals at 1 - alpha (options "intervals": alpha 0.05, proportions by
+                     the Wilson method by default; docs/statistics.md)
   --threads N        worker threads (default: all cores)
   --state-out FILE   also save the mergeable aggregation state (see `kpiscore merge`)
 
@@ -61,14 +65,15 @@ A summary (rows read, accepted, rejected) goes to standard error.
 const char* merge_help = R"(kpiscore merge — merge saved aggregation states and print their KPIs
 
 Usage:
-  kpiscore merge STATE_FILE... [--format json|csv|table] [--state-out FILE]
+  kpiscore merge STATE_FILE... [--format json|csv|table] [--intervals] [--state-out FILE]
 
 States come from `kpiscore kpis --state-out`; they merge only when their group keys and options
 agree (the options fingerprint is checked). Merging is exact: any split of the records merged
 gives the same KPIs as one pass.
 )";
 
-void print(const KpiTable& table, const std::string& format) {
+void print(KpiTable table, const GroupedKpiState& state, bool intervals, const std::string& format) {
+  if (intervals) add_intervals(table, state);
   if (format == "json")
     std::cout << to_json(table).dump(2) << "\n";
   else if (format == "csv")
@@ -86,7 +91,7 @@ std::string check_format(const std::string& f) {
 int run_kpis(const std::vector<std::string>& args) {
   std::string input, by, options_path, format = "json", rejects_path, tz, state_out, mapping_path;
   std::optional<double> sl;
-  bool strict = false, quantiles = false;
+  bool strict = false, quantiles = false, intervals = false;
   std::optional<int> threads;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -107,6 +112,7 @@ int run_kpis(const std::vector<std::string>& args) {
     else if (a == "--state-out") state_out = value();
     else if (a == "--strict") strict = true;
     else if (a == "--quantiles") quantiles = true;
+    else if (a == "--intervals") intervals = true;
     else if (a == "--threads") {
       const std::string& v = value();
       int n = -1;
@@ -201,18 +207,21 @@ int run_kpis(const std::vector<std::string>& args) {
     const auto bytes = state.serialize();
     write_file(state_out, std::string(bytes.begin(), bytes.end()));
   }
-  print(finalize(state), format);
+  print(finalize(state), state, intervals, format);
   return exit_ok;
 }
 
 int run_merge(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   std::string format = "json", state_out;
+  bool intervals = false;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") {
       std::cout << merge_help;
       return exit_ok;
+    } else if (a == "--intervals") {
+      intervals = true;
     } else if (a == "--format" || a == "--state-out") {
       if (i + 1 >= args.size()) throw UsageError(a + ": missing value");
       (a == "--format" ? format : state_out) = args[++i];
@@ -242,7 +251,7 @@ int run_merge(const std::vector<std::string>& args) {
     const auto bytes = total->serialize();
     write_file(state_out, std::string(bytes.begin(), bytes.end()));
   }
-  print(finalize(*total), format);
+  print(finalize(*total), *total, intervals, format);
   return exit_ok;
 }
 

@@ -9,6 +9,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include <kpiscore/stats/proportion.hpp>
+
 namespace kpiscore {
 
 /// How abandoned contacts enter the service level (docs/kpis.md, "service_level").
@@ -70,6 +72,15 @@ struct KpiOptions {
     bool drop_duplicates = true;        ///< exact duplicate rows counted and dropped
     bool operator==(const Legs&) const = default;
   } legs;
+
+  /// Confidence intervals of the KPIs when asked for (`kpis --intervals`,
+  /// engine/kpi_intervals.hpp; docs/statistics.md). Not part of the KPI definitions: left out of
+  /// to_json() at its defaults and never part of the fingerprint, so states merge whatever it is.
+  struct Intervals {
+    double alpha = 0.05; ///< confidence 1 - alpha
+    stats::ProportionMethod proportion_method = stats::ProportionMethod::wilson;
+    bool operator==(const Intervals&) const = default;
+  } intervals;
 
   Population complaint_denominator = Population::handled;
   Population conversion_denominator = Population::handled;
