@@ -44,7 +44,8 @@ std::vector<std::int64_t> largest_remainder(std::span<const double> x, std::int6
 }
 
 AllocationResult allocate(double total, std::span<const double> shares,
-                          std::span<const std::int64_t> lower, std::span<const std::int64_t> upper) {
+                          std::span<const std::int64_t> lower,
+                          std::span<const std::int64_t> upper) {
   const std::size_t k = shares.size();
   if (lower.size() != k || upper.size() != k)
     throw std::invalid_argument("allocate: shares, lower and upper differ in length");
@@ -72,30 +73,45 @@ AllocationResult allocate(double total, std::span<const double> shares,
     return s;
   };
   if (lo_sum >= total || share_sum == 0) {
-    for (std::size_t h = 0; h < k; ++h) r.expected[h] = static_cast<double>(lower[h]);
+    for (std::size_t h = 0; h < k; ++h)
+      r.expected[h] = static_cast<double>(lower[h]);
   } else if (hi_sum <= total) {
-    for (std::size_t h = 0; h < k; ++h) r.expected[h] = static_cast<double>(upper[h]);
+    for (std::size_t h = 0; h < k; ++h)
+      r.expected[h] = static_cast<double>(upper[h]);
+  } else if (const double l0 = total / share_sum; [&] {
+               for (std::size_t h = 0; h < k; ++h)
+                 if (l0 * shares[h] < static_cast<double>(lower[h]) ||
+                     l0 * shares[h] > static_cast<double>(upper[h]))
+                   return false;
+               return true;
+             }()) {
+    // No bound binds: the plain allocation total × share_h / Σ share.
+    for (std::size_t h = 0; h < k; ++h)
+      r.expected[h] = l0 * shares[h];
   } else {
     // Bisection on λ: Σ clamp(λ s_h, lo_h, hi_h) is continuous and non-decreasing in λ, equal to
     // lo_sum < total at λ = 0 and hi_sum > total for λ large enough.
     double a = 0, b = total / share_sum;
-    while (at(b) < total) b *= 2;
+    while (at(b) < total)
+      b *= 2;
     for (int it = 0; it < 200 && b - a > 0; ++it) {
       const double m = a + (b - a) / 2;
       if (m <= a || m >= b) break;
       (at(m) < total ? a : b) = m;
     }
     for (std::size_t h = 0; h < k; ++h)
-      r.expected[h] = std::clamp(b * shares[h], static_cast<double>(lower[h]),
-                                 static_cast<double>(upper[h]));
+      r.expected[h] =
+          std::clamp(b * shares[h], static_cast<double>(lower[h]), static_cast<double>(upper[h]));
     // Spread the bisection's rounding error over the strata not at a bound, so Σ a_h = total.
     double sum = std::accumulate(r.expected.begin(), r.expected.end(), 0.0), free = 0;
     for (std::size_t h = 0; h < k; ++h)
-      if (r.expected[h] > static_cast<double>(lower[h]) && r.expected[h] < static_cast<double>(upper[h]))
+      if (r.expected[h] > static_cast<double>(lower[h]) &&
+          r.expected[h] < static_cast<double>(upper[h]))
         free += r.expected[h];
     if (free > 0)
       for (std::size_t h = 0; h < k; ++h)
-        if (r.expected[h] > static_cast<double>(lower[h]) && r.expected[h] < static_cast<double>(upper[h]))
+        if (r.expected[h] > static_cast<double>(lower[h]) &&
+            r.expected[h] < static_cast<double>(upper[h]))
           r.expected[h] = std::clamp(r.expected[h] * (1 + (total - sum) / free),
                                      static_cast<double>(lower[h]), static_cast<double>(upper[h]));
   }

@@ -26,12 +26,14 @@ void check_dimension(const ContactTable& t, const std::string& name, const std::
     if (s == name) return;
   for (auto k : time_key_names)
     if (k == name) return;
-  throw PlanError(path, "unknown dimension \"" + name +
-                            "\" (not a column of the input, a time key interval15, interval30, hour, "
-                            "day, week, month, or peak)");
+  throw PlanError(path,
+                  "unknown dimension \"" + name +
+                      "\" (not a column of the input, a time key interval15, interval30, hour, "
+                      "day, week, month, or peak)");
 }
 
-GroupIndex group_rows(const ContactTable& t, const std::vector<std::string>& by, const KpiOptions& o) {
+GroupIndex group_rows(const ContactTable& t, const std::vector<std::string>& by,
+                      const KpiOptions& o) {
   if (!by.empty()) return build_group_index(t, by, o);
   GroupIndex g;
   g.group_of_row.assign(t.size(), 0);
@@ -51,11 +53,14 @@ struct StratumRows {
 StratumRows stratum_rows(const GroupIndex& g) {
   StratumRows s;
   s.offsets.assign(g.groups + 1, 0);
-  for (auto h : g.group_of_row) ++s.offsets[h + 1];
-  for (std::size_t h = 0; h < g.groups; ++h) s.offsets[h + 1] += s.offsets[h];
+  for (auto h : g.group_of_row)
+    ++s.offsets[h + 1];
+  for (std::size_t h = 0; h < g.groups; ++h)
+    s.offsets[h + 1] += s.offsets[h];
   s.rows.resize(g.group_of_row.size());
   std::vector<std::size_t> next(s.offsets.begin(), s.offsets.end() - 1);
-  for (std::size_t i = 0; i < g.group_of_row.size(); ++i) s.rows[next[g.group_of_row[i]]++] = i;
+  for (std::size_t i = 0; i < g.group_of_row.size(); ++i)
+    s.rows[next[g.group_of_row[i]]++] = i;
   return s;
 }
 
@@ -71,13 +76,20 @@ struct BoundCondition {
   bool compare(double x) const {
     using Op = RiskCondition::Op;
     switch (c->op) {
-    case Op::eq: return x == c->number;
-    case Op::ne: return x != c->number;
-    case Op::lt: return x < c->number;
-    case Op::le: return x <= c->number;
-    case Op::gt: return x > c->number;
-    case Op::ge: return x >= c->number;
-    case Op::in: return false;
+    case Op::eq:
+      return x == c->number;
+    case Op::ne:
+      return x != c->number;
+    case Op::lt:
+      return x < c->number;
+    case Op::le:
+      return x <= c->number;
+    case Op::gt:
+      return x > c->number;
+    case Op::ge:
+      return x >= c->number;
+    case Op::in:
+      return false;
     }
     return false;
   }
@@ -85,7 +97,8 @@ struct BoundCondition {
   /// A missing value meets no condition (not even "!=").
   bool met(const ContactTable& t, std::size_t i) const {
     switch (source) {
-    case Source::absent: return false;
+    case Source::absent:
+      return false;
     case Source::small: {
       const std::int8_t v = (*small)[i];
       return v != null_small && compare(v);
@@ -94,7 +107,8 @@ struct BoundCondition {
       const std::int64_t v = (*duration)[i];
       return v != null_duration && compare(static_cast<double>(v) / 1000.0);
     }
-    case Source::wait: return compare(static_cast<double>(t.wait_ms[i]) / 1000.0);
+    case Source::wait:
+      return compare(static_cast<double>(t.wait_ms[i]) / 1000.0);
     case Source::handle: {
       std::int64_t sum = 0;
       bool any = false;
@@ -105,8 +119,10 @@ struct BoundCondition {
         }
       return any && compare(static_cast<double>(sum) / 1000.0);
     }
-    case Source::answered: return compare(t.answered[i]);
-    case Source::inbound: return compare(t.inbound[i]);
+    case Source::answered:
+      return compare(t.answered[i]);
+    case Source::inbound:
+      return compare(t.inbound[i]);
     case Source::dimension: {
       const std::uint32_t code = dim->codes()[i];
       if (code == null_code) return false;
@@ -132,34 +148,49 @@ BoundCondition bind(const ContactTable& t, const RiskCondition& c, const std::st
       b.source = t.has(d) ? S::duration : S::absent;
       b.duration = &t.column(d);
     };
-    if (f == "csat") small(SmallField::csat);
-    else if (f == "nps") small(SmallField::nps);
-    else if (f == "complaint") small(SmallField::complaint);
-    else if (f == "resolved_first_contact") small(SmallField::resolved_first_contact);
-    else if (f == "converted") small(SmallField::converted);
-    else if (f == "talk_s") duration(DurationField::talk);
-    else if (f == "hold_s") duration(DurationField::hold);
-    else if (f == "acw_s") duration(DurationField::acw);
-    else if (f == "wait_s") b.source = S::wait;
-    else if (f == "handle_s") b.source = S::handle;
-    else if (f == "answered") b.source = S::answered;
-    else b.source = S::inbound;
+    if (f == "csat")
+      small(SmallField::csat);
+    else if (f == "nps")
+      small(SmallField::nps);
+    else if (f == "complaint")
+      small(SmallField::complaint);
+    else if (f == "resolved_first_contact")
+      small(SmallField::resolved_first_contact);
+    else if (f == "converted")
+      small(SmallField::converted);
+    else if (f == "talk_s")
+      duration(DurationField::talk);
+    else if (f == "hold_s")
+      duration(DurationField::hold);
+    else if (f == "acw_s")
+      duration(DurationField::acw);
+    else if (f == "wait_s")
+      b.source = S::wait;
+    else if (f == "handle_s")
+      b.source = S::handle;
+    else if (f == "answered")
+      b.source = S::answered;
+    else
+      b.source = S::inbound;
     if (t.size() == 0) b.source = S::absent;
     return b;
   }
   b.dim = t.dimension(c.field);
   if (!b.dim) {
     bool standard = false;
-    for (auto s : standard_dimension_names) standard = standard || s == c.field;
+    for (auto s : standard_dimension_names)
+      standard = standard || s == c.field;
     if (!standard)
-      throw PlanError(path, "unknown field \"" + c.field +
-                                "\" (not a numeric field such as csat, complaint or handle_s, nor a "
-                                "column of the input)");
+      throw PlanError(path,
+                      "unknown field \"" + c.field +
+                          "\" (not a numeric field such as csat, complaint or handle_s, nor a "
+                          "column of the input)");
     b.source = S::absent;
     return b;
   }
   b.source = S::dimension;
-  for (const auto& s : c.strings) b.codes.push_back(b.dim->find(s));
+  for (const auto& s : c.strings)
+    b.codes.push_back(b.dim->find(s));
   return b;
 }
 
@@ -200,9 +231,17 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
   for (std::size_t r = 0; r < plan.risk.size(); ++r) {
     rules.emplace_back();
     const auto& all = plan.risk[r].all;
-    for (std::size_t c = 0; c < all.size(); ++c)
-      rules.back().push_back(bind(t, all[c], "/risk/" + std::to_string(r) + "/when" +
-                                                 (all.size() > 1 ? "/" + std::to_string(c) : "") + "/field"));
+    for (std::size_t c = 0; c < all.size(); ++c) {
+      std::string path = "/risk/";
+      path += std::to_string(r);
+      path += "/when";
+      if (all.size() > 1) {
+        path += '/';
+        path += std::to_string(c);
+      }
+      path += "/field";
+      rules.back().push_back(bind(t, all[c], path));
+    }
   }
 
   Sample out;
@@ -214,7 +253,8 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
   // The contact's hash (and uniform) from its id and the seed.
   std::vector<std::uint64_t> hash(n);
   detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) hash[i] = contact_hash(t.contact_id[i], plan.seed);
+    for (std::size_t i = b; i < e; ++i)
+      hash[i] = contact_hash(t.contact_id[i], plan.seed);
   });
 
   // Size measures: the largest weight among the rules a contact meets, 1 if none.
@@ -225,7 +265,8 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
       for (std::size_t i = b; i < e; ++i) {
         for (std::size_t r = 0; r < rules.size(); ++r) {
           bool all = true;
-          for (const auto& c : rules[r]) all = all && c.met(t, i);
+          for (const auto& c : rules[r])
+            all = all && c.met(t, i);
           if (all && (rule_of[i] < 0 || plan.risk[r].weight > size[i])) {
             size[i] = plan.risk[r].weight;
             rule_of[i] = static_cast<std::int16_t>(r);
@@ -249,7 +290,8 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     if (N < plan.min_per_stratum) ++below_min;
   }
   if (plan.design == Design::bernoulli) {
-    for (std::size_t h = 0; h < H; ++h) expected_n[h] = *plan.rate * static_cast<double>(sr.size(h));
+    for (std::size_t h = 0; h < H; ++h)
+      expected_n[h] = *plan.rate * static_cast<double>(sr.size(h));
   } else if (!plan.strata_by.empty() && plan.allocation == Allocation::fixed) {
     counts.emplace(H);
     std::int64_t missing = 0, requested = 0;
@@ -282,41 +324,49 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     for (std::size_t h = 0; h < H; ++h) {
       const auto N = static_cast<double>(sr.size(h));
       switch (plan.strata_by.empty() ? Allocation::proportional : plan.allocation) {
-      case Allocation::proportional: shares[h] = N; break;
-      case Allocation::equal: shares[h] = 1; break;
+      case Allocation::proportional:
+        shares[h] = N;
+        break;
+      case Allocation::equal:
+        shares[h] = 1;
+        break;
       case Allocation::neyman: {
         const auto sd = value_for(plan.sd, plan.strata_by, g, h);
         if (!sd) ++missing;
         shares[h] = N * sd.value_or(0);
         break;
       }
-      case Allocation::fixed: break;
+      case Allocation::fixed:
+        break;
       }
     }
     if (missing > 0)
-      throw PlanError("/strata/sd", "no standard deviation for " + std::to_string(missing) + " of " +
-                                        std::to_string(H) + " strata and no \"default\"");
+      throw PlanError("/strata/sd", "no standard deviation for " + std::to_string(missing) +
+                                        " of " + std::to_string(H) + " strata and no \"default\"");
     const bool poisson = plan.design == Design::poisson;
     // A rate asks for rate × N contacts: exactly for Poisson (an expected size), rounded half up
     // for the fixed-size designs.
-    double total = plan.rate ? *plan.rate * static_cast<double>(n) : static_cast<double>(*plan.size);
+    double total =
+        plan.rate ? *plan.rate * static_cast<double>(n) : static_cast<double>(*plan.size);
     if (!poisson) total = std::floor(total + 0.5);
     const AllocationResult a = allocate(total, shares, lower, upper);
     if (poisson) {
       expected_n = a.expected;
     } else {
       counts = a.counts;
-      for (std::size_t h = 0; h < H; ++h) expected_n[h] = static_cast<double>(a.counts[h]);
+      for (std::size_t h = 0; h < H; ++h)
+        expected_n[h] = static_cast<double>(a.counts[h]);
       rep.requested = static_cast<std::int64_t>(total);
     }
     const double lo_sum = std::accumulate(lower.begin(), lower.end(), 0.0);
     const double hi_sum = std::accumulate(upper.begin(), upper.end(), 0.0);
     char buf[160];
     if (lo_sum > total) {
-      std::snprintf(buf, sizeof buf,
-                    "the per-stratum minimum needs %.0f contacts, more than the %.6g planned: every "
-                    "stratum gets its minimum",
-                    lo_sum, total);
+      std::snprintf(
+          buf, sizeof buf,
+          "the per-stratum minimum needs %.0f contacts, more than the %.6g planned: every "
+          "stratum gets its minimum",
+          lo_sum, total);
       rep.notes.emplace_back(buf);
     } else if (hi_sum < total) {
       std::snprintf(buf, sizeof buf,
@@ -327,9 +377,10 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     }
   }
   if (below_min > 0)
-    rep.notes.push_back(std::to_string(below_min) + " strata hold fewer contacts than the minimum of " +
-                        std::to_string(plan.min_per_stratum) +
-                        ": all their contacts are taken and the shortfall is reported (below_minimum)");
+    rep.notes.push_back(
+        std::to_string(below_min) + " strata hold fewer contacts than the minimum of " +
+        std::to_string(plan.min_per_stratum) +
+        ": all their contacts are taken and the shortfall is reported (below_minimum)");
 
   // Target inclusion probabilities λ_i (π_i for Poisson, Bernoulli, systematic and reservoir).
   std::vector<double> lambda(n, 0.0);
@@ -339,16 +390,21 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     bool equal = plan.risk.empty();
     if (!equal) {
       equal = true;
-      for (std::size_t r : rows) equal = equal && size[r] == size[rows.front()];
+      for (std::size_t r : rows)
+        equal = equal && size[r] == size[rows.front()];
     }
     if (plan.design == Design::bernoulli || equal) {
-      const double p = plan.design == Design::bernoulli ? *plan.rate : std::min(1.0, expected_n[h] / N);
-      for (std::size_t r : rows) lambda[r] = p;
+      const double p =
+          plan.design == Design::bernoulli ? *plan.rate : std::min(1.0, expected_n[h] / N);
+      for (std::size_t r : rows)
+        lambda[r] = p;
     } else {
       std::vector<double> x(rows.size());
-      for (std::size_t j = 0; j < rows.size(); ++j) x[j] = size[rows[j]];
+      for (std::size_t j = 0; j < rows.size(); ++j)
+        x[j] = size[rows[j]];
       const std::vector<double> pi = pps_inclusion(expected_n[h], x);
-      for (std::size_t j = 0; j < rows.size(); ++j) lambda[rows[j]] = pi[j];
+      for (std::size_t j = 0; j < rows.size(); ++j)
+        lambda[rows[j]] = pi[j];
     }
   }
 
@@ -379,11 +435,14 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
       keys.clear();
       for (std::size_t r : rows) {
         const double u = hash_uniform(hash[r]);
-        keys.push_back({pareto ? pareto_key(u, lambda[r]) : sequential_poisson_key(u, lambda[r]), hash[r], r});
+        keys.push_back(
+            {pareto ? pareto_key(u, lambda[r]) : sequential_poisson_key(u, lambda[r]), hash[r], r});
       }
       if (take < keys.size())
-        std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(take), keys.end());
-      for (std::size_t j = 0; j < std::min(take, keys.size()); ++j) chosen.push_back(keys[j].row);
+        std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(take),
+                         keys.end());
+      for (std::size_t j = 0; j < std::min(take, keys.size()); ++j)
+        chosen.push_back(keys[j].row);
     }
     break;
   }
@@ -412,8 +471,10 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     for (std::size_t h = 0; h < H; ++h)
       res.emplace_back(static_cast<std::size_t>((*counts)[h]),
                        mix64(plan.seed ^ contact_hash(join_key(g, h), plan.seed)));
-    for (std::size_t i = 0; i < n; ++i) res[g.group_of_row[i]].offer(i);
-    for (const auto& s : res) chosen.insert(chosen.end(), s.items().begin(), s.items().end());
+    for (std::size_t i = 0; i < n; ++i)
+      res[g.group_of_row[i]].offer(i);
+    for (const auto& s : res)
+      chosen.insert(chosen.end(), s.items().begin(), s.items().end());
     break;
   }
   }
@@ -450,17 +511,20 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
       by_day[days.group_of_row[out.contacts[j].row]].push_back(j);
     const std::uint64_t salt = mix64(plan.seed ^ 0xE7A1'0A70'5EED'0001ULL);
     std::vector<double> shares;
-    for (const auto& e : plan.evaluators) shares.push_back(e.share);
+    for (const auto& e : plan.evaluators)
+      shares.push_back(e.share);
     std::uint64_t unassigned = 0;
     for (std::size_t d = 0; d < days.groups; ++d) {
       auto& js = by_day[d];
       if (js.empty()) continue;
       std::vector<std::pair<std::uint64_t, std::size_t>> order;
-      for (std::size_t j : js) order.emplace_back(contact_hash(t.contact_id[out.contacts[j].row], salt), j);
+      for (std::size_t j : js)
+        order.emplace_back(contact_hash(t.contact_id[out.contacts[j].row], salt), j);
       std::sort(order.begin(), order.end());
       const auto total = static_cast<std::int64_t>(js.size());
       std::vector<std::int64_t> lo(shares.size(), 0), hi;
-      for (const auto& e : plan.evaluators) hi.push_back(std::min(e.cap_per_day.value_or(total), total));
+      for (const auto& e : plan.evaluators)
+        hi.push_back(std::min(e.cap_per_day.value_or(total), total));
       const AllocationResult q = allocate(static_cast<double>(total), shares, lo, hi);
       EvaluatorDay ed;
       ed.day = std::string(days.keys[0].value(d));
@@ -468,15 +532,18 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
       ed.assigned = q.counts;
       std::size_t next = 0;
       for (std::size_t e = 0; e < q.counts.size(); ++e)
-        for (std::int64_t c = 0; c < q.counts[e]; ++c) out.contacts[order[next++].second].evaluator = static_cast<int>(e);
+        for (std::int64_t c = 0; c < q.counts[e]; ++c)
+          out.contacts[order[next++].second].evaluator = static_cast<int>(e);
       ed.unassigned = js.size() - next;
       unassigned += ed.unassigned;
-      for (std::size_t j : js) out.contacts[j].day = ed.day;
+      for (std::size_t j : js)
+        out.contacts[j].day = ed.day;
       rep.evaluator_days.push_back(std::move(ed));
     }
     if (unassigned > 0)
-      rep.notes.push_back(std::to_string(unassigned) +
-                          " selected contacts are beyond every evaluator's daily cap and unassigned");
+      rep.notes.push_back(
+          std::to_string(unassigned) +
+          " selected contacts are beyond every evaluator's daily cap and unassigned");
   }
 
   // Report: strata.
@@ -490,10 +557,12 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
   }
   for (std::size_t h = 0; h < H; ++h) {
     auto& s = rep.strata[h];
-    for (const auto& k : g.keys) s.key.emplace_back(k.value(h));
+    for (const auto& k : g.keys)
+      s.key.emplace_back(k.value(h));
     s.population = sr.size(h);
     double e = 0;
-    for (std::size_t r : sr.of(h)) e += lambda[r];
+    for (std::size_t r : sr.of(h))
+      e += lambda[r];
     s.expected = e;
     if (counts) s.planned = (*counts)[h];
     s.minimum = plan.min_per_stratum;
@@ -502,8 +571,9 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     if (s.achieved > 0) {
       // Kish's effective size (rounded down, at least 1) stands in for n when weights differ.
       const auto n_eff = std::max<std::int64_t>(
-          1, std::min<std::int64_t>(static_cast<std::int64_t>(s.achieved),
-                                    static_cast<std::int64_t>(std::floor(s.effective_size + 1e-9))));
+          1,
+          std::min<std::int64_t>(static_cast<std::int64_t>(s.achieved),
+                                 static_cast<std::int64_t>(std::floor(s.effective_size + 1e-9))));
       s.margin_of_error = stats::margin_of_error(plan.p, n_eff, plan.alpha,
                                                  static_cast<std::int64_t>(s.population));
     }
@@ -517,18 +587,22 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     const std::vector<std::string> by{dim};
     const GroupIndex gi = build_group_index(t, by, plan.options);
     std::vector<std::uint8_t> hit(gi.groups, 0);
-    for (const auto& c : out.contacts) hit[gi.group_of_row[c.row]] = 1;
+    for (const auto& c : out.contacts)
+      hit[gi.group_of_row[c.row]] = 1;
     CoverageReport cov;
     cov.dimension = dim;
     for (std::size_t v = 0; v < gi.groups; ++v) {
       if (gi.keys[0].codes()[v] == null_code) continue;
       ++cov.values;
-      if (hit[v]) ++cov.covered;
-      else cov.missing.emplace_back(gi.keys[0].value(v));
+      if (hit[v])
+        ++cov.covered;
+      else
+        cov.missing.emplace_back(gi.keys[0].value(v));
     }
     if (cov.covered < cov.values)
-      rep.notes.push_back(std::to_string(cov.values - cov.covered) + " of " + std::to_string(cov.values) +
-                          " " + dim + " values have no selected contact");
+      rep.notes.push_back(std::to_string(cov.values - cov.covered) + " of " +
+                          std::to_string(cov.values) + " " + dim +
+                          " values have no selected contact");
     rep.coverage.push_back(std::move(cov));
   }
   return out;

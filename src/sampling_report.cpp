@@ -1,4 +1,5 @@
-// Writers of a drawn sample and its report: CSV, JSON and text (include/kpiscore/sampling/sample.hpp).
+// Writers of a drawn sample and its report: CSV, JSON and text
+// (include/kpiscore/sampling/sample.hpp).
 #include <kpiscore/io/report.hpp>
 #include <kpiscore/sampling/sample.hpp>
 
@@ -22,7 +23,8 @@ std::string shortest(double v) {
 std::string csv_quote(std::string_view s) {
   if (s.find_first_of(",\"\n\r") == std::string_view::npos) return std::string(s);
   std::string q = "\"";
-  for (char c : s) q += c == '"' ? std::string("\"\"") : std::string(1, c);
+  for (char c : s)
+    q += c == '"' ? std::string("\"\"") : std::string(1, c);
   return q + "\"";
 }
 
@@ -32,7 +34,9 @@ std::string fixed(double v, int decimals) {
   return buf;
 }
 
-ojson key_or_null(const std::string& s) { return s.empty() ? ojson(nullptr) : ojson(s); }
+ojson key_or_null(const std::string& s) {
+  return s.empty() ? ojson(nullptr) : ojson(s);
+}
 
 ojson report_json(const Sample& sample, const SamplePlan& plan) {
   const SampleReport& r = sample.report;
@@ -50,7 +54,8 @@ ojson report_json(const Sample& sample, const SamplePlan& plan) {
   for (const auto& s : r.strata) {
     ojson x;
     ojson key = ojson::object();
-    for (std::size_t k = 0; k < sample.strata_by.size(); ++k) key[sample.strata_by[k]] = key_or_null(s.key[k]);
+    for (std::size_t k = 0; k < sample.strata_by.size(); ++k)
+      key[sample.strata_by[k]] = key_or_null(s.key[k]);
     x["key"] = key;
     x["population"] = s.population;
     x["expected"] = s.expected;
@@ -65,14 +70,21 @@ ojson report_json(const Sample& sample, const SamplePlan& plan) {
   j["strata"] = std::move(strata);
   ojson cov = ojson::array();
   for (const auto& c : r.coverage)
-    cov.push_back({{"dimension", c.dimension}, {"values", c.values}, {"covered", c.covered}, {"missing", c.missing}});
+    cov.push_back({{"dimension", c.dimension},
+                   {"values", c.values},
+                   {"covered", c.covered},
+                   {"missing", c.missing}});
   j["coverage"] = std::move(cov);
   if (!plan.evaluators.empty()) {
     ojson days = ojson::array();
     for (const auto& d : r.evaluator_days) {
       ojson a = ojson::object();
-      for (std::size_t e = 0; e < plan.evaluators.size(); ++e) a[plan.evaluators[e].name] = d.assigned[e];
-      days.push_back({{"day", d.day}, {"selected", d.selected}, {"assigned", a}, {"unassigned", d.unassigned}});
+      for (std::size_t e = 0; e < plan.evaluators.size(); ++e)
+        a[plan.evaluators[e].name] = d.assigned[e];
+      days.push_back({{"day", d.day},
+                      {"selected", d.selected},
+                      {"assigned", a},
+                      {"unassigned", d.unassigned}});
     }
     j["evaluator_days"] = std::move(days);
   }
@@ -84,19 +96,34 @@ ojson report_json(const Sample& sample, const SamplePlan& plan) {
 
 std::string sample_to_csv(const Sample& sample, const ContactTable& table, const SamplePlan& plan) {
   std::string out = "contact_id";
-  for (const auto& k : sample.strata_by) out += "," + csv_quote(k);
+  auto field = [&out](std::string_view v) {
+    out += ',';
+    out += csv_quote(v);
+  };
+  for (const auto& k : sample.strata_by)
+    field(k);
   out += ",inclusion_probability,design_weight";
   if (!plan.risk.empty()) out += ",size_measure,risk";
   if (!plan.evaluators.empty()) out += ",day,evaluator";
   out += '\n';
   for (const auto& c : sample.contacts) {
     out += csv_quote(table.contact_id[c.row]);
-    for (const auto& k : sample.report.strata[c.stratum].key) out += "," + csv_quote(k);
-    out += "," + shortest(c.inclusion_probability) + "," + shortest(c.design_weight);
-    if (!plan.risk.empty())
-      out += "," + shortest(c.size_measure) + "," + (c.risk_rule < 0 ? std::string() : csv_quote(plan.risk[static_cast<std::size_t>(c.risk_rule)].name));
-    if (!plan.evaluators.empty())
-      out += "," + c.day + "," + (c.evaluator < 0 ? std::string() : csv_quote(plan.evaluators[static_cast<std::size_t>(c.evaluator)].name));
+    for (const auto& k : sample.report.strata[c.stratum].key)
+      field(k);
+    field(shortest(c.inclusion_probability));
+    field(shortest(c.design_weight));
+    if (!plan.risk.empty()) {
+      field(shortest(c.size_measure));
+      field(c.risk_rule < 0
+                ? std::string_view{}
+                : std::string_view{plan.risk[static_cast<std::size_t>(c.risk_rule)].name});
+    }
+    if (!plan.evaluators.empty()) {
+      field(c.day);
+      field(c.evaluator < 0
+                ? std::string_view{}
+                : std::string_view{plan.evaluators[static_cast<std::size_t>(c.evaluator)].name});
+    }
     out += '\n';
   }
   return out;
@@ -113,16 +140,20 @@ std::string sample_to_json(const Sample& sample, const ContactTable& table, cons
     ojson x;
     x["contact_id"] = std::string(table.contact_id[c.row]);
     const auto& key = sample.report.strata[c.stratum].key;
-    for (std::size_t k = 0; k < sample.strata_by.size(); ++k) x[sample.strata_by[k]] = key_or_null(key[k]);
+    for (std::size_t k = 0; k < sample.strata_by.size(); ++k)
+      x[sample.strata_by[k]] = key_or_null(key[k]);
     x["inclusion_probability"] = c.inclusion_probability;
     x["design_weight"] = c.design_weight;
     if (!plan.risk.empty()) {
       x["size_measure"] = c.size_measure;
-      x["risk"] = c.risk_rule < 0 ? ojson(nullptr) : ojson(plan.risk[static_cast<std::size_t>(c.risk_rule)].name);
+      x["risk"] = c.risk_rule < 0 ? ojson(nullptr)
+                                  : ojson(plan.risk[static_cast<std::size_t>(c.risk_rule)].name);
     }
     if (!plan.evaluators.empty()) {
       x["day"] = c.day;
-      x["evaluator"] = c.evaluator < 0 ? ojson(nullptr) : ojson(plan.evaluators[static_cast<std::size_t>(c.evaluator)].name);
+      x["evaluator"] = c.evaluator < 0
+                           ? ojson(nullptr)
+                           : ojson(plan.evaluators[static_cast<std::size_t>(c.evaluator)].name);
     }
     contacts.push_back(std::move(x));
   }
@@ -138,14 +169,18 @@ std::string report_to_json(const Sample& sample, const SamplePlan& plan) {
 std::string report_to_csv(const Sample& sample, const SamplePlan& plan) {
   (void)plan;
   std::string out;
-  for (const auto& k : sample.strata_by) out += csv_quote(k) + ",";
-  out += "population,expected,planned,minimum,below_minimum,achieved,effective_size,margin_of_error\n";
+  for (const auto& k : sample.strata_by)
+    out += csv_quote(k) + ",";
+  out +=
+      "population,expected,planned,minimum,below_minimum,achieved,effective_size,margin_of_error\n";
   for (const auto& s : sample.report.strata) {
-    for (const auto& k : s.key) out += csv_quote(k) + ",";
+    for (const auto& k : s.key)
+      out += csv_quote(k) + ",";
     out += std::to_string(s.population) + "," + shortest(s.expected) + "," +
-           (s.planned ? std::to_string(*s.planned) : std::string()) + "," + std::to_string(s.minimum) + "," +
-           (s.below_minimum ? "1" : "0") + "," + std::to_string(s.achieved) + "," + shortest(s.effective_size) +
-           "," + (s.margin_of_error ? shortest(*s.margin_of_error) : std::string()) + "\n";
+           (s.planned ? std::to_string(*s.planned) : std::string()) + "," +
+           std::to_string(s.minimum) + "," + (s.below_minimum ? "1" : "0") + "," +
+           std::to_string(s.achieved) + "," + shortest(s.effective_size) + "," +
+           (s.margin_of_error ? shortest(*s.margin_of_error) : std::string()) + "\n";
   }
   return out;
 }
@@ -157,15 +192,19 @@ std::string report_to_text(const Sample& sample, const SamplePlan& plan) {
                     std::to_string(plan.seed) + "; " + std::to_string(r.population) + " contacts, ";
   if (r.planned) out += std::to_string(*r.planned) + " planned, ";
   out += "expected " + fixed(r.expected, 2) + ", " + std::to_string(r.achieved) + " selected\n";
-  out += "Margin of error at p = " + shortest(plan.p) + ", confidence " + shortest(100 * (1 - plan.alpha)) +
+  out += "Margin of error at p = " + shortest(plan.p) + ", confidence " +
+         shortest(100 * (1 - plan.alpha)) +
          "% (Wald with finite-population correction; Kish effective size when weights differ)\n\n";
-  std::vector<std::string> header = sample.strata_by.empty() ? std::vector<std::string>{"stratum"} : sample.strata_by;
-  for (const char* h : {"population", "expected", "planned", "min", "achieved", "eff_n", "moe"}) header.emplace_back(h);
+  std::vector<std::string> header =
+      sample.strata_by.empty() ? std::vector<std::string>{"stratum"} : sample.strata_by;
+  for (const char* h : {"population", "expected", "planned", "min", "achieved", "eff_n", "moe"})
+    header.emplace_back(h);
   std::vector<std::vector<std::string>> rows;
   for (const auto& s : r.strata) {
     std::vector<std::string> row;
     if (sample.strata_by.empty()) row.emplace_back("all");
-    for (const auto& k : s.key) row.push_back(k.empty() ? "-" : k);
+    for (const auto& k : s.key)
+      row.push_back(k.empty() ? "-" : k);
     row.push_back(std::to_string(s.population));
     row.push_back(fixed(s.expected, 2));
     row.push_back(s.planned ? std::to_string(*s.planned) : "-");
@@ -181,8 +220,10 @@ std::string report_to_text(const Sample& sample, const SamplePlan& plan) {
     std::vector<std::vector<std::string>> cov;
     for (const auto& c : r.coverage) {
       std::string missing;
-      for (std::size_t i = 0; i < c.missing.size() && i < 10; ++i) missing += (i ? ", " : "") + c.missing[i];
-      if (c.missing.size() > 10) missing += ", … (" + std::to_string(c.missing.size() - 10) + " more)";
+      for (std::size_t i = 0; i < c.missing.size() && i < 10; ++i)
+        missing += (i ? ", " : "") + c.missing[i];
+      if (c.missing.size() > 10)
+        missing += ", … (" + std::to_string(c.missing.size() - 10) + " more)";
       cov.push_back({c.dimension, std::to_string(c.covered) + " of " + std::to_string(c.values),
                      missing.empty() ? "-" : missing});
     }
@@ -191,12 +232,14 @@ std::string report_to_text(const Sample& sample, const SamplePlan& plan) {
   if (!plan.evaluators.empty()) {
     out += "\nEvaluators per day\n";
     std::vector<std::string> h{"day", "selected"};
-    for (const auto& e : plan.evaluators) h.push_back(e.name);
+    for (const auto& e : plan.evaluators)
+      h.push_back(e.name);
     h.emplace_back("unassigned");
     std::vector<std::vector<std::string>> days;
     for (const auto& d : r.evaluator_days) {
       std::vector<std::string> row{d.day, std::to_string(d.selected)};
-      for (auto a : d.assigned) row.push_back(std::to_string(a));
+      for (auto a : d.assigned)
+        row.push_back(std::to_string(a));
       row.push_back(std::to_string(d.unassigned));
       days.push_back(std::move(row));
     }
@@ -204,7 +247,8 @@ std::string report_to_text(const Sample& sample, const SamplePlan& plan) {
   }
   if (!r.notes.empty()) {
     out += "\nNotes\n";
-    for (const auto& n : r.notes) out += "- " + n + "\n";
+    for (const auto& n : r.notes)
+      out += "- " + n + "\n";
   }
   return out;
 }

@@ -64,12 +64,18 @@ int run_sample(const std::vector<std::string>& args) {
     for (const std::string& g : given)
       if (g == f) throw UsageError(f + ": given twice");
     if (f.rfind("--", 0) == 0) given.push_back(f);
-    if (f == "--plan") plan_path = value();
-    else if (f == "--input") input = value();
-    else if (f == "--tz") tz = value();
-    else if (f == "--output") output = value();
-    else if (f == "--rejects") rejects_path = value();
-    else if (f == "--report") report = true;
+    if (f == "--plan")
+      plan_path = value();
+    else if (f == "--input")
+      input = value();
+    else if (f == "--tz")
+      tz = value();
+    else if (f == "--output")
+      output = value();
+    else if (f == "--rejects")
+      rejects_path = value();
+    else if (f == "--report")
+      report = true;
     else if (f == "--format") {
       format = value();
       if (format != "csv" && format != "json" && format != "table")
@@ -77,8 +83,10 @@ int run_sample(const std::vector<std::string>& args) {
     } else
       throw UsageError("sample: unknown argument '" + f + "' (see kpiscore sample --help)");
   }
-  if (plan_path.empty()) throw UsageError("sample: --plan FILE is required (see kpiscore sample --help)");
-  if (input.empty()) throw UsageError("sample: --input FILE is required (see kpiscore sample --help)");
+  if (plan_path.empty())
+    throw UsageError("sample: --plan FILE is required (see kpiscore sample --help)");
+  if (input.empty())
+    throw UsageError("sample: --input FILE is required (see kpiscore sample --help)");
 
   std::string plan_text;
   try {
@@ -123,15 +131,19 @@ int run_sample(const std::vector<std::string>& args) {
   };
   if (!output.empty()) write_file(output, contacts_text(format));
   if (report) {
-    if (format == "json") std::cout << ks::report_to_json(sample, plan);
-    else if (format == "csv") std::cout << ks::report_to_csv(sample, plan);
-    else std::cout << ks::report_to_text(sample, plan);
+    if (format == "json")
+      std::cout << ks::report_to_json(sample, plan);
+    else if (format == "csv")
+      std::cout << ks::report_to_csv(sample, plan);
+    else
+      std::cout << ks::report_to_text(sample, plan);
     return exit_ok;
   }
   if (!output.empty()) return exit_ok;
   if (format == "table") {
     std::vector<std::string> header{"contact_id"};
-    for (const auto& k : sample.strata_by) header.push_back(k);
+    for (const auto& k : sample.strata_by)
+      header.push_back(k);
     header.emplace_back("pi");
     header.emplace_back("weight");
     if (!plan.risk.empty()) header.emplace_back("risk");
@@ -139,22 +151,26 @@ int run_sample(const std::vector<std::string>& args) {
     std::vector<std::vector<std::string>> rows;
     for (const auto& c : sample.contacts) {
       std::vector<std::string> row{std::string(read.table.contact_id[c.row])};
-      for (const auto& k : sample.report.strata[c.stratum].key) row.push_back(k.empty() ? "-" : k);
+      for (const auto& k : sample.report.strata[c.stratum].key)
+        row.push_back(k.empty() ? "-" : k);
       char buf[64];
       std::snprintf(buf, sizeof buf, "%.4f", c.inclusion_probability);
       row.emplace_back(buf);
       std::snprintf(buf, sizeof buf, "%.2f", c.design_weight);
       row.emplace_back(buf);
       if (!plan.risk.empty())
-        row.push_back(c.risk_rule < 0 ? "-" : plan.risk[static_cast<std::size_t>(c.risk_rule)].name);
+        row.push_back(c.risk_rule < 0 ? "-"
+                                      : plan.risk[static_cast<std::size_t>(c.risk_rule)].name);
       if (!plan.evaluators.empty())
-        row.push_back(c.evaluator < 0 ? "-" : plan.evaluators[static_cast<std::size_t>(c.evaluator)].name);
+        row.push_back(
+            c.evaluator < 0 ? "-" : plan.evaluators[static_cast<std::size_t>(c.evaluator)].name);
       rows.push_back(std::move(row));
     }
     std::cout << text_table(header, rows, 1 + sample.strata_by.size(), true);
     return exit_ok;
   }
-  std::cout << (format == "json" ? ks::sample_to_json(sample, read.table, plan, true) : contacts_text("csv"));
+  std::cout << (format == "json" ? ks::sample_to_json(sample, read.table, plan, true)
+                                 : contacts_text("csv"));
   return exit_ok;
 }
 

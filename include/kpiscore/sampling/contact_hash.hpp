@@ -23,7 +23,7 @@ constexpr std::uint64_t mix64(std::uint64_t z) noexcept {
 ///
 ///     h0 = seed XOR (0x9E3779B97F4A7C15 * (length + 1))
 ///     h  = mix64(h XOR w)  for each 8-byte little-endian word w of the id (the last zero-padded)
-///     hash = mix64(h + 0x9E3779B97F4A7C15)
+///     hash = mix64(h + 0x9E3779B97F4A7C15),   u = floor(hash / 2^11) / 2^53
 ///
 /// It depends only on the id's bytes and the seed, never on the row's position, so a contact gets
 /// the same number in any file, any row order and any partition. Not a cryptographic hash: a plan
@@ -47,10 +47,16 @@ inline std::uint64_t contact_hash(std::string_view id, std::uint64_t seed) noexc
   return mix64(h + golden);
 }
 
-/// A uniform number in the open interval (0, 1) from the top 53 bits of a hash:
-/// (floor(hash / 2^11) + 0.5) / 2^53. Never 0 or 1, so u / (1 - u) and log(u) are finite.
+/// A uniform number in [0, 1) from the top 53 bits of a hash: floor(hash / 2^11) / 2^53, so
+/// P(u < p) = p for every p that is a multiple of 2^-53. u < 1 always, so u / (1 - u) is finite.
 constexpr double hash_uniform(std::uint64_t hash) noexcept {
-  return (static_cast<double>(hash >> 11) + 0.5) * 0x1.0p-53;
+  return static_cast<double>(hash >> 11) * 0x1.0p-53;
+}
+
+/// A uniform number in the open interval (0, 1), (floor(hash / 2^12) + 0.5) / 2^52, for draws
+/// that take a logarithm (the reservoir's skips).
+constexpr double hash_uniform_open(std::uint64_t hash) noexcept {
+  return (static_cast<double>(hash >> 12) + 0.5) * 0x1.0p-52;
 }
 
 /// The contact's uniform: hash_uniform(contact_hash(id, seed)).
@@ -65,7 +71,7 @@ public:
   explicit SplitMix64(std::uint64_t seed) noexcept : state_(seed) {}
   std::uint64_t next() noexcept { return mix64(state_ += 0x9E3779B97F4A7C15ULL); }
   /// Uniform in (0, 1).
-  double uniform() noexcept { return hash_uniform(next()); }
+  double uniform() noexcept { return hash_uniform_open(next()); }
 
 private:
   std::uint64_t state_;

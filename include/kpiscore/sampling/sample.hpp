@@ -14,8 +14,8 @@ namespace kpiscore::sampling {
 
 /// One selected contact.
 struct SampledContact {
-  std::size_t row = 0;        ///< row of the input table (0-based)
-  std::uint32_t stratum = 0;  ///< index into Sample::strata
+  std::size_t row = 0;              ///< row of the input table (0-based)
+  std::uint32_t stratum = 0;        ///< index into Sample::strata
   double inclusion_probability = 0; ///< π_i (the target λ_i for order sampling)
   double design_weight = 0;         ///< 1 / π_i
   double size_measure = 1;          ///< the risk weight (1 without risk rules)
@@ -40,8 +40,8 @@ struct StratumReport {
 /// Which values of a dimension the sample covers.
 struct CoverageReport {
   std::string dimension;
-  std::uint64_t values = 0;  ///< distinct non-null values in the input
-  std::uint64_t covered = 0; ///< of those, values with at least one selected contact
+  std::uint64_t values = 0;         ///< distinct non-null values in the input
+  std::uint64_t covered = 0;        ///< of those, values with at least one selected contact
   std::vector<std::string> missing; ///< values without a selected contact, in label order
 };
 
@@ -55,8 +55,8 @@ struct EvaluatorDay {
 
 struct SampleReport {
   std::uint64_t population = 0;
-  double expected = 0;                 ///< Σ π_i
-  std::optional<std::int64_t> planned; ///< fixed-size designs: Σ planned
+  double expected = 0;                   ///< Σ π_i
+  std::optional<std::int64_t> planned;   ///< fixed-size designs: Σ planned
   std::optional<std::int64_t> requested; ///< the size the plan asked for before bounds
   std::uint64_t achieved = 0;
   std::vector<StratumReport> strata;
