@@ -479,13 +479,23 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
   }
   }
 
-  // Selected contacts: stratum order, then contact id (row order does not show through).
-  std::sort(chosen.begin(), chosen.end(), [&](std::size_t a, std::size_t b) {
-    const auto ga = g.group_of_row[a], gb = g.group_of_row[b];
-    if (ga != gb) return ga < gb;
-    const auto ia = t.contact_id[a], ib = t.contact_id[b];
-    return ia != ib ? ia < ib : a < b;
-  });
+  // Selected contacts: stratum order, then contact id (row order does not show through). A
+  // counting sort by stratum, then each stratum's few contacts by id.
+  {
+    std::vector<std::size_t> start(H + 1, 0), sorted(chosen.size());
+    for (std::size_t row : chosen) ++start[g.group_of_row[row] + 1];
+    for (std::size_t h = 0; h < H; ++h) start[h + 1] += start[h];
+    std::vector<std::size_t> next(start.begin(), start.end() - 1);
+    for (std::size_t row : chosen) sorted[next[g.group_of_row[row]]++] = row;
+    for (std::size_t h = 0; h < H; ++h)
+      std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(start[h]),
+                sorted.begin() + static_cast<std::ptrdiff_t>(start[h + 1]),
+                [&](std::size_t a, std::size_t b) {
+                  const auto ia = t.contact_id[a], ib = t.contact_id[b];
+                  return ia != ib ? ia < ib : a < b;
+                });
+    chosen = std::move(sorted);
+  }
   out.contacts.reserve(chosen.size());
   for (std::size_t row : chosen) {
     SampledContact c;
