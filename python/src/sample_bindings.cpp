@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "kpiscore/io/csv_reader.hpp"
 #include "kpiscore/sampling.hpp"
 #include "kpiscore/table/time_zone.hpp"
@@ -67,7 +69,7 @@ void register_sample(py::module_& m) {
   py::register_exception<ks::PlanError>(s, "PlanError", PyExc_ValueError);
   s.def("draw_csv", &draw_csv, py::arg("path"), py::arg("plan_json"), py::arg("tz"),
         "Reads a contacts CSV and draws the plan's sample (outputs as kpiscore sample writes them).");
-  s.def("check_plan", [](const std::string& plan_json) { return ks::SamplePlan::from_json_text(plan_json).to_json().dump(); },
+  s.def("check_plan", [](const std::string& plan_json) -> std::string { return ks::SamplePlan::from_json_text(plan_json).to_json().dump(); },
         py::arg("plan_json"), "Validates a plan; returns the normalized plan as JSON.");
   s.def("contact_uniform", &ks::contact_uniform, py::arg("contact_id"), py::arg("seed"),
         "The contact's uniform number in [0, 1) (docs/sampling.md).");
