@@ -1,6 +1,6 @@
 // Python bindings of kpiscore/sampling.hpp: the submodule kpiscore._core.sample.
 // Thin by design: the plan is validated, the sample drawn and every output written by the C++
-// library (the same writers as `kpiscore sample`); kpiscore/sample.py turns them into Python
+// library (the same writers as `kpiscore sample`); kpiscore/sampling.py turns them into Python
 // objects. PlanError is a ValueError whose text starts "plan /json/path: ".
 
 #include "bindings.hpp"
@@ -65,7 +65,7 @@ py::dict draw_csv(const std::string& path, const std::string& plan_json, const s
 }
 
 void register_sample(py::module_& m) {
-  py::module_ s = m.def_submodule("sample", "QA sampling (private; see kpiscore.sample)");
+  py::module_ s = m.def_submodule("sample", "QA sampling (private; see kpiscore.sampling)");
   py::register_exception<ks::PlanError>(s, "PlanError", PyExc_ValueError);
   s.def("draw_csv", &draw_csv, py::arg("path"), py::arg("plan_json"), py::arg("tz"),
         "Reads a contacts CSV and draws the plan's sample (outputs as kpiscore sample writes them).");

@@ -1,4 +1,4 @@
-"""kpiscore.sample: plans, the sample and its report, checked against an independent Python
+"""kpiscore.sampling.sample: plans, the sample and its report, checked against an independent Python
 implementation of the documented contact hash, against `kpiscore sample` (CLI), and for the
 row-order law of the hash-based designs.
 
@@ -19,7 +19,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import kpiscore.sample as ks
+import kpiscore.sampling as ks
 
 REPO = Path(__file__).resolve().parents[2]
 CONTACTS = REPO / "examples" / "data" / "contacts.csv"

@@ -1,4 +1,4 @@
-"""Stubs of kpiscore.sample (QA sampling)."""
+"""Stubs of kpiscore.sampling (QA sampling)."""
 
 import os
 from collections.abc import Mapping

@@ -4,7 +4,7 @@ A typed façade over the compiled ``kpiscore._core.sample``: the plan is validat
 drawn in C++ (``include/kpiscore/sampling/``), exactly as ``kpiscore sample`` draws it, so the
 CSV of :meth:`SampleResult.to_csv` is byte-identical to the command's output.
 
->>> import kpiscore.sample as ks
+>>> import kpiscore.sampling as ks
 >>> plan = {"design": "pareto", "seed": 7, "rate": 0.15,
 ...         "strata": {"by": ["agent_id", "day"], "min": 1}}
 >>> result = ks.sample("contacts.csv", plan, tz="Asia/Shanghai")  # doctest: +SKIP
