@@ -12,7 +12,6 @@
 namespace {
 
 using namespace kpiscore::sampling;
-constexpr std::int64_t big = std::numeric_limits<std::int64_t>::max();
 
 std::int64_t sum(const std::vector<std::int64_t>& v) {
   return std::accumulate(v.begin(), v.end(), std::int64_t{0});
