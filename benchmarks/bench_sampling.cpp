@@ -67,7 +67,8 @@ sampling::SamplePlan plan_of(int which, int threads) {
 
 void BM_Sample(benchmark::State& state) {
   const ContactTable& t = table();
-  const sampling::SamplePlan plan = plan_of(static_cast<int>(state.range(2)), static_cast<int>(state.range(1)));
+  const sampling::SamplePlan plan =
+      plan_of(static_cast<int>(state.range(2)), static_cast<int>(state.range(1)));
   std::size_t selected = 0, strata = 0;
   for (auto _ : state) {
     sampling::Sample s = sampling::draw_sample(t, plan);
@@ -75,7 +76,8 @@ void BM_Sample(benchmark::State& state) {
     strata = s.report.strata.size();
     benchmark::DoNotOptimize(s.contacts.data());
   }
-  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) * static_cast<std::int64_t>(t.size()));
+  state.SetItemsProcessed(static_cast<std::int64_t>(state.iterations()) *
+                          static_cast<std::int64_t>(t.size()));
   state.counters["selected"] = static_cast<double>(selected);
   state.counters["strata"] = static_cast<double>(strata);
 }
@@ -115,7 +117,8 @@ int main(int argc, char** argv) {
   auto* b = benchmark::RegisterBenchmark("BM_Sample", BM_Sample);
   b->ArgNames({"rows", "threads", "plan"})->UseRealTime()->Unit(benchmark::kMillisecond);
   for (int plan : {0, 1, 2})
-    for (int threads : {1, 2}) b->Args({config.rows, threads, plan});
+    for (int threads : {1, 2})
+      b->Args({config.rows, threads, plan});
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
   benchmark::RunSpecifiedBenchmarks();

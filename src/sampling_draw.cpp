@@ -483,10 +483,13 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
   // counting sort by stratum, then each stratum's few contacts by id.
   {
     std::vector<std::size_t> start(H + 1, 0), sorted(chosen.size());
-    for (std::size_t row : chosen) ++start[g.group_of_row[row] + 1];
-    for (std::size_t h = 0; h < H; ++h) start[h + 1] += start[h];
+    for (std::size_t row : chosen)
+      ++start[g.group_of_row[row] + 1];
+    for (std::size_t h = 0; h < H; ++h)
+      start[h + 1] += start[h];
     std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (std::size_t row : chosen) sorted[next[g.group_of_row[row]]++] = row;
+    for (std::size_t row : chosen)
+      sorted[next[g.group_of_row[row]]++] = row;
     for (std::size_t h = 0; h < H; ++h)
       std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(start[h]),
                 sorted.begin() + static_cast<std::ptrdiff_t>(start[h + 1]),

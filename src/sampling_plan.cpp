@@ -359,7 +359,8 @@ SamplePlan SamplePlan::from_json(const json& doc) {
                           " design draws with equal probability (risk weights need poisson, "
                           "pareto, sequential_poisson or systematic)");
     if (!r.is_array()) throw PlanError("/risk", "expected an array of rules");
-    if (r.size() > 1000) throw PlanError("/risk", "expected at most 1000 rules, actual " + std::to_string(r.size()));
+    if (r.size() > 1000)
+      throw PlanError("/risk", "expected at most 1000 rules, actual " + std::to_string(r.size()));
     for (std::size_t i = 0; i < r.size(); ++i) {
       const std::string p = "/risk/" + std::to_string(i);
       check_object(r[i], p, {"name", "when", "weight"});

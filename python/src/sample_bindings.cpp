@@ -54,7 +54,8 @@ py::dict draw_csv(const std::string& path, const std::string& plan_json, const s
   }
   py::dict out = draw(read.table, plan);
   py::list rejects;
-  for (const auto& r : read.rejects) rejects.append(py::make_tuple(r.line, r.field, r.reason));
+  for (const auto& r : read.rejects)
+    rejects.append(py::make_tuple(r.line, r.field, r.reason));
   py::dict summary;
   summary["rows_read"] = read.rows_read;
   summary["accepted"] = read.accepted();
@@ -67,10 +68,15 @@ py::dict draw_csv(const std::string& path, const std::string& plan_json, const s
 void register_sample(py::module_& m) {
   py::module_ s = m.def_submodule("sample", "QA sampling (private; see kpiscore.sampling)");
   py::register_exception<ks::PlanError>(s, "PlanError", PyExc_ValueError);
-  s.def("draw_csv", &draw_csv, py::arg("path"), py::arg("plan_json"), py::arg("tz"),
-        "Reads a contacts CSV and draws the plan's sample (outputs as kpiscore sample writes them).");
-  s.def("check_plan", [](const std::string& plan_json) -> std::string { return ks::SamplePlan::from_json_text(plan_json).to_json().dump(); },
-        py::arg("plan_json"), "Validates a plan; returns the normalized plan as JSON.");
+  s.def(
+      "draw_csv", &draw_csv, py::arg("path"), py::arg("plan_json"), py::arg("tz"),
+      "Reads a contacts CSV and draws the plan's sample (outputs as kpiscore sample writes them).");
+  s.def(
+      "check_plan",
+      [](const std::string& plan_json) -> std::string {
+        return ks::SamplePlan::from_json_text(plan_json).to_json().dump();
+      },
+      py::arg("plan_json"), "Validates a plan; returns the normalized plan as JSON.");
   s.def("contact_uniform", &ks::contact_uniform, py::arg("contact_id"), py::arg("seed"),
         "The contact's uniform number in [0, 1) (docs/sampling.md).");
 }
