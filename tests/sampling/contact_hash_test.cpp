@@ -44,7 +44,9 @@ TEST(SamplingContactHash, UniformsOfSequentialIdsAreEvenlySpread) {
   std::vector<double> bins(20, 0.0);
   const int n = 20000;
   for (int i = 0; i < n; ++i)
-    bins[static_cast<std::size_t>(contact_uniform("C" + std::to_string(i), 2026) * 20)] += 1;
+    bins[static_cast<std::size_t>(
+        contact_uniform(kpiscore::test::prefixed('C', static_cast<std::uint64_t>(i)), 2026) *
+        20)] += 1;
   double x2 = 0;
   for (double b : bins)
     x2 += (b - n / 20.0) * (b - n / 20.0) / (n / 20.0);

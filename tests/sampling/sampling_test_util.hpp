@@ -16,6 +16,13 @@
 
 namespace kpiscore::test {
 
+/// "C" + number, built by appending (g++ 12 -O3 warns on literal + temporary string).
+inline std::string prefixed(char prefix, std::uint64_t n) {
+  std::string s(1, prefix);
+  s += std::to_string(n);
+  return s;
+}
+
 /// One synthetic contact for the sampling tests.
 struct Rec {
   std::string id, agent, channel, customer_type;
@@ -31,11 +38,11 @@ inline std::vector<Rec> make_records(std::size_t n, int agents, int days, std::u
   const int total_shares = agents * (agents + 1) / 2;
   for (std::size_t i = 0; i < n; ++i) {
     Rec r;
-    r.id = "C" + std::to_string(100000 + i);
+    r.id = prefixed('C', 100000 + i);
     int pick = static_cast<int>(rng.next() % static_cast<std::uint64_t>(total_shares)), a = 0;
     while (pick >= a + 1)
       pick -= ++a;
-    r.agent = "A" + std::to_string(10 + a);
+    r.agent = prefixed('A', static_cast<std::uint64_t>(10 + a));
     r.channel = rng.next() % 3 == 0 ? "chat" : "phone";
     r.customer_type = rng.next() % 4 == 0 ? "new" : "existing";
     const auto day = static_cast<std::int64_t>(rng.next() % static_cast<std::uint64_t>(days));
