@@ -5,6 +5,7 @@
 #include <kpiscore/engine.hpp>
 #include <kpiscore/io.hpp>
 #include <kpiscore/metrics.hpp>
+#include <kpiscore/sampling.hpp>
 #include <kpiscore/scoring.hpp>
 #include <kpiscore/staffing.hpp>
 #include <kpiscore/stats.hpp>

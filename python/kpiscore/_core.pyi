@@ -84,3 +84,4 @@ def score(card: Scorecard, table: KpiTable, contacts: ContactTable | None, keys:
           indicators_text: str | None) -> ScoreTable: ...
 
 staffing: Any  # the compiled submodule behind the façade kpiscore.staffing (kpiscore/staffing.py)
+sample: Any  # the compiled submodule behind the façade kpiscore.sampling (kpiscore/sampling.py)
