@@ -104,7 +104,7 @@ KpiOptions KpiOptions::from_json(const json& doc) {
   KpiOptions o;
   if (doc.is_null()) return o;
   check_keys(doc, "", {"timezone", "quantiles", "threads", "service_level", "aht", "fcr", "csat",
-                       "complaint_rate", "conversion_rate", "peak", "legs"});
+                       "complaint_rate", "conversion_rate", "peak", "legs", "max_groups"});
   if (doc.contains("timezone")) {
     if (!doc["timezone"].is_string()) fail("/timezone", "expected an IANA time zone name");
     o.timezone = doc["timezone"].get<std::string>();
@@ -120,6 +120,13 @@ KpiOptions KpiOptions::from_json(const json& doc) {
     o.quantiles = doc["quantiles"].get<bool>();
   }
   if (doc.contains("threads")) o.threads = integer(doc["threads"], "/threads", 0, 1024);
+  if (doc.contains("max_groups")) {
+    // Group ids are 32-bit with one code reserved for null: at most 2^32 - 2 groups.
+    const json& v = doc["max_groups"];
+    if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 4'294'967'294)
+      fail("/max_groups", "expected an integer in 1..4294967294");
+    o.max_groups = v.get<std::uint64_t>();
+  }
   if (doc.contains("service_level")) {
     const json& sl = doc["service_level"];
     const std::string p = "/service_level";
@@ -287,12 +294,16 @@ json KpiOptions::to_json() const {
                    {"handle", legs.handle == LegHandle::contact ? "contact" : "owner"},
                    {"fcr", legs.fcr == LegFcr::last ? "last" : "first"},
                    {"duplicates", legs.drop_duplicates ? "drop" : "keep"}};
+  // A resource guard, not a definition: left out at its default (normalized documents and
+  // fingerprints stay as they were) and never part of the fingerprint.
+  if (max_groups != default_max_groups) doc["max_groups"] = max_groups;
   return doc;
 }
 
 std::uint64_t KpiOptions::fingerprint() const {
   json doc = to_json();
   doc.erase("threads");
+  doc.erase("max_groups");
   const std::string text = doc.dump();
   std::uint64_t h = 14695981039346656037ull; // FNV-1a 64 offset basis
   for (unsigned char c : text) {

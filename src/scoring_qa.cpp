@@ -1066,81 +1066,20 @@ void join(KpiTable& table, const QaTable& qa) {
 
 // ---------------------------------------------------------------- extra indicator tables
 
-IndicatorColumns read_indicator_csv(std::string_view text, std::span<const std::string> key_names) {
-  IndicatorColumns out;
-  out.key_names.assign(key_names.begin(), key_names.end());
-  CsvRecords scan(text);
-  std::vector<std::string> fields;
-  bool bad = false;
-  if (scan.done()) throw InputError("indicators: empty file, expected a header row");
-  scan.next(fields, bad);
-  if (bad) throw InputError("indicators header: unterminated or misplaced quote");
-  std::vector<int> key_col(key_names.size(), -1);
-  std::vector<int> ind_of(fields.size(), -1);
-  std::vector<std::string> names;
-  for (std::size_t f = 0; f < fields.size(); ++f) {
-    const std::string name(trimmed(fields[f]));
-    if (name.empty()) throw InputError("indicators header: column " + std::to_string(f + 1) + " has no name");
-    if (std::find(names.begin(), names.end(), name) != names.end())
-      throw InputError("indicators header: column '" + name + "' appears twice");
-    names.push_back(name);
-    const auto k = std::find(key_names.begin(), key_names.end(), name);
-    if (k != key_names.end()) key_col[static_cast<std::size_t>(k - key_names.begin())] = static_cast<int>(f);
-    else {
-      ind_of[f] = static_cast<int>(out.names.size());
-      out.names.push_back(name);
-    }
+IndicatorJoin join(KpiTable& table, const IndicatorColumns& extra) {
+  IndicatorJoin counts;
+  if (table.key_names == extra.key_names) {
+    std::set<Key, KeyLess> groups(table.keys.begin(), table.keys.end());
+    for (const auto& k : extra.keys) ++(groups.count(k) ? counts.matched : counts.unmatched);
+    counts.groups_without = table.size() - counts.matched;
   }
-  for (std::size_t k = 0; k < key_names.size(); ++k)
-    if (key_col[k] < 0) throw InputError("indicators header: missing group-key column '" + key_names[k] + "'");
-  std::set<Key, KeyLess> seen;
-  while (!scan.done()) {
-    const std::uint64_t line = scan.next(fields, bad);
-    if (fields.size() == 1 && fields[0].empty() && !bad) continue;
-    if (bad) {
-      out.rejects.push_back({line, "", "unterminated or misplaced quote"});
-      continue;
-    }
-    if (fields.size() != names.size()) {
-      out.rejects.push_back({line, "", "expected " + std::to_string(names.size()) + " fields, actual " + std::to_string(fields.size())});
-      continue;
-    }
-    Key key;
-    for (std::size_t k = 0; k < key_names.size(); ++k) {
-      const auto v = trimmed(fields[static_cast<std::size_t>(key_col[k])]);
-      key.push_back(v.empty() ? std::nullopt : std::optional<std::string>(std::string(v)));
-    }
-    std::vector<std::optional<double>> row(out.names.size());
-    bool ok = true;
-    for (std::size_t f = 0; f < fields.size() && ok; ++f) {
-      if (ind_of[f] < 0) continue;
-      const auto v = trimmed(fields[f]);
-      if (v.empty()) continue;
-      const auto x = number_of(v);
-      if (!x) {
-        out.rejects.push_back({line, names[f], "not a number"});
-        ok = false;
-      } else
-        row[static_cast<std::size_t>(ind_of[f])] = *x;
-    }
-    if (!ok) continue;
-    if (!seen.insert(key).second) {
-      out.rejects.push_back({line, "", "duplicate group key"});
-      continue;
-    }
-    out.keys.push_back(std::move(key));
-    out.values.push_back(std::move(row));
-  }
-  return out;
-}
-
-void join(KpiTable& table, const IndicatorColumns& extra) {
   std::vector<KpiDefinition> defs;
   for (const auto& n : extra.names) defs.push_back({n, KpiKind::mean});
   add_columns(table, extra.key_names, defs, extra.keys, [&](std::size_t g, std::size_t c) {
     const auto& v = extra.values[g][c];
     return v ? KpiValue{*v, *v, 1.0} : KpiValue{};
   });
+  return counts;
 }
 
 } // namespace kpiscore::scoring

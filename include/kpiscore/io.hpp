@@ -6,6 +6,7 @@
 #include <kpiscore/io/mapping.hpp>
 #include <kpiscore/io/reject.hpp>
 #include <kpiscore/io/report.hpp>
+#include <kpiscore/io/pseudonymise.hpp>
 #include <kpiscore/io/timestamp.hpp>
 
 #endif
