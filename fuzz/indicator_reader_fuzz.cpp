@@ -29,7 +29,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   using namespace kpiscore;
   if (size == 0) return 0;
   static const std::vector<std::vector<std::string>> key_sets = {
-      {"agent_id"}, {"agent_id", "month"}, {"team", "week", "day"}, {"queue", "interval15", "hour", "peak"}};
+      {"agent_id"},
+      {"agent_id", "month"},
+      {"team", "week", "day"},
+      {"queue", "interval15", "hour", "peak"}};
   const auto& keys = key_sets[data[0] % key_sets.size()];
   const std::string_view bytes(reinterpret_cast<const char*>(data + 1), size - 1);
   scoring::IndicatorColumns t;
@@ -46,9 +49,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (std::size_t k = 0; k < keys.size(); ++k) {
       const auto& v = t.keys[r][k];
       if (keys[k] == "month" && (!v || v->size() != 7)) fail("accepted month is not YYYY-MM");
-      if (keys[k] == "week" && (!v || v->size() != 8 || (*v)[5] != 'W')) fail("accepted week is not YYYY-Www");
+      if (keys[k] == "week" && (!v || v->size() != 8 || (*v)[5] != 'W'))
+        fail("accepted week is not YYYY-Www");
       if (keys[k] == "day" && (!v || v->size() != 10)) fail("accepted day is not YYYY-MM-DD");
-      if (keys[k] == "interval15" && (!v || v->size() != 16)) fail("accepted interval is not YYYY-MM-DDTHH:MM");
+      if (keys[k] == "interval15" && (!v || v->size() != 16))
+        fail("accepted interval is not YYYY-MM-DDTHH:MM");
     }
   }
   for (const auto& r : t.rejects)
@@ -60,11 +65,13 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   kpis.keys = {std::vector<std::optional<std::string>>(keys.size())};
   kpis.values = {{KpiValue{1, 1, 1}}};
   bool clash = false;
-  for (const auto& n : t.names) clash = clash || n == "offered";
+  for (const auto& n : t.names)
+    clash = clash || n == "offered";
   try {
     const scoring::IndicatorJoin j = scoring::join(kpis, t);
     if (clash) fail("an indicator named like a KPI was joined");
-    if (j.matched + j.unmatched != t.accepted()) fail("join counts do not add up to the accepted rows");
+    if (j.matched + j.unmatched != t.accepted())
+      fail("join counts do not add up to the accepted rows");
     if (j.matched + j.groups_without != 1) fail("groups without a row miscounted");
     if (kpis.size() != 1 + j.unmatched) fail("unmatched rows not added as groups");
     for (const auto& row : kpis.values)

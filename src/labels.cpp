@@ -6,8 +6,8 @@
 namespace kpiscore {
 namespace {
 
-// Terms of the Chinese contact-centre manuals behind docs/kpis.md (接通率, 平均应答速度, 一次解决率,
-// 满意度, 净推荐值, 投诉率, 转化率 ...).
+// Terms of the Chinese contact-centre manuals behind docs/kpis.md (接通率, 平均应答速度,
+// 一次解决率, 满意度, 净推荐值, 投诉率, 转化率 ...).
 constexpr ColumnLabel labels[] = {
     // group keys
     {"agent_id", "坐席工号"},
@@ -71,7 +71,9 @@ Lang parse_lang(std::string_view text) {
   throw std::invalid_argument("--lang: expected en or zh, actual '" + std::string(text) + "'");
 }
 
-std::span<const ColumnLabel> column_labels() { return labels; }
+std::span<const ColumnLabel> column_labels() {
+  return labels;
+}
 
 std::string_view column_label(std::string_view name, Lang lang) {
   if (lang == Lang::en) return name;
@@ -82,8 +84,10 @@ std::string_view column_label(std::string_view name, Lang lang) {
 
 KpiTable labelled(const KpiTable& table, Lang lang) {
   KpiTable out = table;
-  for (auto& k : out.key_names) k = std::string(column_label(k, lang));
-  for (auto& d : out.kpis) d.name = column_label(d.name, lang);
+  for (auto& k : out.key_names)
+    k = std::string(column_label(k, lang));
+  for (auto& d : out.kpis)
+    d.name = column_label(d.name, lang);
   return out;
 }
 

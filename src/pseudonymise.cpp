@@ -22,10 +22,12 @@ namespace {
 /// Checks that `pseudonyms` (one per distinct value) are distinct.
 void check_distinct(std::vector<std::string> pseudonyms, std::string_view column) {
   std::sort(pseudonyms.begin(), pseudonyms.end());
-  if (std::adjacent_find(pseudonyms.begin(), pseudonyms.end()) != pseudonyms.end()) collision(column);
+  if (std::adjacent_find(pseudonyms.begin(), pseudonyms.end()) != pseudonyms.end())
+    collision(column);
 }
 
-bool key_less(const std::vector<std::optional<std::string>>& a, const std::vector<std::optional<std::string>>& b) {
+bool key_less(const std::vector<std::optional<std::string>>& a,
+              const std::vector<std::optional<std::string>>& b) {
   for (std::size_t i = 0; i < a.size() && i < b.size(); ++i) {
     if (a[i] == b[i]) continue;
     if (!a[i]) return false; // null last
@@ -60,36 +62,40 @@ std::string Pseudonymiser::operator()(std::string_view identifier) const {
 
 std::vector<std::string> parse_pseudonymise_list(std::string_view text) {
   std::vector<std::string> out;
-  std::size_t start = 0;
-  while (true) {
-    const auto comma = text.find(',', start);
-    auto item = text.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    while (!item.empty() && item.back() == ' ') item.remove_suffix(1);
-    if (item.empty()) throw std::invalid_argument("--pseudonymise: empty column name");
-    if (std::find(std::begin(time_key_names), std::end(time_key_names), item) != std::end(time_key_names))
-      throw std::invalid_argument("--pseudonymise: '" + std::string(item) + "' is a time key, not an identifier");
-    if (std::find(out.begin(), out.end(), item) != out.end())
-      throw std::invalid_argument("--pseudonymise: column '" + std::string(item) + "' given twice");
-    out.emplace_back(item);
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+  try {
+    out = parse_group_by(text); // the same comma-separated, trimmed names as --by
+  } catch (const std::invalid_argument&) {
+    out.clear();
+  }
+  if (out.empty()) throw std::invalid_argument("--pseudonymise: empty column name");
+  for (std::size_t i = 0; i < out.size(); ++i) {
+    if (std::find(std::begin(time_key_names), std::end(time_key_names), out[i]) !=
+        std::end(time_key_names))
+      throw std::invalid_argument("--pseudonymise: '" + out[i] +
+                                  "' is a time key, not an identifier");
+    if (std::find(out.begin(), out.begin() + static_cast<std::ptrdiff_t>(i), out[i]) !=
+        out.begin() + static_cast<std::ptrdiff_t>(i))
+      throw std::invalid_argument("--pseudonymise: column '" + out[i] + "' given twice");
   }
   return out;
 }
 
-void pseudonymise(ContactTable& table, std::span<const std::string> columns, const Pseudonymiser& p) {
+void pseudonymise(ContactTable& table, std::span<const std::string> columns,
+                  const Pseudonymiser& p) {
   for (const auto& name : columns) {
     if (name == "contact_id") {
       std::unordered_map<std::string_view, std::string> of;
-      for (std::size_t i = 0; i < table.size(); ++i) of.try_emplace(table.contact_id[i]);
+      for (std::size_t i = 0; i < table.size(); ++i)
+        of.try_emplace(table.contact_id[i]);
       std::vector<std::string> all;
       all.reserve(of.size());
-      for (auto& [id, pseudonym] : of) all.push_back(pseudonym = p(id));
+      for (auto& [id, pseudonym] : of)
+        all.push_back(pseudonym = p(id));
       check_distinct(std::move(all), name);
       StringColumn out;
       out.reserve(table.size(), table.size() * 2 * Pseudonymiser::pseudonym_bytes);
-      for (std::size_t i = 0; i < table.size(); ++i) out.push_back(of.find(table.contact_id[i])->second);
+      for (std::size_t i = 0; i < table.size(); ++i)
+        out.push_back(of.find(table.contact_id[i])->second);
       table.contact_id = std::move(out);
       continue;
     }
@@ -107,7 +113,8 @@ void pseudonymise(ContactTable& table, std::span<const std::string> columns, con
     for (std::uint32_t c = 0; c < old.dictionary().size(); ++c)
       if (fresh.encode(p(old.dictionary()[c])) != c) collision(name);
     fresh.reserve(old.size());
-    for (const std::uint32_t c : old.codes()) fresh.push_code(c);
+    for (const std::uint32_t c : old.codes())
+      fresh.push_code(c);
     table.dimensions[*index] = std::move(fresh);
   }
 }
@@ -122,7 +129,8 @@ void pseudonymise_keys(std::span<const std::string> key_names,
       if (key.size() > k && key[k]) of.try_emplace(*key[k]);
     std::vector<std::string> all;
     all.reserve(of.size());
-    for (auto& [id, pseudonym] : of) all.push_back(pseudonym = p(id));
+    for (auto& [id, pseudonym] : of)
+      all.push_back(pseudonym = p(id));
     check_distinct(std::move(all), key_names[k]);
     for (auto& key : keys)
       if (key.size() > k && key[k]) key[k] = of.find(*key[k])->second;
@@ -133,8 +141,9 @@ void pseudonymise(KpiTable& table, std::span<const std::string> columns, const P
   pseudonymise_keys(table.key_names, table.keys, columns, p);
   std::vector<std::size_t> order(table.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
-  std::stable_sort(order.begin(), order.end(),
-                   [&](std::size_t a, std::size_t b) { return key_less(table.keys[a], table.keys[b]); });
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+    return key_less(table.keys[a], table.keys[b]);
+  });
   KpiTable sorted;
   sorted.key_names = table.key_names;
   sorted.kpis = table.kpis;

@@ -1,6 +1,7 @@
 // QA evaluation forms, evaluation records, per-evaluation scores, per-group QA aggregates and
 // extra indicator tables joined into a KpiTable (qa_form.hpp, qa_evaluations.hpp, qa_scores.hpp,
 // qa_aggregates.hpp, indicator_columns.hpp; docs/scoring.md "QA evaluation forms").
+#include <kpiscore/detail/decimal.hpp>
 #include <kpiscore/engine/grouping.hpp>
 #include <kpiscore/io/csv_reader.hpp>
 #include <kpiscore/io/timestamp.hpp>
@@ -62,17 +63,7 @@ bool is_na(std::string_view s) {
 }
 
 /// A finite decimal number (no hex, no inf/nan), the whole field.
-std::optional<double> number_of(std::string_view s) {
-  s = trimmed(s);
-  if (s.empty()) return std::nullopt;
-  if (s.front() == '+') s.remove_prefix(1);
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+')) return std::nullopt;
-  double v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc{} || r.ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
+std::optional<double> number_of(std::string_view s) { return detail::finite_decimal(trimmed(s)); }
 
 /// A whole number >= 0 ("3", "3.0"); nullopt otherwise.
 std::optional<std::int64_t> whole_of(std::string_view s) {

@@ -32,9 +32,12 @@ struct SharedOptions {
 
   /// Takes `a` (and its value through `value`) when it is one of the shared options.
   template <class Value> bool take(const std::string& a, Value&& value) {
-    if (a == "--indicators") indicators_path = value();
-    else if (a == "--key-file") key_file = value();
-    else if (a == "--bom") bom = true;
+    if (a == "--indicators")
+      indicators_path = value();
+    else if (a == "--key-file")
+      key_file = value();
+    else if (a == "--bom")
+      bom = true;
     else if (a == "--pseudonymise") {
       try {
         pseudonymise = parse_pseudonymise_list(value());
@@ -66,7 +69,8 @@ struct SharedOptions {
       throw UsageError("--lang: JSON keeps the canonical names; use --format csv or table");
     if (!pseudonymise.empty() && key_file.empty())
       throw UsageError("--pseudonymise needs --key-file FILE (a secret of at least 32 bytes)");
-    if (pseudonymise.empty() && !key_file.empty()) throw UsageError("--key-file is used with --pseudonymise COLUMNS");
+    if (pseudonymise.empty() && !key_file.empty())
+      throw UsageError("--key-file is used with --pseudonymise COLUMNS");
     if (!key_file.empty()) try {
         pseudonymiser = Pseudonymiser::from_key_file(key_file);
       } catch (const InputError& e) {
@@ -85,20 +89,20 @@ struct SharedOptions {
 };
 
 /// Reads the indicator table, reports on standard error; false when --strict refuses it.
-inline bool read_indicators(const std::string& path, const std::vector<std::string>& keys, bool strict,
-                            scoring::IndicatorColumns& out) {
+inline bool read_indicators(const std::string& path, const std::vector<std::string>& keys,
+                            bool strict, scoring::IndicatorColumns& out) {
   out = scoring::read_indicator_csv_file(path, keys);
-  std::cerr << "kpiscore: indicators: " << out.rows_read << " rows read, " << out.accepted() << " accepted, "
-            << out.rejects.size() << " rejected\n";
+  std::cerr << "kpiscore: indicators: " << out.rows_read << " rows read, " << out.accepted()
+            << " accepted, " << out.rejects.size() << " rejected\n";
   if (strict && !out.rejects.empty()) {
     const Reject& r = out.rejects.front();
-    std::cerr << "kpiscore: --strict: indicators line " << r.line << (r.field.empty() ? "" : ", field " + r.field)
-              << ": " << r.reason << "\n";
+    std::cerr << "kpiscore: --strict: indicators line " << r.line
+              << (r.field.empty() ? "" : ", field " + r.field) << ": " << r.reason << "\n";
     return false;
   }
   for (const auto& r : out.rejects)
-    std::cerr << "kpiscore: indicators line " << r.line << (r.field.empty() ? "" : ", field " + r.field) << ": "
-              << r.reason << "\n";
+    std::cerr << "kpiscore: indicators line " << r.line
+              << (r.field.empty() ? "" : ", field " + r.field) << ": " << r.reason << "\n";
   return true;
 }
 
@@ -110,9 +114,10 @@ inline void join_indicators(KpiTable& table, const scoring::IndicatorColumns& ex
   } catch (const std::invalid_argument& e) {
     throw UsageError(std::string("--indicators: ") + e.what());
   }
-  std::cerr << "kpiscore: indicators: " << j.matched << " rows joined to groups of contacts, " << j.unmatched
-            << " rows match no group of contacts (added as groups without contact KPIs), " << j.groups_without
-            << " groups of contacts have no indicator row\n";
+  std::cerr << "kpiscore: indicators: " << j.matched << " rows joined to groups of contacts, "
+            << j.unmatched
+            << " rows match no group of contacts (added as groups without contact KPIs), "
+            << j.groups_without << " groups of contacts have no indicator row\n";
 }
 
 } // namespace kpiscore::cli

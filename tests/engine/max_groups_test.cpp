@@ -35,7 +35,8 @@ TEST(MaxGroups, ContactIdIsAGroupKey) {
   EXPECT_EQ(*k.keys[0][0], "C0");
   EXPECT_EQ(*k.keys[6][0], "C6");
   std::int64_t offered = 0;
-  for (std::size_t g = 0; g < k.size(); ++g) offered += static_cast<std::int64_t>(k.values[g][0].numerator);
+  for (std::size_t g = 0; g < k.size(); ++g)
+    offered += static_cast<std::int64_t>(k.values[g][0].numerator);
   EXPECT_EQ(offered, 20);
   EXPECT_EQ(k.values[0][0].numerator, 3); // C0: rows 0, 7, 14
 }
@@ -51,14 +52,18 @@ TEST(MaxGroups, GuardStopsBeforeAggregating) {
     (void)aggregate(t, std::vector<std::string>{"agent_id", "contact_id"}, o);
     FAIL();
   } catch (const TooManyGroups& e) {
-    EXPECT_STREQ(e.what(), "group keys agent_id,contact_id make more than 6 groups (max_groups): group by coarser "
-                           "keys, or raise max_groups (docs/kpis.md, \"max_groups\")");
+    EXPECT_STREQ(
+        e.what(),
+        "group keys agent_id,contact_id make more than 6 groups (max_groups): group by coarser "
+        "keys, or raise max_groups (docs/kpis.md, \"max_groups\")");
   }
   // The same guard on dimension keys, counted on the groups the data has (3 agents).
   o.max_groups = 3;
-  EXPECT_EQ(build_group_index(t, std::vector<std::string>{"agent_id", "team", "hour"}, o).groups, 3u);
+  EXPECT_EQ(build_group_index(t, std::vector<std::string>{"agent_id", "team", "hour"}, o).groups,
+            3u);
   o.max_groups = 2;
-  EXPECT_THROW((void)build_group_index(t, std::vector<std::string>{"agent_id", "team", "hour"}, o), TooManyGroups);
+  EXPECT_THROW((void)build_group_index(t, std::vector<std::string>{"agent_id", "team", "hour"}, o),
+               TooManyGroups);
   o.max_groups = 1;
   EXPECT_THROW((void)build_group_index(t, std::vector<std::string>{"agent_id"}, o), TooManyGroups);
   EXPECT_EQ(build_group_index(t, std::vector<std::string>{}, o).groups, 1u);

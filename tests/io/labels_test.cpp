@@ -12,13 +12,18 @@ TEST(Labels, EveryContactAndQaKpiHasOneDistinctChineseLabel) {
     EXPECT_TRUE(names.insert(l.name).second) << l.name;
     EXPECT_TRUE(zh.insert(l.zh).second) << l.zh;
   }
-  for (const auto& d : contact_kpi_definitions(true)) EXPECT_NE(column_label(d.name, Lang::zh), d.name) << d.name;
-  for (const auto& d : scoring::qa_kpi_definitions()) EXPECT_NE(column_label(d.name, Lang::zh), d.name) << d.name;
-  for (auto k : standard_dimension_names) EXPECT_NE(column_label(k, Lang::zh), k) << k;
-  for (auto k : time_key_names) EXPECT_NE(column_label(k, Lang::zh), k) << k;
+  for (const auto& d : contact_kpi_definitions(true))
+    EXPECT_NE(column_label(d.name, Lang::zh), d.name) << d.name;
+  for (const auto& d : scoring::qa_kpi_definitions())
+    EXPECT_NE(column_label(d.name, Lang::zh), d.name) << d.name;
+  for (auto k : standard_dimension_names)
+    EXPECT_NE(column_label(k, Lang::zh), k) << k;
+  for (auto k : time_key_names)
+    EXPECT_NE(column_label(k, Lang::zh), k) << k;
   EXPECT_EQ(column_label("connect_rate", Lang::zh), "接通率");
   EXPECT_EQ(column_label("connect_rate", Lang::en), "connect_rate");
-  EXPECT_EQ(column_label("attendance", Lang::zh), "attendance"); // a user's indicator keeps its name
+  EXPECT_EQ(column_label("attendance", Lang::zh),
+            "attendance"); // a user's indicator keeps its name
 }
 
 TEST(Labels, ParseLang) {
@@ -48,11 +53,11 @@ TEST(Labels, LabelledTableKeepsValues) {
 
 TEST(DisplayWidth, WideAndNarrowCharacters) {
   EXPECT_EQ(display_width("abc"), 3u);
-  EXPECT_EQ(display_width("一组"), 4u);             // CJK ideographs: wide
-  EXPECT_EQ(display_width("ＡＢ"), 4u);             // fullwidth forms: wide
-  EXPECT_EQ(display_width("é—’"), 3u);            // Latin-1, em dash, quote: narrow
-  EXPECT_EQ(display_width("평가"), 4u);             // Hangul syllables: wide
-  EXPECT_EQ(display_width("\xE4\xB8"), 2u);        // a cut sequence: one column per byte
+  EXPECT_EQ(display_width("一组"), 4u);     // CJK ideographs: wide
+  EXPECT_EQ(display_width("ＡＢ"), 4u);     // fullwidth forms: wide
+  EXPECT_EQ(display_width("é—’"), 3u);      // Latin-1, em dash, quote: narrow
+  EXPECT_EQ(display_width("평가"), 4u);     // Hangul syllables: wide
+  EXPECT_EQ(display_width("\xE4\xB8"), 2u); // a cut sequence: one column per byte
   const std::string t = text_table({"k", "v"}, {{"一组", "1"}, {"team—x", "22"}}, 1);
   EXPECT_EQ(t, "k        v\n一组     1\nteam—x  22\n");
 }

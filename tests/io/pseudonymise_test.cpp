@@ -37,23 +37,24 @@ TEST(Pseudonymiser, MatchesPythonHmac) {
 
 TEST(Pseudonymiser, ShortOrMissingKeyIsRefused) {
   EXPECT_EQ(message_of([] { Pseudonymiser p(std::string(31, 'k')); }),
-            "the key has 31 bytes, at least 32 are required (RFC 2104 section 3: not shorter than the 32-byte "
+            "the key has 31 bytes, at least 32 are required (RFC 2104 section 3: not shorter than "
+            "the 32-byte "
             "HMAC-SHA256 output)");
   EXPECT_NO_THROW(Pseudonymiser(std::string(32, 'k')));
   EXPECT_EQ(message_of([] { (void)Pseudonymiser::from_key_file("/nonexistent/kpiscore.key"); }),
             "cannot open '/nonexistent/kpiscore.key'");
   const std::string path = testing::TempDir() + "kpiscore_pseudonymise.key";
-  {
-    std::ofstream(path, std::ios::binary) << key << "\n";
-  }
+  { std::ofstream(path, std::ios::binary) << key << "\n"; }
   // The whole file is the key, the newline included.
   EXPECT_EQ(Pseudonymiser::from_key_file(path)("A01"), Pseudonymiser(key + "\n")("A01"));
   std::remove(path.c_str());
 }
 
 TEST(Pseudonymiser, ColumnList) {
-  EXPECT_EQ(parse_pseudonymise_list("agent_id, contact_id"), (std::vector<std::string>{"agent_id", "contact_id"}));
-  EXPECT_EQ(message_of([] { (void)parse_pseudonymise_list("agent_id,,team"); }), "--pseudonymise: empty column name");
+  EXPECT_EQ(parse_pseudonymise_list("agent_id, contact_id"),
+            (std::vector<std::string>{"agent_id", "contact_id"}));
+  EXPECT_EQ(message_of([] { (void)parse_pseudonymise_list("agent_id,,team"); }),
+            "--pseudonymise: empty column name");
   EXPECT_EQ(message_of([] { (void)parse_pseudonymise_list("agent_id,month"); }),
             "--pseudonymise: 'month' is a time key, not an identifier");
   EXPECT_EQ(message_of([] { (void)parse_pseudonymise_list("team,team"); }),

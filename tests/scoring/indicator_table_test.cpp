@@ -1,6 +1,6 @@
-// The indicator-table reader shared by `kpiscore kpis` and `kpiscore score` (indicator_columns.hpp):
-// period labels exactly as the grouping writes them, rejects, header errors, encodings,
-// delimiters and the join counts.
+// The indicator-table reader shared by `kpiscore kpis` and `kpiscore score`
+// (indicator_columns.hpp): period labels exactly as the grouping writes them, rejects, header
+// errors, encodings, delimiters and the join counts.
 #include "test_util.hpp"
 
 #include <kpiscore/scoring/indicator_columns.hpp>
@@ -10,7 +10,9 @@ using namespace kpiscore::scoring;
 
 namespace {
 
-std::vector<std::string> keys(std::initializer_list<const char*> k) { return {k.begin(), k.end()}; }
+std::vector<std::string> keys(std::initializer_list<const char*> k) {
+  return {k.begin(), k.end()};
+}
 
 std::string header_error(std::string_view text, const std::vector<std::string>& k) {
   try {
@@ -58,7 +60,8 @@ TEST(IndicatorTable, PeriodsMustBeTheGroupingLabels) {
       {"peak", "off_peak", "offpeak", "expected peak or off_peak"},
   };
   for (const auto& c : cases) {
-    const auto r2 = read_indicator_csv(std::string(c.key) + ",x\n" + c.good + ",1\n" + c.bad + ",2\n", keys({c.key}));
+    const auto r2 = read_indicator_csv(
+        std::string(c.key) + ",x\n" + c.good + ",1\n" + c.bad + ",2\n", keys({c.key}));
     EXPECT_EQ(r2.accepted(), 1u) << c.key << " " << c.good;
     EXPECT_EQ(r2.rejects, (std::vector<Reject>{{3, c.key, c.reason}})) << c.key << " " << c.bad;
   }
@@ -66,16 +69,18 @@ TEST(IndicatorTable, PeriodsMustBeTheGroupingLabels) {
 
 TEST(IndicatorTable, LabelsMatchTheGroupsOfContacts) {
   // Every accepted period label joins the group the aggregation makes for the same local time.
-  const std::string csv = std::string(test::header) + "C1,2026-12-31T23:50:00+08:00,inbound,1,10,A1,phone,q,1,,,,,,,\n";
+  const std::string csv =
+      std::string(test::header) + "C1,2026-12-31T23:50:00+08:00,inbound,1,10,A1,phone,q,1,,,,,,,\n";
   KpiOptions o;
   o.timezone = "Asia/Shanghai";
   o.threads = 1;
   const ContactTable t = test::table_of(csv, o);
   const auto by = keys({"agent_id", "interval15", "hour", "day", "week", "month", "peak"});
   KpiTable table = finalize(aggregate(t, by, o));
-  const auto extra = read_indicator_csv("agent_id,interval15,hour,day,week,month,peak,cost\n"
-                                        "A1,2026-12-31T23:45,2026-12-31T23:00,2026-12-31,2026-W53,2026-12,off_peak,8.5\n",
-                                        by);
+  const auto extra = read_indicator_csv(
+      "agent_id,interval15,hour,day,week,month,peak,cost\n"
+      "A1,2026-12-31T23:45,2026-12-31T23:00,2026-12-31,2026-W53,2026-12,off_peak,8.5\n",
+      by);
   ASSERT_TRUE(extra.rejects.empty());
   const IndicatorJoin j = join(table, extra);
   EXPECT_EQ(j.matched, 1u);
@@ -102,7 +107,8 @@ TEST(IndicatorTable, RecordRejects) {
                                             {6, "", "unterminated or misplaced quote"}}));
   const auto d = read_indicator_csv("agent_id,x\nA1,1\n\nA1,2\n,3\n,4\n", k);
   EXPECT_EQ(d.rows_read, 4u);
-  EXPECT_EQ(d.rejects, (std::vector<Reject>{{4, "", "duplicate group key"}, {6, "", "duplicate group key"}}));
+  EXPECT_EQ(d.rejects,
+            (std::vector<Reject>{{4, "", "duplicate group key"}, {6, "", "duplicate group key"}}));
   EXPECT_EQ(d.keys[1][0], std::nullopt); // an empty dimension key is the null group
 }
 
@@ -111,17 +117,20 @@ TEST(IndicatorTable, HeaderErrors) {
   EXPECT_EQ(header_error("", k), "indicators: empty file, expected a header row");
   EXPECT_EQ(header_error("agent_id,x\n", k), "indicators header: missing group-key column 'month'");
   EXPECT_EQ(header_error("agent_id,month,day,x\n", k),
-            "indicators header: column 'day' is a group key but not one of the group keys (agent_id,month); key "
+            "indicators header: column 'day' is a group key but not one of the group keys "
+            "(agent_id,month); key "
             "the table by exactly the group keys of the KPIs");
   EXPECT_EQ(header_error("team,x\n", keys({})),
-            "indicators header: column 'team' is a group key but not one of the group keys (none); key the table "
+            "indicators header: column 'team' is a group key but not one of the group keys (none); "
+            "key the table "
             "by exactly the group keys of the KPIs");
   EXPECT_EQ(header_error("agent_id,month,x,x\n", k), "indicators header: column 'x' appears twice");
   EXPECT_EQ(header_error("agent_id,month,,x\n", k), "indicators header: column 3 has no name");
   EXPECT_EQ(header_error("agent_id,month;x|y\n", k),
             "indicators header: cannot tell the delimiter (1 ',' and ';')");
   EXPECT_EQ(header_error("agent_id,month,x\nA1,2026-03,\xff\xff\n", k),
-            "indicators: neither UTF-8 (bad byte at byte offset 28 (line 2)) nor GB18030 (bad byte at byte offset "
+            "indicators: neither UTF-8 (bad byte at byte offset 28 (line 2)) nor GB18030 (bad byte "
+            "at byte offset "
             "28 (line 2)); save the table as UTF-8");
 }
 

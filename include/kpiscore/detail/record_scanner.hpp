@@ -57,7 +57,8 @@ public:
           if (escaped) {
             scratch_.append(s_.substr(seg, q - seg));
             scratch_fields.emplace_back(fields.size(), begin_scratch);
-            fields.emplace_back(s_.data(), scratch_.size() - begin_scratch); // placeholder, fixed below
+            fields.emplace_back(s_.data(),
+                                scratch_.size() - begin_scratch); // placeholder, fixed below
           } else {
             fields.push_back(s_.substr(seg, q - seg));
           }
@@ -75,7 +76,8 @@ public:
         }
       } else {
         std::size_t e = pos_;
-        while (e < s_.size() && s_[e] != d_ && s_[e] != '\n' && s_[e] != '\r') ++e;
+        while (e < s_.size() && s_[e] != d_ && s_[e] != '\n' && s_[e] != '\r')
+          ++e;
         fields.push_back(s_.substr(pos_, e - pos_));
         pos_ = e;
       }
@@ -102,7 +104,8 @@ public:
 private:
   std::uint64_t count_newlines(std::size_t a, std::size_t b) const {
     std::uint64_t n = 0;
-    for (std::size_t i = a; i < b; ++i) n += s_[i] == '\n';
+    for (std::size_t i = a; i < b; ++i)
+      n += s_[i] == '\n';
     return n;
   }
   void fix(std::vector<std::string_view>& fields,

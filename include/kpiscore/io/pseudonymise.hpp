@@ -23,7 +23,8 @@ namespace kpiscore {
 /// merged silently.
 class Pseudonymiser {
 public:
-  static constexpr std::size_t min_key_bytes = 32; ///< RFC 2104 section 3: not below the hash length
+  static constexpr std::size_t min_key_bytes =
+      32; ///< RFC 2104 section 3: not below the hash length
   static constexpr std::size_t pseudonym_bytes = 10;
 
   /// std::invalid_argument when `key` has fewer than min_key_bytes bytes.
@@ -47,7 +48,8 @@ std::vector<std::string> parse_pseudonymise_list(std::string_view text);
 /// std::invalid_argument ("pseudonymise: no column 'x' in the input"). Two distinct values
 /// with one pseudonym are std::runtime_error. Do this after collapse_legs() and after any join
 /// on raw identifiers.
-void pseudonymise(ContactTable& table, std::span<const std::string> columns, const Pseudonymiser& p);
+void pseudonymise(ContactTable& table, std::span<const std::string> columns,
+                  const Pseudonymiser& p);
 
 /// Replaces the values of those group keys of `key_names` that `columns` names (the others and
 /// nulls stay), e.g. the keys of a KpiTable or of an indicator table. Throws as above.

@@ -23,7 +23,7 @@ struct IndicatorColumns {
   std::vector<std::string> names;
   std::vector<std::vector<std::optional<double>>> values; ///< [row][indicator]
   std::vector<Reject> rejects;
-  std::uint64_t rows_read = 0; ///< records after the header (blank lines excluded)
+  std::uint64_t rows_read = 0;    ///< records after the header (blank lines excluded)
   std::string encoding = "utf-8"; ///< as decoded ("utf-8", "utf-8-bom", "gb18030", ...)
   char delimiter = ',';           ///< as detected
   std::uint64_t accepted() const noexcept { return keys.size(); }
@@ -48,7 +48,8 @@ struct IndicatorColumns {
 /// An empty dimension key is null (it matches the group of contacts without that dimension).
 /// Throws kpiscore::InputError for an undecodable file or a bad header.
 IndicatorColumns read_indicator_csv(std::string_view bytes, std::span<const std::string> key_names);
-IndicatorColumns read_indicator_csv_file(const std::string& path, std::span<const std::string> key_names);
+IndicatorColumns read_indicator_csv_file(const std::string& path,
+                                         std::span<const std::string> key_names);
 
 /// How the rows of an indicator table met the groups of a KpiTable.
 struct IndicatorJoin {
