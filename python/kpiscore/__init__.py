@@ -10,188 +10,226 @@ every number is computed in C++, exactly as the ``kpiscore`` command-line tool c
 
 from __future__ import annotations
 
-import copy
-import json
-import math
 import os
-from collections.abc import Iterator, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, NamedTuple, Union
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
 
 from . import _core
 from ._core import InputError
+from ._input import ColumnTypeError, normalize
+from ._options import PathType, group_keys, load_json_document, options_json
+from ._result import KpiColumn, KpiResult, Reject
+from ._state import State
 
-if TYPE_CHECKING:
-    import pandas
-
-__all__ = ["InputError", "KpiResult", "Reject", "__version__", "kpis"]
+__all__ = ["ColumnTypeError", "Contacts", "InputError", "KpiColumn", "KpiResult", "PathType",
+           "Reject", "State", "__version__", "aggregate", "aggregate_many", "default_options", "kpis",
+           "normalize_options", "read"]
 
 __version__: str = _core.version
-
-#: Something that names a file: a ``str`` or an ``os.PathLike``.
-PathType = Union[str, "os.PathLike[str]"]
 
 # Seat planning (Erlang C/A): the typed façade kpiscore/staffing.py over _core.staffing, so
 # `import kpiscore.staffing`, `kpiscore.staffing.erlang_c` and `from kpiscore.staffing import …`
 # all give the façade.
 from . import staffing  # noqa: E402
+from .scoring import ScoreResult, Scorecard, SpecError  # noqa: E402
 
-__all__.append("staffing")
+__all__ += ["ScoreResult", "Scorecard", "SpecError", "staffing"]
 
-
-class Reject(NamedTuple):
-    """A rejected input record: its physical line (the header is line 1), the field (empty for a
-    record-level problem such as a wrong field count) and the reason."""
-
-    line: int
-    field: str
-    reason: str
+#: What the data arguments accept: a CSV path, a dict of arrays, a pandas or polars DataFrame,
+#: a pyarrow Table, anything with ``__arrow_c_stream__``, or already read :class:`Contacts`.
+Data = Any
 
 
-class KpiResult:
-    """KPIs per group, as returned by :func:`kpis`.
+class Contacts:
+    """Validated contact records, read once and reusable for several ``kpis``/``aggregate`` calls.
 
-    ``records`` holds one dict per group, in the CLI's JSON order: the group keys by name (``None``
-    for a null key), then every KPI (counts as ``int``, other KPIs as ``float`` or ``None`` when
-    the denominator is zero).
+    ``rows`` accepted records; ``rows_read = accepted + rejected``; ``rejects`` lists every
+    rejected record (position, field, reason). Time zone, CSAT scale and leg collapsing come
+    from the options given to :func:`read`; later calls must use compatible options.
     """
 
-    __slots__ = ("_json", "accepted", "blank_lines", "key_names", "kpi_kinds", "records",
-                 "rejects", "rows_read")
+    __slots__ = ("_core", "_options_json")
 
-    def __init__(self, json_text: str, summary: Mapping[str, Any]) -> None:
-        self._json: str = json_text
-        self.records: list[dict[str, Any]] = json.loads(json_text)
-        #: Records after the header (blank lines excluded): ``accepted + rejected``.
-        self.rows_read: int = int(summary["rows_read"])
-        self.accepted: int = int(summary["accepted"])
-        self.blank_lines: int = int(summary["blank_lines"])
-        self.rejects: list[Reject] = [Reject(*r) for r in summary["rejects"]]
-        self.key_names: list[str] = list(summary["key_names"])
-        #: KPI name → kind (count, ratio, mean_seconds, mean, nps, quantile_seconds), in order.
-        self.kpi_kinds: dict[str, str] = dict(summary["kpis"])
+    def __init__(self, core_table: _core.ContactTable, options_json_text: str) -> None:
+        self._core = core_table
+        self._options_json = options_json_text
 
     @property
-    def rejected(self) -> int:
-        """The number of rejected records."""
-        return len(self.rejects)
+    def rows(self) -> int:
+        """Accepted records."""
+        return int(self._core.rows)
 
-    def to_json(self) -> str:
-        """The JSON text, byte for byte what ``kpiscore kpis --format json`` prints."""
-        return self._json
+    @property
+    def summary(self) -> dict[str, Any]:
+        """rows_read, accepted, rejected, blank_lines, encoding, rejects (+ legs when collapsed)."""
+        return dict(self._core.summary)
 
-    def to_pandas(self) -> pandas.DataFrame:
-        """A DataFrame with one row per group: group keys as ``string`` columns, counts as
-        ``Int64`` and the other KPIs as ``Float64`` columns (a null is ``pd.NA``)."""
-        import pandas as pd
+    @property
+    def rejects(self) -> list[Reject]:
+        """Every rejected record."""
+        return [Reject(*r) for r in self._core.summary["rejects"]]
 
-        columns: dict[str, Any] = {}
-        for name in self.key_names:
-            columns[name] = pd.array([r[name] for r in self.records], dtype="string")
-        for name, kind in self.kpi_kinds.items():
-            dtype = "Int64" if kind == "count" else "Float64"
-            columns[name] = pd.array([r[name] for r in self.records], dtype=dtype)
-        return pd.DataFrame(columns, index=pd.RangeIndex(len(self.records)))
+    @property
+    def dimensions(self) -> list[str]:
+        """The dimension columns (possible group keys besides the time keys)."""
+        return list(self._core.dimensions)
 
     def __len__(self) -> int:
-        return len(self.records)
-
-    def __iter__(self) -> Iterator[dict[str, Any]]:
-        return iter(self.records)
+        return self.rows
 
     def __repr__(self) -> str:
-        by = ", ".join(self.key_names) if self.key_names else "(all)"
-        return (f"KpiResult(groups={len(self)}, by=[{by}], kpis={len(self.kpi_kinds)}, "
-                f"rows_read={self.rows_read}, accepted={self.accepted}, "
-                f"rejected={self.rejected})")
+        s = self._core.summary
+        return f"Contacts(rows={s['accepted']}, rows_read={s['rows_read']}, rejected={s['rejected']})"
 
 
-def _options_document(options: Mapping[str, Any] | PathType | None) -> dict[str, Any]:
-    if options is None:
-        return {}
-    if isinstance(options, (str, os.PathLike)):
-        path = os.fspath(options)
-        with open(path, "rb") as f:
-            text = f.read()
-        try:
-            doc = json.loads(text)
-        except ValueError as e:  # JSONDecodeError, UnicodeDecodeError
-            raise ValueError(f"options: {path}: not valid JSON: {e}") from None
-        if not isinstance(doc, dict):
-            raise ValueError(f"options: {path}: expected a JSON object")
-        return doc
-    if isinstance(options, Mapping):
-        return copy.deepcopy(dict(options))
-    raise TypeError(f"options: expected a dict or a path to a JSON file, actual "
-                    f"{type(options).__name__}")
+def read(
+    data: Data,
+    *,
+    options: Mapping[str, Any] | PathType | None = None,
+    tz: str | None = None,
+    mapping: Mapping[str, Any] | PathType | None = None,
+) -> Contacts:
+    """Reads and validates contact records once (see :func:`kpis` for ``data``).
+
+    Args:
+        data: a CSV path, a dict of numpy arrays, a pandas/polars DataFrame, a pyarrow Table or
+            anything with ``__arrow_c_stream__``. Column types: docs/python.md.
+        options: the options document (dict or JSON path): time zone, CSAT scale, legs.
+        tz: IANA zone of naive timestamps (sets ``timezone``).
+        mapping: a mapping document (docs/inputs.md) for a vendor CSV export.
+
+    Malformed records are not errors: they are counted in ``rejects``. A column of the wrong
+    type raises :class:`ColumnTypeError` (a ``TypeError``) naming the column.
+    """
+    return _read_for(data, options_json(options, tz=tz), mapping)
 
 
-def _group_keys(by: str | Sequence[str] | None) -> list[str]:
-    if by is None:
-        return []
-    if isinstance(by, str):
-        return _core.parse_group_by(by)
-    keys = list(by)
-    for k in keys:
-        if not isinstance(k, str):
-            raise TypeError(f"by: expected group key names (str), actual {type(k).__name__}")
-    return keys
+def _read_for(data: Data, text: str, mapping: Mapping[str, Any] | PathType | None) -> Contacts:
+    if isinstance(data, Contacts):
+        return data
+    if isinstance(data, (str, os.PathLike)):
+        mapping_json = None
+        if mapping is not None:
+            import json
+
+            mapping_json = json.dumps(load_json_document(mapping, "mapping"))
+        return Contacts(_core.read_csv(os.fspath(data), text, mapping_json), text)
+    if mapping is not None:
+        raise ValueError("mapping: applies to CSV files only (rename DataFrame columns instead)")
+    columns, rows = normalize(data)
+    return Contacts(_core.read_arrays(columns, rows, text), text)
 
 
-def kpis(
-    path: PathType,
+def aggregate(
+    data: Data,
     by: str | Sequence[str] | None = None,
     options: Mapping[str, Any] | PathType | None = None,
     tz: str | None = None,
     sl_threshold: float | None = None,
     quantiles: bool = False,
     *,
+    mapping: Mapping[str, Any] | PathType | None = None,
+    threads: int | None = None,
+) -> State:
+    """The mergeable KPI :class:`State` per group (arguments as :func:`kpis`)."""
+    text = options_json(options, tz=tz, sl_threshold=sl_threshold, quantiles=quantiles, threads=threads)
+    keys = group_keys(by)
+    contacts = _read_for(data, text, mapping)
+    return State(_core.aggregate(contacts._core, keys, text))
+
+
+def default_options() -> dict[str, Any]:
+    """The options document with every option at its default (docs/kpis.md)."""
+    import json
+
+    return dict(json.loads(_core.default_options_json()))
+
+
+def normalize_options(options: Mapping[str, Any] | PathType) -> dict[str, Any]:
+    """An options document validated, with every default made explicit; ``ValueError`` names
+    the JSON path of a bad option."""
+    import json
+
+    return dict(json.loads(_core.normalize_options_json(options_json(options))))
+
+
+def aggregate_many(
+    sources: Iterable[Data],
+    by: str | Sequence[str] | None = None,
+    options: Mapping[str, Any] | PathType | None = None,
+    tz: str | None = None,
+    sl_threshold: float | None = None,
+    quantiles: bool = False,
+    *,
+    mapping: Mapping[str, Any] | PathType | None = None,
+    threads: int | None = None,
+    progress: bool = False,
+) -> State:
+    """Aggregates many sources (files, frames, chunks) one at a time and merges their states:
+    memory holds one source at a time, and the result equals one pass over all of them.
+
+    ``progress=True`` shows a tqdm progress bar (tqdm must be installed). Rejects are not kept:
+    read the sources with :func:`read` to inspect them.
+    """
+    items = list(sources) if progress else sources
+    if progress:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            raise ImportError("progress=True needs tqdm (pip install tqdm)") from None
+        items = tqdm(items, desc="kpiscore", unit="source")
+    total: State | None = None
+    for source in items:
+        state = aggregate(source, by, options, tz, sl_threshold, quantiles, mapping=mapping, threads=threads)
+        if total is None:
+            total = state
+        else:
+            total += state
+    if total is None:
+        raise ValueError("sources: nothing to aggregate")
+    return total
+
+
+def kpis(
+    data: Data,
+    by: str | Sequence[str] | None = None,
+    options: Mapping[str, Any] | PathType | None = None,
+    tz: str | None = None,
+    sl_threshold: float | None = None,
+    quantiles: bool = False,
+    *,
+    mapping: Mapping[str, Any] | PathType | None = None,
     threads: int | None = None,
 ) -> KpiResult:
-    """Contact KPIs per group from a contacts CSV file, exactly as ``kpiscore kpis`` computes them.
+    """Contact KPIs per group, exactly as ``kpiscore kpis`` computes them.
 
     Args:
-        path: contact records, CSV with a header (docs/input.md lists the columns).
+        data: contact records: a CSV path (docs/input.md; with ``mapping`` a vendor export), a
+            dict of numpy arrays, a pandas or polars DataFrame, a pyarrow Table, anything with
+            ``__arrow_c_stream__``, or :class:`Contacts` from :func:`read`. Column types:
+            docs/python.md.
         by: group keys, as ``"agent_id,month"`` or ``["agent_id", "month"]``: any dimension column
             and the time keys interval15, interval30, hour, day, week, month, peak. ``None``: one
             group for everything.
         options: the options document (docs/kpis.md), as a dict or the path of a JSON file.
-        tz: IANA time zone of offset-less timestamps and of time keys (sets ``timezone``).
+        tz: IANA time zone of naive timestamps and of time keys (sets ``timezone``).
         sl_threshold: service-level threshold in seconds (sets ``service_level.threshold_s``).
-        quantiles: add wait_p50_s, wait_p90_s, handle_p50_s, handle_p90_s (sets ``quantiles``
-            to true; ``False`` leaves the options document as it is).
+        quantiles: add wait_p50_s, wait_p90_s, handle_p50_s, handle_p90_s.
+        mapping: a mapping document (dict or JSON path) for a vendor CSV export.
         threads: worker threads (sets ``threads``; default all cores). Results do not depend on it.
 
     The keyword arguments override the options document, as the CLI's ``--tz``,
-    ``--sl-threshold``, ``--quantiles`` and ``--threads`` override ``--options``.
+    ``--sl-threshold``, ``--quantiles`` and ``--threads`` override ``--options``. The GIL is
+    released while reading files and aggregating.
 
     Raises:
         ValueError: a bad options document, group key or argument (the C++ message).
+        ColumnTypeError: (a ``TypeError``) a column of a type kpiscore cannot read.
         InputError: (an ``OSError``) an unreadable file or unusable header. Malformed records are
             not errors: they are counted in ``rejects``.
     """
-    doc = _options_document(options)
-    if sl_threshold is not None:
-        if isinstance(sl_threshold, bool):
-            raise TypeError("sl_threshold: expected seconds, actual bool")
-        seconds = float(sl_threshold)
-        if not (seconds >= 0) or math.isinf(seconds):
-            raise ValueError(f"sl_threshold: expected seconds >= 0, actual '{sl_threshold}'")
-        level = doc.get("service_level")
-        if level is None:
-            level = doc["service_level"] = {}
-        elif not isinstance(level, dict):
-            raise ValueError("options /service_level: expected an object")
-        level["threshold_s"] = seconds
-    if tz is not None:
-        doc["timezone"] = tz
-    if quantiles:
-        doc["quantiles"] = True
-    if threads is not None:
-        doc["threads"] = threads
-    keys = _group_keys(by)
-    try:
-        options_json = json.dumps(doc, allow_nan=False)
-    except ValueError as e:
-        raise ValueError(f"options: {e}") from None
-    text, summary = _core.kpis_csv(os.fspath(path), keys, options_json, "json")
-    return KpiResult(text, summary)
+    text = options_json(options, tz=tz, sl_threshold=sl_threshold, quantiles=quantiles, threads=threads)
+    keys = group_keys(by)
+    contacts = _read_for(data, text, mapping)
+    state = _core.aggregate(contacts._core, keys, text)
+    return KpiResult(state.finalize(), contacts._core.summary)

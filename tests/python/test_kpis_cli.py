@@ -102,10 +102,10 @@ def test_options_dict_same_as_file(options_file: Path) -> None:
 def test_other_formats_identical_to_cli(cli: Path, fmt: str) -> None:
     proc = run_cli(cli, "kpis", "--input", CONTACTS, "--by", "team,day", "--tz", "Asia/Shanghai",
                    "--format", fmt)
-    text, summary = _core.kpis_csv(str(CONTACTS), ["team", "day"],
-                                   '{"timezone": "Asia/Shanghai"}', fmt)
+    result = kpiscore.kpis(CONTACTS, by=["team", "day"], tz="Asia/Shanghai")
+    text = result.to_csv() if fmt == "csv" else result.to_table()
     assert text == proc.stdout
-    assert summary["rows_read"] == 2000
+    assert result.rows_read == 2000
 
 
 def test_bad_options_key_is_value_error_with_cli_message(cli: Path, tmp_path: Path) -> None:
@@ -139,11 +139,11 @@ def test_bad_arguments() -> None:
     with pytest.raises(ValueError, match="sl_threshold"):
         kpiscore.kpis(CONTACTS, sl_threshold=-1)
     with pytest.raises(ValueError, match="format"):
-        _core.kpis_csv(str(CONTACTS), [], "{}", "xml")
+        _core.aggregate(_core.read_csv(str(CONTACTS), "{}"), [], "{}").finalize().render("xml")
     with pytest.raises(ValueError, match="options /timezone"):
         kpiscore.kpis(CONTACTS, tz="Mars/Olympus_Mons")
     with pytest.raises(ValueError, match="not valid JSON"):
-        _core.kpis_csv(str(CONTACTS), [], "{", "json")
+        _core.read_csv(str(CONTACTS), "{")
 
 
 def test_missing_file_is_input_error(tmp_path: Path) -> None:
