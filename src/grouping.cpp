@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace kpiscore {
 namespace {
@@ -50,6 +51,44 @@ KeyPart dimension_part(const DictionaryColumn& col, std::size_t rows, unsigned t
     for (std::size_t i = b; i < e; ++i)
       part.row_code[i] = codes[i] == null_code ? null_rank : rank[codes[i]];
   });
+  return part;
+}
+
+[[noreturn]] void too_many_groups(std::span<const std::string> by, std::uint64_t max_groups) {
+  std::string keys;
+  for (const auto& k : by) keys += (keys.empty() ? "" : ",") + k;
+  throw TooManyGroups("group keys " + keys + " make more than " + std::to_string(max_groups) +
+                      " groups (max_groups): group by coarser keys, or raise max_groups (docs/kpis.md, "
+                      "\"max_groups\")");
+}
+
+/// One code per distinct contact id. Ids are mostly unique, so the distinct count alone can pass
+/// max_groups: checked while counting, before the labels are sorted.
+KeyPart contact_id_part(const StringColumn& ids, std::size_t rows, std::span<const std::string> by,
+                        std::uint64_t max_groups) {
+  KeyPart part;
+  part.name = "contact_id";
+  part.row_code.resize(rows);
+  std::unordered_map<std::string_view, std::uint32_t> code;
+  code.reserve(static_cast<std::size_t>(std::min<std::uint64_t>(rows, max_groups) + 1));
+  std::vector<std::string_view> first_seen;
+  for (std::size_t i = 0; i < rows; ++i) {
+    const auto [it, inserted] = code.try_emplace(ids[i], static_cast<std::uint32_t>(first_seen.size()));
+    if (inserted) {
+      if (first_seen.size() >= max_groups) too_many_groups(by, max_groups);
+      first_seen.push_back(ids[i]);
+    }
+    part.row_code[i] = it->second;
+  }
+  std::vector<std::uint32_t> order(first_seen.size());
+  std::iota(order.begin(), order.end(), 0u);
+  std::sort(order.begin(), order.end(), [&](auto a, auto b) { return first_seen[a] < first_seen[b]; });
+  std::vector<std::uint32_t> rank(order.size());
+  for (std::uint32_t r = 0; r < order.size(); ++r) {
+    rank[order[r]] = r;
+    part.labels.emplace_back(first_seen[order[r]]);
+  }
+  for (auto& c : part.row_code) c = rank[c];
   return part;
 }
 
@@ -208,6 +247,10 @@ GroupIndex build_group_index(const ContactTable& table, std::span<const std::str
       parts.push_back(dimension_part(*col, n, threads));
       continue;
     }
+    if (name == "contact_id") {
+      parts.push_back(contact_id_part(table.contact_id, n, by, options.max_groups));
+      continue;
+    }
     bool is_standard = false;
     for (auto s : standard_dimension_names) is_standard = is_standard || s == name;
     if (is_standard) {
@@ -268,6 +311,7 @@ GroupIndex build_group_index(const ContactTable& table, std::span<const std::str
             std::lower_bound(sorted_keys.begin(), sorted_keys.end(), comp[i]) - sorted_keys.begin());
     });
   }
+  if (sorted_keys.size() > options.max_groups) too_many_groups(by, options.max_groups);
   if (sorted_keys.size() >= null_code) throw std::invalid_argument("more than 2^32-1 groups");
   index.groups = sorted_keys.size();
   // Decode each group's composite into its part labels.

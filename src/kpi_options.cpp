@@ -104,7 +104,7 @@ KpiOptions KpiOptions::from_json(const json& doc) {
   KpiOptions o;
   if (doc.is_null()) return o;
   check_keys(doc, "", {"timezone", "quantiles", "threads", "service_level", "aht", "fcr", "csat",
-                       "complaint_rate", "conversion_rate", "peak", "legs", "intervals"});
+                       "complaint_rate", "conversion_rate", "peak", "legs", "intervals", "max_groups"});
   if (doc.contains("timezone")) {
     if (!doc["timezone"].is_string()) fail("/timezone", "expected an IANA time zone name");
     o.timezone = doc["timezone"].get<std::string>();
@@ -120,6 +120,13 @@ KpiOptions KpiOptions::from_json(const json& doc) {
     o.quantiles = doc["quantiles"].get<bool>();
   }
   if (doc.contains("threads")) o.threads = integer(doc["threads"], "/threads", 0, 1024);
+  if (doc.contains("max_groups")) {
+    // Group ids are 32-bit with one code reserved for null: at most 2^32 - 2 groups.
+    const json& v = doc["max_groups"];
+    if (!v.is_number_integer() || v.get<std::int64_t>() < 1 || v.get<std::int64_t>() > 4'294'967'294)
+      fail("/max_groups", "expected an integer in 1..4294967294");
+    o.max_groups = v.get<std::uint64_t>();
+  }
   if (doc.contains("service_level")) {
     const json& sl = doc["service_level"];
     const std::string p = "/service_level";
@@ -304,6 +311,9 @@ json KpiOptions::to_json() const {
   if (!(intervals == Intervals{}))
     doc["intervals"] = {{"alpha", intervals.alpha},
                         {"proportion_method", std::string(stats::to_string(intervals.proportion_method))}};
+  // A resource guard, not a definition: left out at its default (normalized documents and
+  // fingerprints stay as they were) and never part of the fingerprint.
+  if (max_groups != default_max_groups) doc["max_groups"] = max_groups;
   return doc;
 }
 
@@ -311,6 +321,7 @@ std::uint64_t KpiOptions::fingerprint() const {
   json doc = to_json();
   doc.erase("threads");
   doc.erase("intervals"); // how intervals are computed does not change what a state holds
+  doc.erase("max_groups");
   const std::string text = doc.dump();
   std::uint64_t h = 14695981039346656037ull; // FNV-1a 64 offset basis
   for (unsigned char c : text) {

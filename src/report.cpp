@@ -44,11 +44,25 @@ std::string text_value(KpiKind kind, double v) {
 } // namespace
 
 std::size_t display_width(std::string_view s) {
+  // East Asian Wide and Fullwidth characters take two terminal columns (Unicode UAX #11); the
+  // ranges are those of Markus Kuhn's mk_wcwidth() (2007), which terminals follow. Other
+  // characters take one; a malformed byte counts as one.
+  const auto wide = [](char32_t u) {
+    return u >= 0x1100 &&
+           (u <= 0x115F || u == 0x2329 || u == 0x232A || (u >= 0x2E80 && u <= 0xA4CF && u != 0x303F) ||
+            (u >= 0xAC00 && u <= 0xD7A3) || (u >= 0xF900 && u <= 0xFAFF) || (u >= 0xFE10 && u <= 0xFE19) ||
+            (u >= 0xFE30 && u <= 0xFE6F) || (u >= 0xFF00 && u <= 0xFF60) || (u >= 0xFFE0 && u <= 0xFFE6) ||
+            (u >= 0x1F300 && u <= 0x1F64F) || (u >= 0x1F900 && u <= 0x1F9FF) || (u >= 0x20000 && u <= 0x2FFFD) ||
+            (u >= 0x30000 && u <= 0x3FFFD));
+  };
   std::size_t w = 0;
   for (std::size_t i = 0; i < s.size();) {
     const auto c = static_cast<unsigned char>(s[i]);
-    const std::size_t len = c < 0x80 ? 1 : c < 0xE0 ? 2 : c < 0xF0 ? 3 : 4;
-    w += len >= 3 ? 2 : 1;
+    std::size_t len = c < 0x80 ? 1 : c >= 0xC0 && c < 0xE0 ? 2 : c >= 0xE0 && c < 0xF0 ? 3 : c >= 0xF0 && c < 0xF8 ? 4 : 1;
+    if (i + len > s.size()) len = 1;
+    char32_t u = len == 1 ? c : c & (0xFF >> (len + 1));
+    for (std::size_t k = 1; k < len; ++k) u = (u << 6) | (static_cast<unsigned char>(s[i + k]) & 0x3F);
+    w += len > 1 && wide(u) ? 2 : 1;
     i += len;
   }
   return w;

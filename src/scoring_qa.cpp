@@ -1,6 +1,7 @@
 // QA evaluation forms, evaluation records, per-evaluation scores, per-group QA aggregates and
 // extra indicator tables joined into a KpiTable (qa_form.hpp, qa_evaluations.hpp, qa_scores.hpp,
 // qa_aggregates.hpp, indicator_columns.hpp; docs/scoring.md "QA evaluation forms").
+#include <kpiscore/detail/decimal.hpp>
 #include <kpiscore/engine/grouping.hpp>
 #include <kpiscore/io/csv_reader.hpp>
 #include <kpiscore/io/timestamp.hpp>
@@ -62,17 +63,7 @@ bool is_na(std::string_view s) {
 }
 
 /// A finite decimal number (no hex, no inf/nan), the whole field.
-std::optional<double> number_of(std::string_view s) {
-  s = trimmed(s);
-  if (s.empty()) return std::nullopt;
-  if (s.front() == '+') s.remove_prefix(1);
-  for (char c : s)
-    if (!((c >= '0' && c <= '9') || c == '.' || c == '-' || c == 'e' || c == 'E' || c == '+')) return std::nullopt;
-  double v = 0;
-  const auto r = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (r.ec != std::errc{} || r.ptr != s.data() + s.size() || !std::isfinite(v)) return std::nullopt;
-  return v;
-}
+std::optional<double> number_of(std::string_view s) { return detail::finite_decimal(trimmed(s)); }
 
 /// A whole number >= 0 ("3", "3.0"); nullopt otherwise.
 std::optional<std::int64_t> whole_of(std::string_view s) {
@@ -1066,81 +1057,20 @@ void join(KpiTable& table, const QaTable& qa) {
 
 // ---------------------------------------------------------------- extra indicator tables
 
-IndicatorColumns read_indicator_csv(std::string_view text, std::span<const std::string> key_names) {
-  IndicatorColumns out;
-  out.key_names.assign(key_names.begin(), key_names.end());
-  CsvRecords scan(text);
-  std::vector<std::string> fields;
-  bool bad = false;
-  if (scan.done()) throw InputError("indicators: empty file, expected a header row");
-  scan.next(fields, bad);
-  if (bad) throw InputError("indicators header: unterminated or misplaced quote");
-  std::vector<int> key_col(key_names.size(), -1);
-  std::vector<int> ind_of(fields.size(), -1);
-  std::vector<std::string> names;
-  for (std::size_t f = 0; f < fields.size(); ++f) {
-    const std::string name(trimmed(fields[f]));
-    if (name.empty()) throw InputError("indicators header: column " + std::to_string(f + 1) + " has no name");
-    if (std::find(names.begin(), names.end(), name) != names.end())
-      throw InputError("indicators header: column '" + name + "' appears twice");
-    names.push_back(name);
-    const auto k = std::find(key_names.begin(), key_names.end(), name);
-    if (k != key_names.end()) key_col[static_cast<std::size_t>(k - key_names.begin())] = static_cast<int>(f);
-    else {
-      ind_of[f] = static_cast<int>(out.names.size());
-      out.names.push_back(name);
-    }
+IndicatorJoin join(KpiTable& table, const IndicatorColumns& extra) {
+  IndicatorJoin counts;
+  if (table.key_names == extra.key_names) {
+    std::set<Key, KeyLess> groups(table.keys.begin(), table.keys.end());
+    for (const auto& k : extra.keys) ++(groups.count(k) ? counts.matched : counts.unmatched);
+    counts.groups_without = table.size() - counts.matched;
   }
-  for (std::size_t k = 0; k < key_names.size(); ++k)
-    if (key_col[k] < 0) throw InputError("indicators header: missing group-key column '" + key_names[k] + "'");
-  std::set<Key, KeyLess> seen;
-  while (!scan.done()) {
-    const std::uint64_t line = scan.next(fields, bad);
-    if (fields.size() == 1 && fields[0].empty() && !bad) continue;
-    if (bad) {
-      out.rejects.push_back({line, "", "unterminated or misplaced quote"});
-      continue;
-    }
-    if (fields.size() != names.size()) {
-      out.rejects.push_back({line, "", "expected " + std::to_string(names.size()) + " fields, actual " + std::to_string(fields.size())});
-      continue;
-    }
-    Key key;
-    for (std::size_t k = 0; k < key_names.size(); ++k) {
-      const auto v = trimmed(fields[static_cast<std::size_t>(key_col[k])]);
-      key.push_back(v.empty() ? std::nullopt : std::optional<std::string>(std::string(v)));
-    }
-    std::vector<std::optional<double>> row(out.names.size());
-    bool ok = true;
-    for (std::size_t f = 0; f < fields.size() && ok; ++f) {
-      if (ind_of[f] < 0) continue;
-      const auto v = trimmed(fields[f]);
-      if (v.empty()) continue;
-      const auto x = number_of(v);
-      if (!x) {
-        out.rejects.push_back({line, names[f], "not a number"});
-        ok = false;
-      } else
-        row[static_cast<std::size_t>(ind_of[f])] = *x;
-    }
-    if (!ok) continue;
-    if (!seen.insert(key).second) {
-      out.rejects.push_back({line, "", "duplicate group key"});
-      continue;
-    }
-    out.keys.push_back(std::move(key));
-    out.values.push_back(std::move(row));
-  }
-  return out;
-}
-
-void join(KpiTable& table, const IndicatorColumns& extra) {
   std::vector<KpiDefinition> defs;
   for (const auto& n : extra.names) defs.push_back({n, KpiKind::mean});
   add_columns(table, extra.key_names, defs, extra.keys, [&](std::size_t g, std::size_t c) {
     const auto& v = extra.values[g][c];
     return v ? KpiValue{*v, *v, 1.0} : KpiValue{};
   });
+  return counts;
 }
 
 } // namespace kpiscore::scoring

@@ -2,6 +2,7 @@
 //   0 ok · 1 usage error (bad arguments or options document) · 2 input error (unreadable file,
 //   unusable header, or any rejected record under --strict) · 3 internal error.
 #include "cli_common.hpp"
+#include "output_options.hpp"
 
 #include <kpiscore/kpiscore.hpp>
 
@@ -36,20 +37,29 @@ const char* kpis_help = R"(kpiscore kpis — KPIs per group from a contacts CSV
 Usage:
   kpiscore kpis --input FILE.csv [--by agent_id,month,...] [--sl-threshold SECONDS]
                 [--tz IANA_ZONE] [--options FILE.json] [--mapping FILE.json]
-                [--format json|csv|table]
+                [--format json|csv|table] [--bom] [--lang en|zh] [--indicators T.csv]
+                [--pseudonymise COLUMNS --key-file K] [--max-groups N]
                 [--rejects FILE] [--strict] [--quantiles] [--intervals] [--threads N]
                 [--state-out FILE]
 
   --input FILE       contact records, CSV with a header (docs/input.md for the columns)
   --by KEYS          comma-separated group keys: any dimension column (agent_id, team, channel,
-                     queue, vendor, ...) and time keys of arrived_at: interval15, interval30, hour,
-                     day, week (ISO), month, peak. Default: one group for everything.
+                     queue, vendor, ...), contact_id, and time keys of arrived_at: interval15,
+                     interval30, hour, day, week (ISO), month, peak. Default: one group for all.
   --sl-threshold S   service-level threshold in seconds (default 20; overrides the options file)
   --tz ZONE          IANA time zone of offset-less timestamps and of time keys (default UTC)
   --options FILE     the options document (docs/kpis.md lists every option and its default)
   --mapping FILE     read a vendor export through a mapping document (docs/inputs.md):
                      encoding and delimiter detected, headers, units, formats and flags mapped
   --format F         json (default), csv or table
+  --bom              CSV output starts with a UTF-8 byte-order mark (for Excel)
+  --lang L           column labels of csv/table output: en (default) or zh (docs/cli.md, "Labels")
+  --indicators FILE  extra indicators (attendance, cost per contact ...), CSV keyed by exactly the
+                     --by keys; time keys written as the labels of --by (docs/inputs.md)
+  --pseudonymise C   replace these identifier columns (e.g. agent_id,contact_id) in every output
+                     by keyed hashes (HMAC-SHA256, 80 bits); needs --key-file
+  --key-file K       the secret key: the file's bytes, at least 32
+  --max-groups N     refuse (exit 2) to make more groups than N (default 5000000; docs/kpis.md)
   --rejects FILE     write rejected records as CSV: line,field,reason
   --strict           any rejected record is an error: exit 2, no KPI output
   --quantiles        add wait_p50_s, wait_p90_s, handle_p50_s, handle_p90_s
@@ -72,8 +82,7 @@ agree (the options fingerprint is checked). Merging is exact: any split of the r
 gives the same KPIs as one pass.
 )";
 
-void print(KpiTable table, const GroupedKpiState& state, bool intervals, const std::string& format) {
-  if (intervals) add_intervals(table, state);
+void print(const KpiTable& table, const std::string& format) {
   if (format == "json")
     std::cout << to_json(table).dump(2) << "\n";
   else if (format == "csv")
@@ -93,6 +102,7 @@ int run_kpis(const std::vector<std::string>& args) {
   std::optional<double> sl;
   bool strict = false, quantiles = false, intervals = false;
   std::optional<int> threads;
+  SharedOptions shared;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -102,7 +112,8 @@ int run_kpis(const std::vector<std::string>& args) {
     if (a == "--help" || a == "-h") {
       std::cout << kpis_help;
       return exit_ok;
-    } else if (a == "--input") input = value();
+    } else if (shared.take(a, value)) continue;
+    else if (a == "--input") input = value();
     else if (a == "--by") by = value();
     else if (a == "--options") options_path = value();
     else if (a == "--mapping") mapping_path = value();
@@ -133,6 +144,7 @@ int run_kpis(const std::vector<std::string>& args) {
       throw UsageError("kpis: unknown argument '" + a + "' (see kpiscore kpis --help)");
   }
   if (input.empty()) throw UsageError("kpis: --input FILE is required (see kpiscore kpis --help)");
+  shared.finish(format);
 
   nlohmann::json doc = nlohmann::json::object();
   if (!options_path.empty()) {
@@ -157,6 +169,7 @@ int run_kpis(const std::vector<std::string>& args) {
     if (!tz.empty()) options.timezone = TimeZone::locate(tz).name();
     if (quantiles) options.quantiles = true;
     if (threads) options.threads = *threads;
+    shared.apply(options);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -197,6 +210,25 @@ int run_kpis(const std::vector<std::string>& args) {
     if (legs.duplicate_rows)
       std::cerr << "kpiscore: warning: " << legs.duplicate_rows << " exact duplicate rows dropped\n";
   }
+  scoring::IndicatorColumns extra; // owns the indicator names the joined table refers to
+  if (!shared.indicators_path.empty() && !read_indicators(shared.indicators_path, keys, strict, extra))
+    return exit_input;
+  if (shared.pseudonymiser) {
+    // Before aggregation, so the saved state, the group order and every output carry only
+    // pseudonyms; the indicator keys get the same pseudonyms so that they still join.
+    try {
+      pseudonymise(read.table, shared.pseudonymise, *shared.pseudonymiser);
+    } catch (const std::invalid_argument& e) {
+      throw UsageError(std::string("--") + e.what());
+    } catch (const std::runtime_error& e) {
+      throw InputError(e.what());
+    }
+    try {
+      pseudonymise_keys(extra.key_names, extra.keys, shared.pseudonymise, *shared.pseudonymiser);
+    } catch (const std::runtime_error& e) {
+      throw InputError(e.what());
+    }
+  }
   GroupedKpiState state;
   try {
     state = aggregate(read.table, keys, options);
@@ -207,7 +239,14 @@ int run_kpis(const std::vector<std::string>& args) {
     const auto bytes = state.serialize();
     write_file(state_out, std::string(bytes.begin(), bytes.end()));
   }
-  print(finalize(state), state, intervals, format);
+  KpiTable table = finalize(state);
+  if (intervals) add_intervals(table, state);
+  if (!shared.indicators_path.empty()) join_indicators(table, extra);
+  if (format == "csv") std::cout << shared.csv_prefix();
+  if (shared.lang != Lang::en)
+    print(labelled(table, shared.lang), format);
+  else
+    print(table, format);
   return exit_ok;
 }
 
@@ -251,7 +290,9 @@ int run_merge(const std::vector<std::string>& args) {
     const auto bytes = total->serialize();
     write_file(state_out, std::string(bytes.begin(), bytes.end()));
   }
-  print(finalize(*total), *total, intervals, format);
+  KpiTable table = finalize(*total);
+  if (intervals) add_intervals(table, *total);
+  print(table, format);
   return exit_ok;
 }
 
@@ -283,6 +324,9 @@ int main(int argc, char** argv) {
     std::cerr << "kpiscore: " << e.what() << "\n";
     return exit_usage;
   } catch (const InputError& e) {
+    std::cerr << "kpiscore: " << e.what() << "\n";
+    return exit_input;
+  } catch (const TooManyGroups& e) {
     std::cerr << "kpiscore: " << e.what() << "\n";
     return exit_input;
   } catch (const std::exception& e) {

@@ -1,5 +1,6 @@
 // `kpiscore score` (KPIs per group scored by a scorecard) and `kpiscore check` (validate a spec).
 #include "cli_common.hpp"
+#include "output_options.hpp"
 
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/engine/grouping.hpp>
@@ -26,7 +27,8 @@ Usage:
                  [--evaluations EVALS.csv --form FORM.json] [--qa-period contact|evaluated]
                  [--indicators T.csv] [--tz IANA_ZONE] [--format json|csv|table] [--decimals N]
                  [--no-trace] [--trace all|weakest|none] [--rejects FILE]
-                 [--evaluation-rejects FILE] [--strict]
+                 [--evaluation-rejects FILE] [--strict] [--bom]
+                 [--pseudonymise COLUMNS --key-file K] [--max-groups N]
 
   --spec FILE      the scorecard (docs/scoring.md); checked first, every error reported
   --input FILE     contact records, CSV with a header (docs/input.md)
@@ -51,7 +53,11 @@ Usage:
                    group only (weakest), or none
   --rejects FILE   rejected contact records as CSV (line,field,reason)
   --evaluation-rejects FILE   rejected evaluation records likewise
-  --strict         exit 2 when any contact or evaluation record is rejected
+  --strict         exit 2 when any contact, evaluation or indicator record is rejected
+  --bom            CSV output starts with a UTF-8 byte-order mark (for Excel)
+  --pseudonymise C replace these identifier group keys (e.g. agent_id) in the output by keyed
+                   hashes (HMAC-SHA256, 80 bits), after every join; needs --key-file K
+  --max-groups N   refuse (exit 2) to make more groups than N (default 5000000)
 )";
 
 const char* check_help = R"(kpiscore check — validate a scorecard spec
@@ -105,6 +111,7 @@ int run_score(const std::vector<std::string>& args) {
   scoring::QaAggregateOptions qa_options;
   int decimals = -1;
   bool trace = true, strict = false;
+  SharedOptions shared;
   for (std::size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto value = [&]() -> const std::string& {
@@ -114,7 +121,8 @@ int run_score(const std::vector<std::string>& args) {
     if (a == "--help" || a == "-h") {
       std::cout << score_help;
       return exit_ok;
-    } else if (a == "--spec") spec = value();
+    } else if (a != "--indicators" && shared.take(a, value)) continue;
+    else if (a == "--spec") spec = value();
     else if (a == "--input") input = value();
     else if (a == "--by") by = value();
     else if (a == "--options") options_path = value();
@@ -154,6 +162,8 @@ int run_score(const std::vector<std::string>& args) {
     throw UsageError("score: --evaluations needs --form FORM.json (see kpiscore score --help)");
   if (evaluations_path.empty() && !form_path.empty())
     throw UsageError("score: --form is used with --evaluations FILE (see kpiscore score --help)");
+  shared.finish(format);
+  if (shared.lang != Lang::en) throw UsageError("score: --lang is not available for scorecards yet (kpiscore kpis has it)");
   const scoring::Scorecard card = load_spec(spec);
   std::optional<scoring::QaForm> form;
   if (!form_path.empty()) form = load_form(form_path);
@@ -171,6 +181,7 @@ int run_score(const std::vector<std::string>& args) {
       options = KpiOptions::from_json_text(text);
     }
     if (!tz.empty()) options.timezone = TimeZone::locate(tz).name();
+    shared.apply(options);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
@@ -220,36 +231,24 @@ int run_score(const std::vector<std::string>& args) {
   }
   scoring::IndicatorColumns extra; // owns the indicator names the joined table refers to
   if (!indicators_path.empty()) {
-    std::string text;
-    try {
-      text = read_file(indicators_path);
-    } catch (const InputError& e) {
-      throw InputError(std::string("--indicators: ") + e.what());
-    }
-    extra = scoring::read_indicator_csv(text, keys);
-    std::cerr << "kpiscore: " << extra.keys.size() << " indicator rows accepted, " << extra.rejects.size()
-              << " rejected\n";
-    if (strict && !extra.rejects.empty()) {
-      print_first_reject("indicators", extra.rejects.front());
-      return exit_input;
-    }
-    for (const auto& r : extra.rejects)
-      std::cerr << "kpiscore: indicators line " << r.line << (r.field.empty() ? "" : ", field " + r.field) << ": "
-                << r.reason << "\n";
-    try {
-      scoring::join(table, extra);
-    } catch (const std::invalid_argument& e) {
-      throw UsageError(std::string("--indicators: ") + e.what());
-    }
+    if (!read_indicators(indicators_path, keys, strict, extra)) return exit_input;
+    join_indicators(table, extra);
   }
-  const scoring::ScoreTable scores = scoring::score(card, table);
+  scoring::ScoreTable scores = scoring::score(card, table);
+  // After every join on raw identifiers (evaluations, indicators) and after scoring (segment
+  // targets may name key values): only the output carries pseudonyms. Groups keep their order.
+  if (shared.pseudonymiser) try {
+      pseudonymise_keys(scores.key_names, scores.keys, shared.pseudonymise, *shared.pseudonymiser);
+    } catch (const std::runtime_error& e) {
+      throw InputError(e.what());
+    }
   scoring::OutputOptions out;
   out.decimals = decimals;
   out.trace = trace;
   if (format == "json")
     std::cout << scoring::to_json(scores, out).dump(2) << "\n";
   else if (format == "csv")
-    std::cout << scoring::to_csv(scores, out);
+    std::cout << shared.csv_prefix() << scoring::to_csv(scores, out);
   else {
     std::cout << scoring::to_text(scores, out);
     if (trace_which == "all")

@@ -66,7 +66,7 @@ TEST(KpiOptions, ErrorsNameThePath) {
             "options /aht/components/1: expected one of \"talk\", \"hold\", \"acw\", actual \"wrap\"");
   EXPECT_EQ(error_of(R"({"quantile": true})"),
             "options /quantile: unknown key (expected one of: timezone, quantiles, threads, service_level, "
-            "aht, fcr, csat, complaint_rate, conversion_rate, peak, legs, intervals)");
+            "aht, fcr, csat, complaint_rate, conversion_rate, peak, legs, intervals, max_groups)");
   EXPECT_EQ(error_of("[1]"), "options /: expected an object");
   EXPECT_EQ(error_of("{"), error_of("{")); // parse errors carry nlohmann's position text
   EXPECT_EQ(error_of("{").rfind("options: not valid JSON: [json.exception.parse_error.101] parse error at line 1, column 2", 0), 0u);

@@ -91,6 +91,11 @@ struct KpiOptions {
   std::string timezone = "UTC";
   bool quantiles = false; ///< wait_p50_s, wait_p90_s, handle_p50_s, handle_p90_s
   int threads = 0;        ///< 0 = all hardware threads; not part of the fingerprint
+  /// The most groups an aggregation may make (docs/kpis.md, "max_groups"): a guard against an
+  /// accidental `--by contact_id` exhausting memory. Checked by build_group_index(); not part
+  /// of the fingerprint, and left out of to_json() at its default.
+  std::uint64_t max_groups = default_max_groups;
+  static constexpr std::uint64_t default_max_groups = 5'000'000;
 
   /// Parses an options document; unknown keys, wrong types and bad values are
   /// std::invalid_argument naming the JSON path, e.g. "options /service_level/threshold_s: ...".
