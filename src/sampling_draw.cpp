@@ -68,8 +68,8 @@ StratumRows stratum_rows(const GroupIndex& g) {
 struct BoundCondition {
   const RiskCondition* c = nullptr;
   enum class Source { small, duration, wait, handle, answered, inbound, dimension, absent } source;
-  const std::vector<std::int8_t>* small = nullptr;
-  const std::vector<std::int64_t>* duration = nullptr;
+  const Column<std::int8_t>* small = nullptr;
+  const Column<std::int64_t>* duration = nullptr;
   const DictionaryColumn* dim = nullptr;
   std::vector<std::uint32_t> codes; ///< dimension codes of the plan's strings (null_code if absent)
 

@@ -30,10 +30,11 @@ __version__: str = _core.version
 # Seat planning (Erlang C/A): the typed façade kpiscore/staffing.py over _core.staffing, so
 # `import kpiscore.staffing`, `kpiscore.staffing.erlang_c` and `from kpiscore.staffing import …`
 # all give the façade.
-from . import staffing  # noqa: E402
+from . import sampling, staffing, stats  # noqa: E402
+from .sampling import sample  # noqa: E402
 from .scoring import ScoreResult, Scorecard, SpecError  # noqa: E402
 
-__all__ += ["ScoreResult", "Scorecard", "SpecError", "staffing"]
+__all__ += ["ScoreResult", "Scorecard", "SpecError", "sample", "sampling", "staffing", "stats"]
 
 #: What the data arguments accept: a CSV path, a dict of arrays, a pandas or polars DataFrame,
 #: a pyarrow Table, anything with ``__arrow_c_stream__``, or already read :class:`Contacts`.
@@ -200,6 +201,7 @@ def kpis(
     *,
     mapping: Mapping[str, Any] | PathType | None = None,
     threads: int | None = None,
+    intervals: bool = False,
 ) -> KpiResult:
     """Contact KPIs per group, exactly as ``kpiscore kpis`` computes them.
 
@@ -217,6 +219,10 @@ def kpis(
         quantiles: add wait_p50_s, wait_p90_s, handle_p50_s, handle_p90_s.
         mapping: a mapping document (dict or JSON path) for a vendor CSV export.
         threads: worker threads (sets ``threads``; default all cores). Results do not depend on it.
+        intervals: add each KPI's confidence interval (CSAT top-box, FCR, service level, NPS,
+            AHT, ASA…; docs/statistics.md), computed from the state's exact counts and sums of
+            squares, with the options' ``intervals`` section (alpha, proportion method); the
+            CLI's ``--intervals``.
 
     The keyword arguments override the options document, as the CLI's ``--tz``,
     ``--sl-threshold``, ``--quantiles`` and ``--threads`` override ``--options``. The GIL is
@@ -232,4 +238,4 @@ def kpis(
     keys = group_keys(by)
     contacts = _read_for(data, text, mapping)
     state = _core.aggregate(contacts._core, keys, text)
-    return KpiResult(state.finalize(), contacts._core.summary)
+    return KpiResult(state.finalize(intervals), contacts._core.summary)

@@ -28,7 +28,9 @@ class Reject(NamedTuple):
 
 
 class KpiColumn(NamedTuple):
-    """One KPI over all groups: values (NaN where null), validity, numerator, denominator."""
+    """One KPI over all groups: values (NaN where null), validity, numerator, denominator, and
+    the confidence interval's bounds when the result was computed with ``intervals=True`` (NaN
+    where the KPI has no interval: docs/statistics.md, "KPI intervals")."""
 
     name: str
     kind: str
@@ -36,6 +38,8 @@ class KpiColumn(NamedTuple):
     valid: np.ndarray
     numerator: np.ndarray
     denominator: np.ndarray
+    lower: np.ndarray | None = None
+    upper: np.ndarray | None = None
 
 
 class KpiResult:
@@ -124,7 +128,9 @@ class KpiResult:
         """A tidy DataFrame, one row per group: group keys as ``string`` columns, counts as
         ``Int64`` and the other KPIs as ``Float64`` columns (a null KPI is ``pd.NA``). With
         ``numerators=True`` each non-count KPI is followed by ``<kpi>_numerator`` and
-        ``<kpi>_denominator`` (``Float64``)."""
+        ``<kpi>_denominator`` (``Float64``); a result computed with ``intervals=True`` adds
+        ``<kpi>_lo`` and ``<kpi>_hi`` after each KPI that has an interval, as the CLI's
+        ``--intervals`` does."""
         import pandas as pd
 
         columns: dict[str, Any] = {}
@@ -138,6 +144,9 @@ class KpiResult:
                 if numerators:
                     columns[f"{c.name}_numerator"] = pd.array(c.numerator, dtype="Float64")
                     columns[f"{c.name}_denominator"] = pd.array(c.denominator, dtype="Float64")
+            if c.lower is not None and c.upper is not None and not np.isnan(c.lower).all():
+                columns[f"{c.name}_lo"] = pd.arrays.FloatingArray(np.nan_to_num(c.lower), np.isnan(c.lower))
+                columns[f"{c.name}_hi"] = pd.arrays.FloatingArray(np.nan_to_num(c.upper), np.isnan(c.upper))
         return pd.DataFrame(columns, index=pd.RangeIndex(len(self)))
 
     def to_arrow(self, numerators: bool = False) -> pyarrow.Table:

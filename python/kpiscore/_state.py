@@ -44,9 +44,9 @@ class State:
         """The options document the state was computed with (normalized)."""
         return json.loads(self._core.options_json())
 
-    def kpis(self) -> KpiResult:
-        """Finalizes the KPIs of every group."""
-        return KpiResult(self._core.finalize())
+    def kpis(self, intervals: bool = False) -> KpiResult:
+        """Finalizes the KPIs of every group (with confidence intervals when asked)."""
+        return KpiResult(self._core.finalize(intervals))
 
     def to_bytes(self) -> bytes:
         """The versioned binary state (docs/state-format.md)."""

@@ -128,21 +128,20 @@ def p_chart(defects: Sequence[float], sizes: Sequence[float], labels: Sequence[s
     p̄ = Σdefects / Σsizes and per-point 3-sigma limits p̄ ± 3·sqrt(p̄(1−p̄)/nᵢ) (lower clipped at
     0; Montgomery, *Introduction to Statistical Quality Control*, 7th ed., §7.2). Points outside
     the limits are red."""
-    ax = _axes(ax)
-    d = np.asarray(defects, dtype=float)
-    n = np.asarray(sizes, dtype=float)
+    from . import stats
+
+    d = np.asarray(defects)
+    n = np.asarray(sizes)
     if d.shape != n.shape or d.ndim != 1:
         raise ValueError("p_chart: defects and sizes must be 1-d and of equal length")
     if (n <= 0).any() or (d < 0).any() or (d > n).any():
         raise ValueError("p_chart: expected 0 <= defects <= sizes and sizes > 0")
-    p = d / n
-    pbar = d.sum() / n.sum()
-    sigma = np.sqrt(pbar * (1 - pbar) / n)
-    ucl = np.minimum(pbar + 3 * sigma, 1.0)
-    lcl = np.maximum(pbar - 3 * sigma, 0.0)
+    chart = stats.p_chart(d, n)  # the limits of kpiscore.stats (one implementation)
+    ax = _axes(ax)
+    p, ucl, lcl, pbar = chart.value, chart.ucl, chart.lcl, chart.center
     x = np.arange(len(p))
     ax.plot(x, p, marker="o", color="#4c72b0")
-    out = (p > ucl) | (p < lcl)
+    out = np.asarray(chart.out_of_control, dtype=bool)
     ax.scatter(x[out], p[out], color="red", zorder=3)
     ax.step(x, ucl, where="mid", color="gray", linestyle="--")
     ax.step(x, lcl, where="mid", color="gray", linestyle="--")

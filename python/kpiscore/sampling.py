@@ -131,11 +131,13 @@ class SampleResult:
         return str(self._out["report_text"])
 
 
-def sample(data: PathType, plan: Mapping[str, Any] | PathType | str, tz: str | None = None) -> SampleResult:
+def sample(data: Any, plan: Mapping[str, Any] | PathType | str, tz: str | None = None) -> SampleResult:
     """Draws the QA sample ``plan`` describes from contact records.
 
     Args:
-        data: a contacts CSV path (docs/input.md).
+        data: contact records: a CSV path (docs/input.md), or any in-memory input
+            :func:`kpiscore.kpis` takes (dict of arrays, pandas/polars DataFrame, Arrow) or
+            :class:`kpiscore.Contacts`; in-memory data is read in the plan's time zone (or ``tz``).
         plan: the sampling plan (docs/sampling.md, "Plan reference") as a dict, a JSON file path
             or JSON text.
         tz: IANA time zone of the day, interval and peak keys and of offset-less timestamps;
@@ -148,11 +150,16 @@ def sample(data: PathType, plan: Mapping[str, Any] | PathType | str, tz: str | N
 
     Malformed records are not errors: they are counted in ``rejects`` and left out.
     """
-    if not isinstance(data, (str, os.PathLike)):
-        raise TypeError("data: expected a contacts CSV path (DataFrame input is planned; see docs/sampling.md)")
     text = _plan_json(plan)
     try:
-        out = _s.draw_csv(os.fspath(data), text, tz or "")
+        if isinstance(data, (str, os.PathLike)):
+            out = _s.draw_csv(os.fspath(data), text, tz or "")
+        else:
+            from . import read
+
+            zone = tz or json.loads(_s.check_plan(text)).get("timezone", "UTC")
+            contacts = read(data, tz=zone)
+            out = _s.draw_table(contacts._core, text, tz or "")
     except _s.PlanError as e:
         raise PlanError(str(e)) from None
     return SampleResult(out)

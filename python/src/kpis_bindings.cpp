@@ -6,6 +6,7 @@
 
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/engine/grouping.hpp>
+#include <kpiscore/engine/kpi_intervals.hpp>
 #include <kpiscore/engine/kpi_table.hpp>
 #include <kpiscore/io/array_input.hpp>
 #include <kpiscore/io/csv_reader.hpp>
@@ -304,8 +305,21 @@ py::dict table_columns(const KpiTable& table) {
       nu(g) = x.numerator;
       de(g) = x.denominator;
     }
+    py::object lower = py::none(), upper = py::none();
+    if (!table.intervals.empty()) {
+      py::array_t<double> lo(n), hi(n);
+      auto l = lo.mutable_unchecked<1>();
+      auto h = hi.mutable_unchecked<1>();
+      for (py::ssize_t g = 0; g < n; ++g) {
+        const auto& iv = table.intervals[static_cast<std::size_t>(g)][i];
+        l(g) = iv ? iv->lower : std::numeric_limits<double>::quiet_NaN();
+        h(g) = iv ? iv->upper : std::numeric_limits<double>::quiet_NaN();
+      }
+      lower = lo;
+      upper = hi;
+    }
     kpis.append(py::make_tuple(std::string(table.kpis[i].name), std::string(kind_name(table.kpis[i].kind)),
-                               value, valid, numerator, denominator));
+                               value, valid, numerator, denominator, lower, upper));
   }
   out["kpis"] = kpis;
   return out;
@@ -347,10 +361,15 @@ void register_kpis(py::module_& m) {
       .def("__eq__", [](const GroupedKpiState& a, const GroupedKpiState& b) { return a == b; })
       .def("to_bytes", &state_bytes)
       .def_static("from_bytes", &state_from_bytes)
-      .def("finalize", [](const GroupedKpiState& s) {
-        py::gil_scoped_release release;
-        return finalize(s);
-      });
+      .def(
+          "finalize",
+          [](const GroupedKpiState& s, bool intervals) {
+            py::gil_scoped_release release;
+            KpiTable table = finalize(s);
+            if (intervals) add_intervals(table, s); // the state's interval options (docs/statistics.md)
+            return table;
+          },
+          py::arg("intervals") = false);
 
   py::class_<KpiTable>(m, "KpiTable", "Finalized KPIs per group (private; see kpiscore.KpiResult)")
       .def_property_readonly("key_names", [](const KpiTable& t) { return t.key_names; })

@@ -4,6 +4,7 @@
 // objects. PlanError is a ValueError whose text starts "plan /json/path: ".
 
 #include "bindings.hpp"
+#include "py_table.hpp"
 
 #include <pybind11/pybind11.h>
 #include <pybind11/stl.h>
@@ -65,12 +66,30 @@ py::dict draw_csv(const std::string& path, const std::string& plan_json, const s
   return out;
 }
 
+/// Draws the plan's sample from contacts already read (kpiscore.Contacts: DataFrames, arrays).
+py::dict draw_table(const std::shared_ptr<kpiscore::python::PyTable>& contacts, const std::string& plan_json,
+                    const std::string& tz) {
+  const ks::SamplePlan plan = parse_plan(plan_json, tz);
+  py::dict out = draw(contacts->read.table, plan);
+  py::list rejects;
+  for (const auto& r : contacts->read.rejects) rejects.append(py::make_tuple(r.line, r.field, r.reason));
+  py::dict summary;
+  summary["rows_read"] = contacts->read.rows_read;
+  summary["accepted"] = contacts->read.accepted();
+  summary["rejected"] = contacts->read.rejects.size();
+  summary["rejects"] = rejects;
+  out["summary"] = summary;
+  return out;
+}
+
 void register_sample(py::module_& m) {
   py::module_ s = m.def_submodule("sample", "QA sampling (private; see kpiscore.sampling)");
   py::register_exception<ks::PlanError>(s, "PlanError", PyExc_ValueError);
   s.def(
       "draw_csv", &draw_csv, py::arg("path"), py::arg("plan_json"), py::arg("tz"),
       "Reads a contacts CSV and draws the plan's sample (outputs as kpiscore sample writes them).");
+  s.def("draw_table", &draw_table, py::arg("contacts"), py::arg("plan_json"), py::arg("tz"),
+        "Draws the plan's sample from a contact table read by kpiscore.read.");
   s.def(
       "check_plan",
       [](const std::string& plan_json) -> std::string {

@@ -16,6 +16,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+import kpiscore
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -164,6 +166,13 @@ def test_check_plan_normalizes() -> None:
     assert ks.check_plan(json.dumps(plan)) == plan
 
 
-def test_bad_data_argument_is_a_type_error() -> None:
-    with pytest.raises(TypeError, match="data: expected a contacts CSV path"):
+def test_in_memory_data_gives_the_csv_sample() -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(CONTACTS, dtype={"contact_id": str})
+    from_csv = ks.sample(CONTACTS, PLAN)
+    from_frame = ks.sample(frame, PLAN)
+    assert from_frame.to_csv() == from_csv.to_csv()
+    assert kpiscore.sample(kpiscore.read(frame, tz="Asia/Shanghai"), PLAN).to_csv() == from_csv.to_csv()
+    with pytest.raises(TypeError, match="unsupported type"):
         ks.sample(io.StringIO("x"), PLAN)  # type: ignore[arg-type]

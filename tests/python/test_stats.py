@@ -23,6 +23,7 @@ from statsmodels.stats.proportion import proportion_confint as sm_confint
 from statsmodels.stats.proportion import proportions_ztest as sm_ztest
 from statsmodels.stats.weightstats import DescrStatsW
 
+import kpiscore
 from kpiscore import stats
 
 REL = 1e-9
@@ -382,3 +383,15 @@ def test_cli_intervals_match_statsmodels(cli_intervals: list[dict]) -> None:
         r = stats.nps_confint(int((nps >= 9).sum()), int(((nps >= 7) & (nps <= 8)).sum()),
                               int((nps <= 6).sum()))
         assert close(row["nps_lo"], r.lower) and close(row["nps_hi"], r.upper)
+
+
+def test_python_intervals_equal_the_cli(cli_intervals: list[dict]) -> None:
+    result = kpiscore.kpis(CONTACTS, by="channel", intervals=True)
+    df = result.to_pandas()
+    for row, (_, got) in zip(cli_intervals, df.iterrows()):
+        for key, value in row.items():
+            if key.endswith(("_lo", "_hi")):
+                assert (pd.isna(got[key]) and value is None) or got[key] == value, key
+    assert "service_level_lo" in df.columns and "offered_lo" not in df.columns
+    state = kpiscore.aggregate(CONTACTS, by="channel")
+    assert state.kpis(intervals=True).to_pandas().equals(df)
