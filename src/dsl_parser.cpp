@@ -4,6 +4,7 @@
 // addition), + -, * /, unary minus, call.
 #include <kpiscore/dsl/parser.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
 #include <cmath>
@@ -437,7 +438,18 @@ private:
     return n;
   }
   NodePtr binary(std::string op, NodePtr l, NodePtr r) {
+    // Chains of left-associative operators are built without recursion; their tree depth is
+    // bounded here so that later passes over the tree stay within the stack.
+    const std::uint32_t depth = 1 + std::max(l->depth, r->depth);
+    if (depth > limits_.max_depth) {
+      errors_.push_back(
+          {"E0302",
+           "expression nested too deeply (limit " + std::to_string(limits_.max_depth) + ")",
+           r->range, "name a part with `let` or raise Limits::max_depth"});
+      throw Abort{};
+    }
     auto n = make(NodeKind::binary, SourceRange::cover(l->range, r->range));
+    n->depth = depth;
     n->op = std::move(op);
     n->children.push_back(std::move(l));
     n->children.push_back(std::move(r));
@@ -460,8 +472,8 @@ private:
     return l;
   }
   NodePtr not_expr() {
-    DepthGuard g(*this);
     if (is_kw("not")) {
+      DepthGuard g(*this);
       const SourceRange start = cur().range;
       ++p_;
       auto operand = not_expr();
@@ -554,9 +566,9 @@ private:
     return out;
   }
   NodePtr coalesce() {
-    DepthGuard g(*this);
     NodePtr l = additive();
     if (is_sym("??")) {
+      DepthGuard g(*this);
       ++p_;
       return binary("??", std::move(l), coalesce());
     }
@@ -581,13 +593,13 @@ private:
     return l;
   }
   NodePtr unary() {
-    DepthGuard g(*this);
     if (is_sym("-")) {
+      DepthGuard g(*this);
       const SourceRange start = cur().range;
       ++p_;
       auto operand = unary();
       auto n = make(NodeKind::unary, SourceRange::cover(start, operand->range));
-      n->op = "-";
+      n->op.push_back('-'); // not `= "-"`: GCC 12 warns -Wrestrict on it falsely
       n->children.push_back(std::move(operand));
       return n;
     }

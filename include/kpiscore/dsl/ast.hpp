@@ -37,6 +37,7 @@ struct Node {
   std::int32_t slot = -1;
   bool binds_let = false;
   bool host = false;
+  std::uint32_t depth = 1; ///< height of a binary operator chain (bounded by Limits::max_depth)
   SourceRange range;
   std::vector<std::unique_ptr<Node>> children;
 };

@@ -74,7 +74,8 @@ public:
   using std::runtime_error::runtime_error;
 };
 
-/// Levenshtein distance (insert, delete, substitute: cost 1 each), for "did you mean" hints.
+/// Edit distance (insert, delete, substitute, swap two neighbours: cost 1 each; Damerau's
+/// optimal string alignment), for "did you mean" hints.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 /// The closest candidate within a distance of max(1, |name| / 3), or "" when none is close.

@@ -16,7 +16,7 @@ namespace kpiscore::dsl {
 /// The grammar has no loops, recursion, I/O or regular expressions; these bound the rest.
 struct Limits {
   std::size_t max_source_bytes = 1 << 20; ///< E0301
-  std::size_t max_depth = 64;             ///< nesting of expressions, E0302
+  std::size_t max_depth = 100;            ///< nesting of expressions, E0302
   std::size_t max_nodes = 20000;          ///< syntax nodes of a whole file, E0303
   std::size_t max_errors = 50;            ///< diagnostics reported before the compile stops
 };
