@@ -14,6 +14,10 @@
 #include <optional>
 #include <iostream>
 
+namespace kpiscore::cli {
+int run_check_rules(const std::vector<std::string>& args); // a .kpi file: rules_command.cpp
+}
+
 namespace {
 
 using namespace kpiscore;
@@ -59,6 +63,7 @@ const char* check_help = R"(kpiscore check — validate a scorecard spec
 Usage:
   kpiscore check SPEC.json
   kpiscore check --form FORM.json
+  kpiscore check RULES.kpi [--scope record|group] [--by KEYS]   (docs/rules.md)
 
 Prints every error with its JSON path (exit 1), or a summary of the valid scorecard or QA
 form (exit 0).
@@ -286,6 +291,7 @@ int run_check(const std::vector<std::string>& args) {
               << scoring::format_number(form.pass_mark()) << ", fingerprint " << form.fingerprint() << "\n";
     return exit_ok;
   }
+  if (!args.empty() && args[0].size() > 4 && args[0].ends_with(".kpi")) return run_check_rules(args);
   if (args.size() != 1) throw UsageError("check: expected one SPEC file or --form FORM (see kpiscore check --help)");
   const std::string text = read_file(args[0]);
   const auto errors = scoring::Scorecard::check_text(text);
