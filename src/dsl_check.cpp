@@ -106,14 +106,15 @@ static std::optional<Type> arithmetic(char op, Type a, Type b) {
     if (pb && (a == T::duration || a == T::ratio || a == T::points)) return a;
     if (pa && b == T::ratio) return T::number;
     return std::nullopt;
-  default: return std::nullopt;
+  default:
+    return std::nullopt;
   }
 }
 
 bool Checker::expect_bool(const Node& n, std::string_view what) {
   if (n.type == Type::boolean || n.type == Type::null) return true;
-  error("E0204", std::string(what) + " must be a condition (bool), found " +
-                     std::string(name_of(n.type)),
+  error("E0204",
+        std::string(what) + " must be a condition (bool), found " + std::string(name_of(n.type)),
         n.range);
   return false;
 }
@@ -121,11 +122,13 @@ bool Checker::expect_bool(const Node& n, std::string_view what) {
 bool Checker::check(Node& n, bool in_aggregate) {
   bool ok = true;
   if (n.kind != NodeKind::call) {
-    for (auto& c : n.children) ok = check(*c, in_aggregate) && ok;
+    for (auto& c : n.children)
+      ok = check(*c, in_aggregate) && ok;
     if (!ok) return false;
   }
   switch (n.kind) {
-  case NodeKind::literal: return true;
+  case NodeKind::literal:
+    return true;
   case NodeKind::name: {
     for (std::size_t i = lets.size(); i-- > 0;) {
       if (lets[i].name == n.text) {
@@ -141,8 +144,7 @@ bool Checker::check(Node& n, bool in_aggregate) {
     }
     if (auto f = scope.find(n.text)) {
       if (aggregate_context && !in_aggregate) {
-        error("E0109",
-              "record field `" + n.text + "` outside an aggregate function in a `kpi`",
+        error("E0109", "record field `" + n.text + "` outside an aggregate function in a `kpi`",
               n.range, "wrap it in count(), sum() or mean(), or use a group KPI");
         return false;
       }
@@ -159,9 +161,11 @@ bool Checker::check(Node& n, bool in_aggregate) {
       }
     }
     std::vector<std::string> candidates = scope.names();
-    for (const auto& l : lets) candidates.push_back(l.name);
+    for (const auto& l : lets)
+      candidates.push_back(l.name);
     if (group_scope && aggregate_context)
-      for (const auto& f : group_scope->fields()) candidates.push_back(f.name);
+      for (const auto& f : group_scope->fields())
+        candidates.push_back(f.name);
     const std::string near = closest_name(n.text, candidates);
     error("E0102",
           "unknown name `" + n.text + "` in the " +
@@ -206,8 +210,9 @@ bool Checker::check(Node& n, bool in_aggregate) {
       if (!t) return false;
       const bool ordering = op != "==" && op != "!=";
       if (ordering && (*t == Type::string || *t == Type::boolean)) {
-        error("E0207", "`" + op + "` needs numbers, durations, ratios, points or times, found " +
-                           std::string(name_of(*t)),
+        error("E0207",
+              "`" + op + "` needs numbers, durations, ratios, points or times, found " +
+                  std::string(name_of(*t)),
               n.range);
         return false;
       }
@@ -219,30 +224,41 @@ bool Checker::check(Node& n, bool in_aggregate) {
     if (ta == Type::null) ta = tb == Type::null ? Type::number : tb;
     if (tb == Type::null) tb = ta;
     if (ta == Type::string || tb == Type::string || ta == Type::boolean || tb == Type::boolean) {
-      error("E0201", "cannot apply `" + op + "` to " + std::string(name_of(ta)) + " and " +
-                         std::string(name_of(tb)),
+      error("E0201",
+            "cannot apply `" + op + "` to " + std::string(name_of(ta)) + " and " +
+                std::string(name_of(tb)),
             n.range);
       return false;
     }
     if (c == '+' || c == '-') {
       // A plain literal next to a unit takes that unit when it can (`fcr - 0.05`, `score + 5`).
-      if (is_plain(ta) && !is_plain(tb) && adapts(a, tb)) ta = tb;
-      else if (is_plain(tb) && !is_plain(ta) && adapts(b, ta)) tb = ta;
-      else if (is_plain(ta) && !is_plain(tb) && unit_literal_error(a, tb)) return false;
-      else if (is_plain(tb) && !is_plain(ta) && unit_literal_error(b, ta)) return false;
+      if (is_plain(ta) && !is_plain(tb) && adapts(a, tb))
+        ta = tb;
+      else if (is_plain(tb) && !is_plain(ta) && adapts(b, ta))
+        tb = ta;
+      else if (is_plain(ta) && !is_plain(tb) && unit_literal_error(a, tb))
+        return false;
+      else if (is_plain(tb) && !is_plain(ta) && unit_literal_error(b, ta))
+        return false;
     }
     auto t = arithmetic(c, ta, tb);
     if (!t) {
-      const char* verb = c == '+' ? "add" : c == '-' ? "subtract" : c == '*' ? "multiply" : "divide";
-      error("E0201", std::string("cannot ") + verb + " " + std::string(name_of(ta)) + " and " +
-                         std::string(name_of(tb)),
+      const char* verb = c == '+'   ? "add"
+                         : c == '-' ? "subtract"
+                         : c == '*' ? "multiply"
+                                    : "divide";
+      error("E0201",
+            std::string("cannot ") + verb + " " + std::string(name_of(ta)) + " and " +
+                std::string(name_of(tb)),
             n.range);
       return false;
     }
     n.type = *t;
     return true;
   }
-  case NodeKind::is_missing: n.type = Type::boolean; return true;
+  case NodeKind::is_missing:
+    n.type = Type::boolean;
+    return true;
   case NodeKind::in_list: {
     Node& x = *n.children[0];
     for (std::size_t i = 1; i < n.children.size(); ++i) {
@@ -262,8 +278,9 @@ bool Checker::check(Node& n, bool in_aggregate) {
     auto t2 = t1 ? common(*n.children[0], *n.children[2], "compare", n.range) : std::nullopt;
     if (!t1 || !t2) return false;
     if (*t1 == Type::string || *t1 == Type::boolean) {
-      error("E0207", "`between` needs numbers, durations, ratios, points or times, found " +
-                         std::string(name_of(*t1)),
+      error("E0207",
+            "`between` needs numbers, durations, ratios, points or times, found " +
+                std::string(name_of(*t1)),
             n.range);
       return false;
     }
@@ -277,7 +294,8 @@ bool Checker::check(Node& n, bool in_aggregate) {
     n.type = *t;
     return true;
   }
-  case NodeKind::call: return check_call(n, in_aggregate);
+  case NodeKind::call:
+    return check_call(n, in_aggregate);
   }
   return false;
 }
@@ -287,7 +305,7 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
   const SourceRange name_range{n.range.begin, static_cast<std::uint32_t>(n.text.size())};
   auto arity = [&](std::size_t lo, std::size_t hi) {
     if (argc >= lo && argc <= hi) return true;
-    std::string want = lo == hi ? std::to_string(lo)
+    std::string want = lo == hi         ? std::to_string(lo)
                        : hi == SIZE_MAX ? "at least " + std::to_string(lo)
                                         : std::to_string(lo) + " or " + std::to_string(hi);
     error("E0104",
@@ -300,7 +318,8 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
   if (!b) {
     if (const HostFunction* h = host ? host->find(n.text) : nullptr) {
       bool ok = true;
-      for (auto& c : n.children) ok = check(*c, in_aggregate) && ok;
+      for (auto& c : n.children)
+        ok = check(*c, in_aggregate) && ok;
       if (!ok || !arity(h->params.size(), h->params.size())) return false;
       for (std::size_t i = 0; i < argc; ++i) {
         const Node& a = *n.children[i];
@@ -323,9 +342,11 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
       return true;
     }
     std::vector<std::string> candidates;
-    for (auto f : builtin_function_names()) candidates.emplace_back(f);
+    for (auto f : builtin_function_names())
+      candidates.emplace_back(f);
     if (host)
-      for (const auto& f : host->functions()) candidates.push_back(f.name);
+      for (const auto& f : host->functions())
+        candidates.push_back(f.name);
     const std::string near = closest_name(n.text, candidates);
     error("E0103", "unknown function `" + n.text + "`", name_range,
           near.empty() ? "" : "did you mean `" + near + "`?");
@@ -347,25 +368,27 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
       n.type = Type::integer;
     } else {
       if (!(is_numeric(a.type) && a.type != Type::time) && a.type != Type::boolean) {
-        error("E0206", "`" + n.text + "` needs a number, duration, ratio or points, found " +
-                           std::string(name_of(a.type)),
+        error("E0206",
+              "`" + n.text + "` needs a number, duration, ratio or points, found " +
+                  std::string(name_of(a.type)),
               a.range);
         return false;
       }
-      n.type = a.type == Type::boolean ? (*b == Builtin::mean ? Type::ratio : Type::integer)
-                                       : (*b == Builtin::mean && a.type == Type::integer
-                                              ? Type::number
-                                              : a.type);
+      n.type = a.type == Type::boolean
+                   ? (*b == Builtin::mean ? Type::ratio : Type::integer)
+                   : (*b == Builtin::mean && a.type == Type::integer ? Type::number : a.type);
     }
     return true;
   }
   bool ok = true;
-  for (auto& c : n.children) ok = check(*c, in_aggregate) && ok;
+  for (auto& c : n.children)
+    ok = check(*c, in_aggregate) && ok;
   if (!ok) return false;
   auto numeric_arg = [&](const Node& a) {
     if (a.type == Type::null || (is_numeric(a.type) && a.type != Type::time)) return true;
-    error("E0206", "`" + n.text + "` needs a number, duration, ratio or points, found " +
-                       std::string(name_of(a.type)),
+    error("E0206",
+          "`" + n.text + "` needs a number, duration, ratio or points, found " +
+              std::string(name_of(a.type)),
           a.range);
     return false;
   };
@@ -379,7 +402,8 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
     // The common type of the arguments; a plain literal is judged against the typed ones.
     const Node* typed = nullptr;
     for (std::size_t i = from; i < argc; ++i)
-      if (!n.children[i]->plain_literal && n.children[i]->type != Type::null) typed = n.children[i].get();
+      if (!n.children[i]->plain_literal && n.children[i]->type != Type::null)
+        typed = n.children[i].get();
     if (!typed) typed = n.children[from].get();
     Type t = typed->type;
     for (std::size_t i = from; i < argc; ++i) {
@@ -450,7 +474,8 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
     if (!arity(2, 2) || !string_arg(*n.children[0]) || !string_arg(*n.children[1])) return false;
     n.type = Type::boolean;
     return true;
-  default: break;
+  default:
+    break;
   }
   return false;
 }

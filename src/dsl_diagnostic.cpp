@@ -25,9 +25,11 @@ std::string format(const Diagnostic& d, std::string_view file, std::string_view 
                     std::to_string(lc.column) + ": error[" + d.code + "]: " + d.message + "\n";
   // The source line, then a caret under the range (clipped to the line).
   std::size_t line_begin = std::min<std::size_t>(d.range.begin, source.size());
-  while (line_begin > 0 && source[line_begin - 1] != '\n') --line_begin;
+  while (line_begin > 0 && source[line_begin - 1] != '\n')
+    --line_begin;
   std::size_t line_end = line_begin;
-  while (line_end < source.size() && source[line_end] != '\n') ++line_end;
+  while (line_end < source.size() && source[line_end] != '\n')
+    ++line_end;
   std::string_view line = source.substr(line_begin, line_end - line_begin);
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
   const std::string number = std::to_string(lc.line);
@@ -47,7 +49,8 @@ std::string format(const Diagnostic& d, std::string_view file, std::string_view 
 std::string format(const std::vector<Diagnostic>& ds, std::string_view file,
                    std::string_view source) {
   std::string out;
-  for (const auto& d : ds) out += format(d, file, source);
+  for (const auto& d : ds)
+    out += format(d, file, source);
   return out;
 }
 
@@ -55,8 +58,10 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   // Optimal string alignment distance (Damerau 1964: a transposition of two adjacent letters
   // counts as one edit, so `mni` is one step from `min`).
   std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 0; i <= a.size(); ++i)
+    d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    d[0][j] = j;
   for (std::size_t i = 1; i <= a.size(); ++i) {
     for (std::size_t j = 1; j <= b.size(); ++j) {
       const std::size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;

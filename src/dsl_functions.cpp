@@ -7,11 +7,13 @@
 namespace kpiscore::dsl {
 namespace {
 constexpr std::array<std::string_view, 16> builtins{
-    "min",   "max",   "clamp",       "abs",       "round",    "floor", "ceil",  "coalesce",
-    "lower", "upper", "starts_with", "ends_with", "contains", "count", "sum",   "mean"};
+    "min",   "max",   "clamp",       "abs",       "round",    "floor", "ceil", "coalesce",
+    "lower", "upper", "starts_with", "ends_with", "contains", "count", "sum",  "mean"};
 } // namespace
 
-std::span<const std::string_view> builtin_function_names() noexcept { return builtins; }
+std::span<const std::string_view> builtin_function_names() noexcept {
+  return builtins;
+}
 
 void FunctionRegistry::add(HostFunction f) {
   auto bad = [&](const std::string& why) {

@@ -46,8 +46,8 @@ struct Checker {
   const FunctionRegistry* host = nullptr;
   std::vector<Diagnostic>& errors;
   std::vector<LetInfo> lets;
-  bool aggregate_context = false;      ///< checking a `kpi` expression
-  const Scope* group_scope = nullptr;  ///< names a `kpi` may use outside aggregates
+  bool aggregate_context = false;     ///< checking a `kpi` expression
+  const Scope* group_scope = nullptr; ///< names a `kpi` may use outside aggregates
 
   bool check(Node& n, bool in_aggregate = false);
 

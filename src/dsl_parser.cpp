@@ -8,16 +8,16 @@
 #include <array>
 #include <cctype>
 #include <cmath>
-#include <cstdlib>
 #include <cstdint>
+#include <cstdlib>
 #include <string>
 
 namespace kpiscore::dsl {
 namespace {
 
 constexpr std::array<std::string_view, 16> keywords{
-    "and",  "or",   "not",   "if",   "then", "else", "in",  "between",
-    "is",   "missing", "true", "false", "null", "let", "rule", "kpi"};
+    "and", "or",      "not",  "if",    "then", "else", "in",   "between",
+    "is",  "missing", "true", "false", "null", "let",  "rule", "kpi"};
 
 bool is_keyword(std::string_view s) {
   for (auto k : keywords)
@@ -25,8 +25,12 @@ bool is_keyword(std::string_view s) {
   return s == "where";
 }
 
-bool ident_start(unsigned char c) { return std::isalpha(c) || c == '_' || c >= 0x80; }
-bool ident_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
+bool ident_start(unsigned char c) {
+  return std::isalpha(c) || c == '_' || c >= 0x80;
+}
+bool ident_char(unsigned char c) {
+  return std::isalnum(c) || c == '_' || c >= 0x80;
+}
 
 // Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant, "chrono-compatible low-level
 // date algorithms", days_from_civil).
@@ -75,7 +79,8 @@ public:
 private:
   void error(std::string code, std::string msg, std::size_t b, std::size_t len,
              std::string hint = {}) {
-    errors_.push_back({std::move(code), std::move(msg),
+    errors_.push_back({std::move(code),
+                       std::move(msg),
                        {static_cast<std::uint32_t>(b), static_cast<std::uint32_t>(len)},
                        std::move(hint)});
   }
@@ -85,7 +90,8 @@ private:
       if (c == ' ' || c == '\t' || c == '\n' || c == '\r') {
         ++i_;
       } else if (c == '#') {
-        while (i_ < s_.size() && s_[i_] != '\n') ++i_;
+        while (i_ < s_.size() && s_[i_] != '\n')
+          ++i_;
       } else {
         break;
       }
@@ -94,7 +100,8 @@ private:
   void identifier(Token& t) {
     const std::size_t b = i_;
     while (true) {
-      while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_]))) ++i_;
+      while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_])))
+        ++i_;
       // A dotted name (`dimension.efficiency`, `critical.data_leak`) is one identifier.
       if (i_ + 1 < s_.size() && s_[i_] == '.' &&
           ident_start(static_cast<unsigned char>(s_[i_ + 1]))) {
@@ -108,13 +115,15 @@ private:
   }
   double digits(bool& integral) {
     const std::size_t b = i_;
-    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+    while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_])))
+      ++i_;
     integral = true;
     if (i_ + 1 < s_.size() && s_[i_] == '.' &&
         std::isdigit(static_cast<unsigned char>(s_[i_ + 1]))) {
       integral = false;
       ++i_;
-      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_])))
+        ++i_;
     }
     return std::strtod(std::string(s_.substr(b, i_ - b)).c_str(), nullptr);
   }
@@ -122,7 +131,8 @@ private:
     const std::size_t b = i_;
     if (s_[i_] == '.') {
       ++i_;
-      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_]))) ++i_;
+      while (i_ < s_.size() && std::isdigit(static_cast<unsigned char>(s_[i_])))
+        ++i_;
       t.value = std::strtod(std::string(s_.substr(b, i_ - b)).c_str(), nullptr);
       t.integral = false;
     } else {
@@ -139,16 +149,23 @@ private:
       double total = 0, value = t.value;
       while (true) {
         const std::size_t ub = i_;
-        while (i_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[i_]))) ++i_;
+        while (i_ < s_.size() && std::isalpha(static_cast<unsigned char>(s_[i_])))
+          ++i_;
         const std::string_view unit = s_.substr(ub, i_ - ub);
         double f = 0;
-        if (unit == "ms") f = 0.001;
-        else if (unit == "s") f = 1;
-        else if (unit == "min" || unit == "m") f = 60;
-        else if (unit == "h") f = 3600;
-        else if (unit == "d") f = 86400;
+        if (unit == "ms")
+          f = 0.001;
+        else if (unit == "s")
+          f = 1;
+        else if (unit == "min" || unit == "m")
+          f = 60;
+        else if (unit == "h")
+          f = 3600;
+        else if (unit == "d")
+          f = 86400;
         else {
-          while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_]))) ++i_;
+          while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_])))
+            ++i_;
           error("E0003", "unknown unit `" + std::string(unit) + "`", ub, unit.size(),
                 "durations are written with ms, s, min (or m), h or d: `30s`, `5min`, `1h30m`");
           return false;
@@ -167,7 +184,8 @@ private:
         break;
       }
       if (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_]))) {
-        while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_]))) ++i_;
+        while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_])))
+          ++i_;
         error("E0003", "malformed number", b, i_ - b);
         return false;
       }
@@ -190,9 +208,12 @@ private:
       if (s_[i_] == '\n') break;
       if (s_[i_] == '\\' && i_ + 1 < s_.size()) {
         const char e = s_[i_ + 1];
-        if (e == 'n') v += '\n';
-        else if (e == 't') v += '\t';
-        else if (e == '\\' || e == '"' || e == '\'') v += e;
+        if (e == 'n')
+          v += '\n';
+        else if (e == 't')
+          v += '\t';
+        else if (e == '\\' || e == '"' || e == '\'')
+          v += e;
         else {
           error("E0004", "unknown escape `\\" + std::string(1, e) + "`", i_, 2,
                 "strings take \\\" \\' \\\\ \\n \\t");
@@ -240,24 +261,23 @@ private:
     ok = ok && y >= 1900 && mo >= 1 && mo <= 12 && d >= 1 &&
          d <= (mo == 2 && !leap ? 28 : mdays[mo - 1]) && h < 24 && mi < 60 && se < 60;
     if (!ok) {
-      while (i_ < s_.size() && (ident_char(static_cast<unsigned char>(s_[i_])) || s_[i_] == '-' ||
-                                s_[i_] == ':'))
+      while (i_ < s_.size() &&
+             (ident_char(static_cast<unsigned char>(s_[i_])) || s_[i_] == '-' || s_[i_] == ':'))
         ++i_;
       error("E0005", "malformed time literal", b, i_ - b,
             "write `@YYYY-MM-DD` or `@YYYY-MM-DDTHH:MM[:SS]` (UTC, year 1900 or later)");
       return false;
     }
     t.kind = TokenKind::time;
-    t.value = static_cast<double>(days_from_civil(y, static_cast<unsigned>(mo),
-                                                  static_cast<unsigned>(d)) *
-                                      86400 +
-                                  h * 3600 + mi * 60 + se);
+    t.value = static_cast<double>(
+        days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400 + h * 3600 +
+        mi * 60 + se);
     return true;
   }
   bool symbol(Token& t) {
-    static constexpr std::array<std::string_view, 18> symbols{
-        "??", "==", "!=", "<=", ">=", "<", ">", "+", "-", "*", "/", "(", ")", "[", "]", ",",
-        "=",  "!"};
+    static constexpr std::array<std::string_view, 18> symbols{"??", "==", "!=", "<=", ">=", "<",
+                                                              ">",  "+",  "-",  "*",  "/",  "(",
+                                                              ")",  "[",  "]",  ",",  "=",  "!"};
     for (auto sym : symbols) {
       if (s_.substr(i_, sym.size()) == sym) {
         if (sym == "!") break;
@@ -269,18 +289,22 @@ private:
     }
     const auto c = static_cast<unsigned char>(s_[i_]);
     std::string hint;
-    if (c == '&') hint = "write `and`";
-    else if (c == '|') hint = "write `or`";
-    else if (c == '!') hint = "write `not` (or `!=`)";
-    else if (c == '%') hint = "a percentage follows a number: `85%`";
+    if (c == '&')
+      hint = "write `and`";
+    else if (c == '|')
+      hint = "write `or`";
+    else if (c == '!')
+      hint = "write `not` (or `!=`)";
+    else if (c == '%')
+      hint = "a percentage follows a number: `85%`";
     // A UTF-8 sequence is reported whole, never split.
     std::size_t len = 1;
     if (c >= 0xC0) {
       while (i_ + len < s_.size() && (static_cast<unsigned char>(s_[i_ + len]) & 0xC0) == 0x80)
         ++len;
     }
-    std::string shown = c >= 0x20 && c < 0x7F ? "`" + std::string(1, static_cast<char>(c)) + "`"
-                                              : "character";
+    std::string shown =
+        c >= 0x20 && c < 0x7F ? "`" + std::string(1, static_cast<char>(c)) + "`" : "character";
     error("E0001", "unexpected " + shown, i_, len, hint);
     i_ += len;
     return false;
@@ -320,9 +344,9 @@ public:
         } catch (const Recover&) {
           if (errors_.size() >= limits_.max_errors) break;
           // Skip to the next statement keyword.
-          while (!at_end() && !(cur().kind == TokenKind::keyword &&
-                                (cur().text == "let" || cur().text == "rule" ||
-                                 cur().text == "kpi")))
+          while (!at_end() &&
+                 !(cur().kind == TokenKind::keyword &&
+                   (cur().text == "let" || cur().text == "rule" || cur().text == "kpi")))
             ++p_;
         }
       }
@@ -344,11 +368,16 @@ private:
   }
   std::string describe(const Token& t) const {
     switch (t.kind) {
-    case TokenKind::end: return "the end of the text";
-    case TokenKind::string: return "a string";
-    case TokenKind::identifier: return "the name `" + t.text + "`";
-    case TokenKind::keyword: return "`" + t.text + "`";
-    case TokenKind::symbol: return "`" + t.text + "`";
+    case TokenKind::end:
+      return "the end of the text";
+    case TokenKind::string:
+      return "a string";
+    case TokenKind::identifier:
+      return "the name `" + t.text + "`";
+    case TokenKind::keyword:
+      return "`" + t.text + "`";
+    case TokenKind::symbol:
+      return "`" + t.text + "`";
     default:
       return "`" + std::string(src_.substr(t.range.begin, t.range.length)) + "`";
     }
@@ -360,8 +389,8 @@ private:
   [[noreturn]] void fail_unexpected(std::string_view expected) {
     std::string hint;
     if (is_sym("=")) hint = "compare with `==`";
-    fail("E0101", "expected " + std::string(expected) + ", found " + describe(cur()),
-         cur().range, hint);
+    fail("E0101", "expected " + std::string(expected) + ", found " + describe(cur()), cur().range,
+         hint);
   }
   void expect_kw(std::string_view k) {
     if (!is_kw(k)) fail_unexpected("`" + std::string(k) + "`");
@@ -399,10 +428,14 @@ private:
 
   Statement statement() {
     Statement s;
-    if (is_kw("let")) s.kind = Statement::Kind::let;
-    else if (is_kw("rule")) s.kind = Statement::Kind::rule;
-    else if (is_kw("kpi")) s.kind = Statement::Kind::kpi;
-    else fail_unexpected("`let`, `rule` or `kpi`");
+    if (is_kw("let"))
+      s.kind = Statement::Kind::let;
+    else if (is_kw("rule"))
+      s.kind = Statement::Kind::rule;
+    else if (is_kw("kpi"))
+      s.kind = Statement::Kind::kpi;
+    else
+      fail_unexpected("`let`, `rule` or `kpi`");
     ++p_;
     if (cur().kind != TokenKind::identifier) fail_unexpected("a name");
     s.name = cur().text;
@@ -486,8 +519,8 @@ private:
   }
   static bool is_compare(const Token& t) {
     if (t.kind != TokenKind::symbol) return false;
-    return t.text == "==" || t.text == "!=" || t.text == "<" || t.text == "<=" ||
-           t.text == ">" || t.text == ">=";
+    return t.text == "==" || t.text == "!=" || t.text == "<" || t.text == "<=" || t.text == ">" ||
+           t.text == ">=";
   }
   NodePtr comparison() {
     NodePtr l = coalesce();
@@ -498,9 +531,9 @@ private:
       out = binary(std::move(op), std::move(l), coalesce());
     } else if (is_sym("=")) {
       fail("E0101", "expected an operator, found `=`", cur().range, "compare with `==`");
-    } else if (is_kw("in") || (is_kw("not") && p_ + 1 < t_.size() &&
-                               t_[p_ + 1].kind == TokenKind::keyword &&
-                               (t_[p_ + 1].text == "in" || t_[p_ + 1].text == "between"))) {
+    } else if (is_kw("in") ||
+               (is_kw("not") && p_ + 1 < t_.size() && t_[p_ + 1].kind == TokenKind::keyword &&
+                (t_[p_ + 1].text == "in" || t_[p_ + 1].text == "between"))) {
       bool negated = false;
       if (is_kw("not")) {
         negated = true;
@@ -614,7 +647,7 @@ private:
     case TokenKind::time: {
       auto n = make(NodeKind::literal, t.range);
       n->number = t.value;
-      n->type = t.kind == TokenKind::duration ? Type::duration
+      n->type = t.kind == TokenKind::duration  ? Type::duration
                 : t.kind == TokenKind::percent ? Type::ratio
                 : t.kind == TokenKind::time    ? Type::time
                 : t.integral                   ? Type::integer
@@ -682,7 +715,8 @@ private:
         return e;
       }
       break;
-    default: break;
+    default:
+      break;
     }
     fail_unexpected("an expression");
   }
@@ -697,8 +731,8 @@ private:
 bool too_large(std::string_view source, std::vector<Diagnostic>& errors, const Limits& limits) {
   if (source.size() <= limits.max_source_bytes) return false;
   errors.push_back({"E0301",
-                    "source text too large (" + std::to_string(source.size()) +
-                        " bytes, limit " + std::to_string(limits.max_source_bytes) + ")",
+                    "source text too large (" + std::to_string(source.size()) + " bytes, limit " +
+                        std::to_string(limits.max_source_bytes) + ")",
                     {0, 0},
                     "raise Limits::max_source_bytes"});
   return true;

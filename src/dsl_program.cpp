@@ -11,6 +11,7 @@
 #include "dsl_internal.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstring>
 #include <sstream>
@@ -30,9 +31,42 @@ Rep rep_of(Type t) {
 }
 
 enum class Op : std::uint8_t {
-  load, neg, add, sub, mul, div, lt, le, gt, ge, eq, ne, eq_b, ne_b, eq_s, ne_s,
-  and_, or_, not_, is_missing, coalesce, select, in_num, in_str, min, max, abs, floor, ceil,
-  round, lower, upper, starts_with, ends_with, contains, host,
+  load,
+  neg,
+  add,
+  sub,
+  mul,
+  div,
+  lt,
+  le,
+  gt,
+  ge,
+  eq,
+  ne,
+  eq_b,
+  ne_b,
+  eq_s,
+  ne_s,
+  and_,
+  or_,
+  not_,
+  is_missing,
+  coalesce,
+  select,
+  in_num,
+  in_str,
+  min,
+  max,
+  abs,
+  floor,
+  ceil,
+  round,
+  lower,
+  upper,
+  starts_with,
+  ends_with,
+  contains,
+  host,
 };
 
 struct Instr {
@@ -73,7 +107,8 @@ struct Exec {
   const ColumnRef* columns = nullptr; ///< by field index (null at compile time)
   std::size_t begin = 0, n = 0;
   const std::vector<HostFunction>* host = nullptr;
-  std::vector<std::uint8_t> zeros;   ///< n zero bytes (validity of a null constant)
+  std::vector<std::uint8_t> zeros; ///< n zero bytes (validity of a null constant, false)
+  std::vector<std::uint8_t> ones;  ///< n one bytes (all valid, true)
   std::vector<std::vector<double>> scratch;
 };
 
@@ -89,7 +124,8 @@ void combine_valid(const std::uint8_t* va, const std::uint8_t* vb, Slot& o, std:
     o.valid = va;
   } else {
     o.vbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i) o.vbuf[i] = va[i] & vb[i];
+    for (std::size_t i = 0; i < n; ++i)
+      o.vbuf[i] = va[i] & vb[i];
     o.valid = o.vbuf.data();
   }
 }
@@ -98,19 +134,23 @@ template <class T, class F>
 void binary_kernel(const Slot& a, const Slot& b, T* out, std::size_t n, F f) {
   if (a.constant && b.constant) {
     const T v = f(a.c, b.c);
-    for (std::size_t i = 0; i < n; ++i) out[i] = v;
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = v;
   } else if (a.constant) {
     const double x = a.c;
     const double* y = b.num;
-    for (std::size_t i = 0; i < n; ++i) out[i] = f(x, y[i]);
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = f(x, y[i]);
   } else if (b.constant) {
     const double* x = a.num;
     const double y = b.c;
-    for (std::size_t i = 0; i < n; ++i) out[i] = f(x[i], y);
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = f(x[i], y);
   } else {
     const double* x = a.num;
     const double* y = b.num;
-    for (std::size_t i = 0; i < n; ++i) out[i] = f(x[i], y[i]);
+    for (std::size_t i = 0; i < n; ++i)
+      out[i] = f(x[i], y[i]);
   }
 }
 
@@ -133,26 +173,29 @@ template <class F> void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
   if (a.constant) {
     std::fill(o.nbuf.begin(), o.nbuf.end(), f(a.c));
   } else {
-    for (std::size_t i = 0; i < x.n; ++i) o.nbuf[i] = f(a.num[i]);
+    for (std::size_t i = 0; i < x.n; ++i)
+      o.nbuf[i] = f(a.num[i]);
   }
   o.num = o.nbuf.data();
   o.valid = valid_of(a, x);
 }
 
-// A boolean operand as bytes (a constant is broadcast into `buf`).
-const std::uint8_t* bools_of(const Slot& s, std::vector<std::uint8_t>& buf, std::size_t n) {
+// A boolean operand as bytes (a constant reads the shared all-0 or all-1 buffer).
+const std::uint8_t* bools_of(const Slot& s, const Exec& x) {
   if (!s.constant) return s.b;
-  buf.assign(n, s.cb);
-  return buf.data();
+  return s.cb ? x.ones.data() : x.zeros.data();
 }
-const std::uint8_t* valids_of(const Slot& s, const Exec& x, std::vector<std::uint8_t>& buf) {
+// A validity mask as bytes (all valid reads the shared all-1 buffer).
+const std::uint8_t* valids_of(const Slot& s, const Exec& x) {
   const std::uint8_t* v = valid_of(s, x);
-  if (v) return v;
-  buf.assign(x.n, 1);
-  return buf.data();
+  return v ? v : x.ones.data();
 }
-std::string_view str_at(const Slot& s, std::size_t i) { return s.constant ? s.cs : s.s[i]; }
-double num_at(const Slot& s, std::size_t i) { return s.constant ? s.c : s.num[i]; }
+std::string_view str_at(const Slot& s, std::size_t i) {
+  return s.constant ? s.cs : s.s[i];
+}
+double num_at(const Slot& s, std::size_t i) {
+  return s.constant ? s.c : s.num[i];
+}
 
 void load(const Instr& ins, Slot& o, Exec& x, Type type) {
   const ColumnRef& c = x.columns[ins.aux];
@@ -168,7 +211,8 @@ void load(const Instr& ins, Slot& o, Exec& x, Type type) {
   case ColumnRef::Storage::f64:
     if (rep == Rep::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) o.bbuf[i] = c.f64[b + i] != 0 ? 1 : 0;
+      for (std::size_t i = 0; i < n; ++i)
+        o.bbuf[i] = c.f64[b + i] != 0 ? 1 : 0;
       o.b = o.bbuf.data();
     } else {
       o.num = c.f64 + b; // zero copy
@@ -221,7 +265,8 @@ void load(const Instr& ins, Slot& o, Exec& x, Type type) {
       o.b = c.u8 + b;
     } else {
       o.nbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) o.nbuf[i] = c.u8[b + i];
+      for (std::size_t i = 0; i < n; ++i)
+        o.nbuf[i] = c.u8[b + i];
       o.num = o.nbuf.data();
     }
     return;
@@ -242,11 +287,19 @@ void load(const Instr& ins, Slot& o, Exec& x, Type type) {
   }
   case ColumnRef::Storage::strings:
     o.sbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i) o.sbuf[i] = c.strings[b + i];
+    for (std::size_t i = 0; i < n; ++i)
+      o.sbuf[i] = c.strings[b + i];
     o.s = o.sbuf.data();
     o.valid = c.valid ? c.valid + b : nullptr;
     return;
   }
+}
+
+// pick (0 or 1) ? a : b without a branch.
+inline double blend(std::uint8_t pick, double a, double b) {
+  const std::uint64_t m = 0 - static_cast<std::uint64_t>(pick);
+  return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) |
+                               (std::bit_cast<std::uint64_t>(b) & ~m));
 }
 
 double round_half_away(double v, int digits) {
@@ -269,19 +322,35 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   const std::size_t n = x.n;
   auto in = [&](std::size_t k) -> const Slot& { return s[ins.in[k]]; };
   switch (ins.op) {
-  case Op::load: load(ins, o, x, regs[ins.out].type); return;
-  case Op::neg: num_unary(in(0), o, x, [](double v) { return -v; }); return;
-  case Op::abs: num_unary(in(0), o, x, [](double v) { return std::fabs(v); }); return;
-  case Op::floor: num_unary(in(0), o, x, [](double v) { return std::floor(v); }); return;
-  case Op::ceil: num_unary(in(0), o, x, [](double v) { return std::ceil(v); }); return;
+  case Op::load:
+    load(ins, o, x, regs[ins.out].type);
+    return;
+  case Op::neg:
+    num_unary(in(0), o, x, [](double v) { return -v; });
+    return;
+  case Op::abs:
+    num_unary(in(0), o, x, [](double v) { return std::fabs(v); });
+    return;
+  case Op::floor:
+    num_unary(in(0), o, x, [](double v) { return std::floor(v); });
+    return;
+  case Op::ceil:
+    num_unary(in(0), o, x, [](double v) { return std::ceil(v); });
+    return;
   case Op::round: {
     const int d = ins.aux;
     num_unary(in(0), o, x, [d](double v) { return round_half_away(v, d); });
     return;
   }
-  case Op::add: num_binary(in(0), in(1), o, x, [](double a, double b) { return a + b; }); return;
-  case Op::sub: num_binary(in(0), in(1), o, x, [](double a, double b) { return a - b; }); return;
-  case Op::mul: num_binary(in(0), in(1), o, x, [](double a, double b) { return a * b; }); return;
+  case Op::add:
+    num_binary(in(0), in(1), o, x, [](double a, double b) { return a + b; });
+    return;
+  case Op::sub:
+    num_binary(in(0), in(1), o, x, [](double a, double b) { return a - b; });
+    return;
+  case Op::mul:
+    num_binary(in(0), in(1), o, x, [](double a, double b) { return a * b; });
+    return;
   case Op::min:
     num_binary(in(0), in(1), o, x, [](double a, double b) { return b < a ? b : a; });
     return;
@@ -291,6 +360,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::div: {
     // Division by zero is null, as a KPI with a zero denominator is (docs/kpis.md).
     const Slot &a = in(0), &b = in(1);
+    if (b.constant && b.c != 0) {
+      const double q = b.c;
+      num_binary(a, b, o, x, [q](double p, double) { return p / q; });
+      return;
+    }
     o.nbuf.resize(n);
     binary_kernel<double>(a, b, o.nbuf.data(), n,
                           [](double p, double q) { return q != 0 ? p / q : 0.0; });
@@ -298,26 +372,43 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     const std::uint8_t* va = valid_of(a, x);
     const std::uint8_t* vb = valid_of(b, x);
     o.vbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.vbuf[i] = static_cast<std::uint8_t>((va ? va[i] : 1) & (vb ? vb[i] : 1) &
-                                            (num_at(b, i) != 0 ? 1 : 0));
+    if (b.constant) {
+      std::fill(o.vbuf.begin(), o.vbuf.end(), 0); // a constant 0 or null divisor
+    } else {
+      const std::uint8_t* pa = va ? va : x.ones.data();
+      const std::uint8_t* pb = vb ? vb : x.ones.data();
+      for (std::size_t i = 0; i < n; ++i)
+        o.vbuf[i] = static_cast<std::uint8_t>(pa[i] & pb[i] & (b.num[i] != 0 ? 1 : 0));
+    }
     o.valid = o.vbuf.data();
     return;
   }
-  case Op::lt: cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a < b; }); return;
-  case Op::le: cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a <= b; }); return;
-  case Op::gt: cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a > b; }); return;
-  case Op::ge: cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a >= b; }); return;
-  case Op::eq: cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a == b; }); return;
-  case Op::ne: cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a != b; }); return;
+  case Op::lt:
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a < b; });
+    return;
+  case Op::le:
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a <= b; });
+    return;
+  case Op::gt:
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a > b; });
+    return;
+  case Op::ge:
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a >= b; });
+    return;
+  case Op::eq:
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a == b; });
+    return;
+  case Op::ne:
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a != b; });
+    return;
   case Op::eq_b:
   case Op::ne_b: {
-    std::vector<std::uint8_t> ba, bb;
-    const std::uint8_t* p = bools_of(in(0), ba, n);
-    const std::uint8_t* q = bools_of(in(1), bb, n);
+    const std::uint8_t* p = bools_of(in(0), x);
+    const std::uint8_t* q = bools_of(in(1), x);
     o.bbuf.resize(n);
     const std::uint8_t flip = ins.op == Op::ne_b ? 1 : 0;
-    for (std::size_t i = 0; i < n; ++i) o.bbuf[i] = static_cast<std::uint8_t>((p[i] == q[i]) ^ flip);
+    for (std::size_t i = 0; i < n; ++i)
+      o.bbuf[i] = static_cast<std::uint8_t>((p[i] == q[i]) ^ flip);
     o.b = o.bbuf.data();
     combine_valid(valid_of(in(0), x), valid_of(in(1), x), o, n);
     return;
@@ -335,11 +426,10 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::and_:
   case Op::or_: {
     // Kleene logic: false and null = false, true or null = true, otherwise null wins.
-    std::vector<std::uint8_t> b1, b2, v1, v2;
-    const std::uint8_t* p = bools_of(in(0), b1, n);
-    const std::uint8_t* q = bools_of(in(1), b2, n);
-    const std::uint8_t* vp = valids_of(in(0), x, v1);
-    const std::uint8_t* vq = valids_of(in(1), x, v2);
+    const std::uint8_t* p = bools_of(in(0), x);
+    const std::uint8_t* q = bools_of(in(1), x);
+    const std::uint8_t* vp = valids_of(in(0), x);
+    const std::uint8_t* vq = valids_of(in(1), x);
     o.bbuf.resize(n);
     o.vbuf.resize(n);
     if (ins.op == Op::and_) {
@@ -360,10 +450,10 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     return;
   }
   case Op::not_: {
-    std::vector<std::uint8_t> b1;
-    const std::uint8_t* p = bools_of(in(0), b1, n);
+    const std::uint8_t* p = bools_of(in(0), x);
     o.bbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i) o.bbuf[i] = p[i] ^ 1;
+    for (std::size_t i = 0; i < n; ++i)
+      o.bbuf[i] = p[i] ^ 1;
     o.b = o.bbuf.data();
     o.valid = valid_of(in(0), x);
     return;
@@ -371,7 +461,8 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::is_missing: {
     const std::uint8_t* v = valid_of(in(0), x);
     o.bbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i) o.bbuf[i] = v ? v[i] ^ 1 : 0;
+    for (std::size_t i = 0; i < n; ++i)
+      o.bbuf[i] = v ? v[i] ^ 1 : 0;
     o.b = o.bbuf.data();
     o.valid = nullptr;
     return;
@@ -384,40 +475,58 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     const bool sel = ins.op == Op::select;
     const Slot& t = in(sel ? 1 : 0);
     const Slot& e = in(sel ? 2 : 1);
-    std::vector<std::uint8_t> pick_buf, vt_buf, ve_buf, cb;
-    const std::uint8_t* vt = valids_of(t, x, vt_buf);
-    const std::uint8_t* ve = valids_of(e, x, ve_buf);
+    std::vector<std::uint8_t>& pick_buf = o.bbuf;
+    const std::uint8_t* vt = valids_of(t, x);
+    const std::uint8_t* ve = valids_of(e, x);
     pick_buf.resize(n);
     if (sel) {
-      std::vector<std::uint8_t> vc_buf;
-      const std::uint8_t* c = bools_of(in(0), cb, n);
-      const std::uint8_t* vc = valids_of(in(0), x, vc_buf);
-      for (std::size_t i = 0; i < n; ++i) pick_buf[i] = c[i] & vc[i];
+      const std::uint8_t* c = bools_of(in(0), x);
+      const std::uint8_t* vc = valids_of(in(0), x);
+      for (std::size_t i = 0; i < n; ++i)
+        pick_buf[i] = c[i] & vc[i];
     } else {
-      for (std::size_t i = 0; i < n; ++i) pick_buf[i] = vt[i];
+      for (std::size_t i = 0; i < n; ++i)
+        pick_buf[i] = vt[i];
     }
     const std::uint8_t* pick = pick_buf.data();
     o.vbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i) o.vbuf[i] = pick[i] ? vt[i] : ve[i];
+    for (std::size_t i = 0; i < n; ++i)
+      o.vbuf[i] = static_cast<std::uint8_t>((pick[i] & vt[i]) | ((pick[i] ^ 1) & ve[i]));
     o.valid = o.vbuf.data();
     switch (rep_of(regs[ins.out].type)) {
-    case Rep::num:
+    case Rep::num: {
+      // Bit-mask blends: a data-dependent branch here mispredicts on half the rows.
       o.nbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) o.nbuf[i] = pick[i] ? num_at(t, i) : num_at(e, i);
-      o.num = o.nbuf.data();
+      double* out = o.nbuf.data();
+      if (t.constant && e.constant) {
+        for (std::size_t i = 0; i < n; ++i)
+          out[i] = blend(pick[i], t.c, e.c);
+      } else if (t.constant) {
+        for (std::size_t i = 0; i < n; ++i)
+          out[i] = blend(pick[i], t.c, e.num[i]);
+      } else if (e.constant) {
+        for (std::size_t i = 0; i < n; ++i)
+          out[i] = blend(pick[i], t.num[i], e.c);
+      } else {
+        for (std::size_t i = 0; i < n; ++i)
+          out[i] = blend(pick[i], t.num[i], e.num[i]);
+      }
+      o.num = out;
       break;
+    }
     case Rep::boolean: {
-      std::vector<std::uint8_t> tb, eb;
-      const std::uint8_t* p = bools_of(t, tb, n);
-      const std::uint8_t* q = bools_of(e, eb, n);
-      o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) o.bbuf[i] = pick[i] ? p[i] : q[i];
+      // pick lives in o.bbuf: blend in place.
+      const std::uint8_t* p = bools_of(t, x);
+      const std::uint8_t* q = bools_of(e, x);
+      for (std::size_t i = 0; i < n; ++i)
+        o.bbuf[i] = static_cast<std::uint8_t>((pick[i] & p[i]) | ((pick[i] ^ 1) & q[i]));
       o.b = o.bbuf.data();
       break;
     }
     case Rep::str:
       o.sbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) o.sbuf[i] = pick[i] ? str_at(t, i) : str_at(e, i);
+      for (std::size_t i = 0; i < n; ++i)
+        o.sbuf[i] = pick[i] ? str_at(t, i) : str_at(e, i);
       o.s = o.sbuf.data();
       break;
     }
@@ -427,7 +536,8 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     const Slot& a = in(0);
     o.bbuf.assign(n, 0);
     for (double k : ins.nums)
-      for (std::size_t i = 0; i < n; ++i) o.bbuf[i] |= num_at(a, i) == k ? 1 : 0;
+      for (std::size_t i = 0; i < n; ++i)
+        o.bbuf[i] |= num_at(a, i) == k ? 1 : 0;
     o.b = o.bbuf.data();
     o.valid = valid_of(a, x);
     return;
@@ -438,7 +548,8 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     for (std::size_t i = 0; i < n; ++i) {
       const std::string_view v = str_at(a, i);
       std::uint8_t hit = 0;
-      for (const auto& k : ins.strs) hit |= v == k ? 1 : 0;
+      for (const auto& k : ins.strs)
+        hit |= v == k ? 1 : 0;
       o.bbuf[i] = hit;
     }
     o.b = o.bbuf.data();
@@ -466,9 +577,12 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     for (std::size_t i = 0; i < n; ++i) {
       const std::string_view v = str_at(in(0), i), p = str_at(in(1), i);
       bool r = false;
-      if (ins.op == Op::starts_with) r = v.substr(0, p.size()) == p;
-      else if (ins.op == Op::ends_with) r = v.size() >= p.size() && v.substr(v.size() - p.size()) == p;
-      else r = v.find(p) != std::string_view::npos;
+      if (ins.op == Op::starts_with)
+        r = v.substr(0, p.size()) == p;
+      else if (ins.op == Op::ends_with)
+        r = v.size() >= p.size() && v.substr(v.size() - p.size()) == p;
+      else
+        r = v.find(p) != std::string_view::npos;
       o.bbuf[i] = r ? 1 : 0;
     }
     o.b = o.bbuf.data();
@@ -496,14 +610,16 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
       }
       if (const std::uint8_t* v = valid_of(a, x)) {
         any_mask = true;
-        for (std::size_t i = 0; i < n; ++i) o.vbuf[i] &= v[i];
+        for (std::size_t i = 0; i < n; ++i)
+          o.vbuf[i] &= v[i];
       }
     }
     o.nbuf.resize(n);
     h.kernel(std::span<const double* const>(args.data(), args.size()), n, o.nbuf.data());
     if (regs[ins.out].type == Type::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) o.bbuf[i] = o.nbuf[i] != 0 ? 1 : 0;
+      for (std::size_t i = 0; i < n; ++i)
+        o.bbuf[i] = o.nbuf[i] != 0 ? 1 : 0;
       o.b = o.bbuf.data();
     } else {
       o.num = o.nbuf.data();
@@ -526,11 +642,21 @@ std::string json_escape(std::string_view s) {
   std::string o;
   for (unsigned char c : s) {
     switch (c) {
-    case '"': o += "\\\""; break;
-    case '\\': o += "\\\\"; break;
-    case '\n': o += "\\n"; break;
-    case '\r': o += "\\r"; break;
-    case '\t': o += "\\t"; break;
+    case '"':
+      o += "\\\"";
+      break;
+    case '\\':
+      o += "\\\\";
+      break;
+    case '\n':
+      o += "\\n";
+      break;
+    case '\r':
+      o += "\\r";
+      break;
+    case '\t':
+      o += "\\t";
+      break;
     default:
       if (c < 0x20) {
         char buf[8];
@@ -567,18 +693,21 @@ struct Program::Impl {
   std::vector<HostFunction> host;
   double cost = 0;
 
-  template <class F> void execute(const Table& t, std::size_t begin, std::size_t end,
-                                  const EvalOptions& o, F&& on_batch) const {
+  template <class F>
+  void execute(const Table& t, std::size_t begin, std::size_t end, const EvalOptions& o,
+               F&& on_batch) const {
     const std::size_t rows = end - begin;
     const double estimate = cost * static_cast<double>(rows);
     if (estimate > o.budget)
       throw BudgetExceeded("rules: estimated cost " + json_number(estimate) +
                            " operations exceeds the budget of " + json_number(o.budget));
     std::vector<Slot> slots(regs.size());
-    for (std::size_t r = 0; r < regs.size(); ++r) init_slot(slots[r], regs[r]);
+    for (std::size_t r = 0; r < regs.size(); ++r)
+      init_slot(slots[r], regs[r]);
     Exec x;
     std::vector<ColumnRef> cols(scope.fields().size());
-    for (std::size_t f = 0; f < cols.size(); ++f) cols[f] = t.column(f);
+    for (std::size_t f = 0; f < cols.size(); ++f)
+      cols[f] = t.column(f);
     x.columns = cols.data();
     x.host = &host;
     const std::size_t batch = std::max<std::size_t>(1, o.batch_rows);
@@ -587,8 +716,12 @@ struct Program::Impl {
         throw Cancelled("rules: evaluation cancelled");
       x.begin = b;
       x.n = std::min(batch, end - b);
-      if (x.zeros.size() < x.n) x.zeros.assign(x.n, 0);
-      for (const Instr& ins : code) run(ins, slots, x, regs);
+      if (x.zeros.size() < x.n) {
+        x.zeros.assign(x.n, 0);
+        x.ones.assign(x.n, 1);
+      }
+      for (const Instr& ins : code)
+        run(ins, slots, x, regs);
       on_batch(b - begin, x.n, slots);
     }
   }
@@ -601,7 +734,7 @@ using detail::LetInfo;
 
 struct Compiler {
   Program::Impl& p;
-  std::vector<std::uint32_t> let_reg;   // by statement index
+  std::vector<std::uint32_t> let_reg; // by statement index
   std::vector<Diagnostic>& errors;
 
   std::uint32_t new_reg(Type t) {
@@ -623,7 +756,8 @@ struct Compiler {
   // Emits an instruction, or runs it now when every input is a constant (constant folding).
   std::uint32_t emit(Instr ins, Type t) {
     bool all_const = ins.op != Op::load;
-    for (auto r : ins.in) all_const = all_const && p.regs[r].constant;
+    for (auto r : ins.in)
+      all_const = all_const && p.regs[r].constant;
     const std::uint32_t out = new_reg(t);
     ins.out = out;
     if (!all_const) {
@@ -644,6 +778,7 @@ struct Compiler {
     Exec x;
     x.n = 1;
     x.zeros.assign(1, 0);
+    x.ones.assign(1, 1);
     x.host = &p.host;
     run(local, slots, x, local_regs);
     const Slot& s = slots.back();
@@ -652,9 +787,15 @@ struct Compiler {
     ri.constant = true;
     ri.valid = s.constant ? s.cvalid : (v ? v[0] != 0 : true);
     switch (rep_of(t)) {
-    case Rep::num: ri.num = s.constant ? s.c : s.num[0]; break;
-    case Rep::boolean: ri.b = s.constant ? s.cb : s.b[0]; break;
-    case Rep::str: ri.str = std::string(s.constant ? s.cs : s.s[0]); break;
+    case Rep::num:
+      ri.num = s.constant ? s.c : s.num[0];
+      break;
+    case Rep::boolean:
+      ri.b = s.constant ? s.cb : s.b[0];
+      break;
+    case Rep::str:
+      ri.str = std::string(s.constant ? s.cs : s.s[0]);
+      break;
     }
     if (!ri.valid) {
       ri.num = 0;
@@ -684,12 +825,18 @@ struct Compiler {
       o = op == "==" ? Op::eq_b : Op::ne_b;
       return emit(make(o, {a, b}), Type::boolean);
     }
-    if (op == "<") o = Op::lt;
-    else if (op == "<=") o = Op::le;
-    else if (op == ">") o = Op::gt;
-    else if (op == ">=") o = Op::ge;
-    else if (op == "==") o = Op::eq;
-    else o = Op::ne;
+    if (op == "<")
+      o = Op::lt;
+    else if (op == "<=")
+      o = Op::le;
+    else if (op == ">")
+      o = Op::gt;
+    else if (op == ">=")
+      o = Op::ge;
+    else if (op == "==")
+      o = Op::eq;
+    else
+      o = Op::ne;
     return emit(make(o, {a, b}), Type::boolean);
   }
 
@@ -747,9 +894,12 @@ struct Compiler {
           has_null = true;
           continue;
         }
-        if (rep_of(t) == Rep::str) i.strs.push_back(ri.str);
-        else if (rep_of(t) == Rep::boolean) i.nums.push_back(ri.b);
-        else i.nums.push_back(ri.num);
+        if (rep_of(t) == Rep::str)
+          i.strs.push_back(ri.str);
+        else if (rep_of(t) == Rep::boolean)
+          i.nums.push_back(ri.b);
+        else
+          i.nums.push_back(ri.num);
       }
       if (rep_of(t) == Rep::boolean) {
         // A boolean in a list: compare as 0/1 numbers.
@@ -772,8 +922,8 @@ struct Compiler {
       const std::uint32_t a = compile(*n.children[0]);
       const std::uint32_t lo = compile(*n.children[1]);
       const std::uint32_t hi = compile(*n.children[2]);
-      const std::uint32_t r = emit(
-          make(Op::and_, {compare(">=", a, lo), compare("<=", a, hi)}), Type::boolean);
+      const std::uint32_t r =
+          emit(make(Op::and_, {compare(">=", a, lo), compare("<=", a, hi)}), Type::boolean);
       return n.negated ? emit(make(Op::not_, {r}), Type::boolean) : r;
     }
     case NodeKind::if_else: {
@@ -782,14 +932,16 @@ struct Compiler {
       const std::uint32_t e = compile(*n.children[2]);
       return emit(make(Op::select, {c, t, e}), n.type);
     }
-    case NodeKind::call: return compile_call(n);
+    case NodeKind::call:
+      return compile_call(n);
     }
     return 0;
   }
 
   std::uint32_t compile_call(const Node& n) {
     std::vector<std::uint32_t> args;
-    for (const auto& c : n.children) args.push_back(compile(*c));
+    for (const auto& c : n.children)
+      args.push_back(compile(*c));
     if (n.host) {
       const HostFunction& h = p.host[static_cast<std::size_t>(n.slot)];
       Instr i = make(Op::host, args, h.cost);
@@ -809,9 +961,12 @@ struct Compiler {
       const std::uint32_t lo = emit(make(Op::max, {args[0], args[1]}), n.type);
       return emit(make(Op::min, {lo, args[2]}), n.type);
     }
-    case Builtin::abs: return emit(make(Op::abs, {args[0]}), n.type);
-    case Builtin::floor: return emit(make(Op::floor, {args[0]}), n.type);
-    case Builtin::ceil: return emit(make(Op::ceil, {args[0]}), n.type);
+    case Builtin::abs:
+      return emit(make(Op::abs, {args[0]}), n.type);
+    case Builtin::floor:
+      return emit(make(Op::floor, {args[0]}), n.type);
+    case Builtin::ceil:
+      return emit(make(Op::ceil, {args[0]}), n.type);
     case Builtin::round: {
       Instr i = make(Op::round, {args[0]}, 2);
       i.aux = args.size() == 2 ? static_cast<std::int32_t>(p.regs[args[1]].num) : 0;
@@ -823,12 +978,18 @@ struct Compiler {
         r = emit(make(Op::coalesce, {args[k], r}), n.type);
       return r;
     }
-    case Builtin::lower: return emit(make(Op::lower, {args[0]}, 8), Type::string);
-    case Builtin::upper: return emit(make(Op::upper, {args[0]}, 8), Type::string);
-    case Builtin::starts_with: return emit(make(Op::starts_with, args, 4), Type::boolean);
-    case Builtin::ends_with: return emit(make(Op::ends_with, args, 4), Type::boolean);
-    case Builtin::contains: return emit(make(Op::contains, args, 4), Type::boolean);
-    default: break;
+    case Builtin::lower:
+      return emit(make(Op::lower, {args[0]}, 8), Type::string);
+    case Builtin::upper:
+      return emit(make(Op::upper, {args[0]}, 8), Type::string);
+    case Builtin::starts_with:
+      return emit(make(Op::starts_with, args, 4), Type::boolean);
+    case Builtin::ends_with:
+      return emit(make(Op::ends_with, args, 4), Type::boolean);
+    case Builtin::contains:
+      return emit(make(Op::contains, args, 4), Type::boolean);
+    default:
+      break;
     }
     return 0;
   }
@@ -874,8 +1035,9 @@ std::shared_ptr<Program::Impl> build(std::string_view source, const Scope& scope
     checker.lets.push_back({s.name, i, ok ? s.expr->type : Type::null, false});
     if (!ok) checker.lets.back().type = Type::null;
   }
-  std::stable_sort(errors.begin(), errors.end(),
-                   [](const Diagnostic& a, const Diagnostic& b) { return a.range.begin < b.range.begin; });
+  std::stable_sort(errors.begin(), errors.end(), [](const Diagnostic& a, const Diagnostic& b) {
+    return a.range.begin < b.range.begin;
+  });
   if (errors.size() > options.limits.max_errors) errors.resize(options.limits.max_errors);
   if (!errors.empty()) return nullptr;
   Compiler c{*impl, std::vector<std::uint32_t>(impl->statements.size(), 0), errors};
@@ -890,18 +1052,6 @@ std::shared_ptr<Program::Impl> build(std::string_view source, const Scope& scope
     }
   }
   return impl;
-}
-
-Column collect_init(Type t, std::size_t rows) {
-  Column c;
-  c.type = t;
-  c.valid.assign(rows, 0);
-  switch (rep_of(t)) {
-  case Rep::num: c.numbers.assign(rows, 0); break;
-  case Rep::boolean: c.bools.assign(rows, 0); break;
-  case Rep::str: c.strings.assign(rows, {}); break;
-  }
-  return c;
 }
 
 } // namespace
@@ -929,35 +1079,79 @@ std::vector<Diagnostic> Program::check(std::string_view source, const Scope& sco
   return errors;
 }
 
-const std::vector<Output>& Program::outputs() const noexcept { return impl_->outputs; }
-const std::string& Program::source() const noexcept { return impl_->source; }
-double Program::cost_per_row() const noexcept { return impl_->cost; }
-std::size_t Program::instruction_count() const noexcept { return impl_->code.size(); }
+const std::vector<Output>& Program::outputs() const noexcept {
+  return impl_->outputs;
+}
+const std::string& Program::source() const noexcept {
+  return impl_->source;
+}
+double Program::cost_per_row() const noexcept {
+  return impl_->cost;
+}
+std::size_t Program::instruction_count() const noexcept {
+  return impl_->code.size();
+}
 
 std::vector<Column> Program::evaluate(const Table& table, const EvalOptions& options) const {
+  std::vector<Column> out;
+  evaluate_into(table, out, options);
+  return out;
+}
+
+void Program::evaluate_into(const Table& table, std::vector<Column>& out,
+                            const EvalOptions& options) const {
   const Impl& p = *impl_;
   if (table.scope().fields().size() != p.scope.fields().size())
     throw std::invalid_argument("rules: the table is bound to another scope");
-  std::vector<Column> out;
-  for (const auto& o : p.outputs) out.push_back(collect_init(o.type, table.rows()));
+  out.resize(p.outputs.size());
+  for (std::size_t k = 0; k < out.size(); ++k) {
+    Column& c = out[k];
+    c.type = p.outputs[k].type;
+    c.valid.resize(table.rows());
+    c.numbers.resize(rep_of(c.type) == Rep::num ? table.rows() : 0);
+    c.bools.resize(rep_of(c.type) == Rep::boolean ? table.rows() : 0);
+    c.strings.assign(rep_of(c.type) == Rep::str ? table.rows() : 0, std::string());
+  }
   p.execute(table, 0, table.rows(), options,
             [&](std::size_t at, std::size_t n, const std::vector<Slot>& s) {
               for (std::size_t k = 0; k < out.size(); ++k) {
                 const Slot& r = s[p.output_regs[k]];
                 Column& c = out[k];
-                for (std::size_t i = 0; i < n; ++i) {
-                  const bool ok = r.constant ? r.cvalid : (!r.valid || r.valid[i]);
-                  c.valid[at + i] = ok ? 1 : 0;
-                  if (!ok) continue;
-                  switch (rep_of(c.type)) {
-                  case Rep::num: c.numbers[at + i] = num_at(r, i); break;
-                  case Rep::boolean: c.bools[at + i] = r.constant ? r.cb : r.b[i]; break;
-                  case Rep::str: c.strings[at + i] = std::string(str_at(r, i)); break;
-                  }
+                std::uint8_t* valid = c.valid.data() + at;
+                if (r.constant)
+                  std::fill(valid, valid + n, r.cvalid ? 1 : 0);
+                else if (r.valid)
+                  std::memcpy(valid, r.valid, n);
+                else
+                  std::fill(valid, valid + n, 1);
+                switch (rep_of(c.type)) {
+                case Rep::num:
+                  if (r.constant)
+                    std::fill_n(c.numbers.data() + at, n, r.cvalid ? r.c : 0.0);
+                  else
+                    std::memcpy(c.numbers.data() + at, r.num, n * sizeof(double));
+                  break;
+                case Rep::boolean:
+                  if (r.constant)
+                    std::fill_n(c.bools.data() + at, n, r.cvalid ? r.cb : 0);
+                  else
+                    std::memcpy(c.bools.data() + at, r.b, n);
+                  break;
+                case Rep::str:
+                  for (std::size_t i = 0; i < n; ++i)
+                    if (valid[i]) c.strings[at + i] = std::string(str_at(r, i));
+                  break;
                 }
+                // Values under a null are unspecified in the kernels; the column shows 0.
+                if (!r.constant && !r.valid) continue;
+                if (rep_of(c.type) == Rep::num)
+                  for (std::size_t i = 0; i < n; ++i)
+                    c.numbers[at + i] = valid[i] ? c.numbers[at + i] : 0.0;
+                else if (rep_of(c.type) == Rep::boolean)
+                  for (std::size_t i = 0; i < n; ++i)
+                    c.bools[at + i] = valid[i] ? c.bools[at + i] : 0;
               }
             });
-  return out;
 }
 
 std::vector<RuleStats> Program::stats(const Table& table, const EvalOptions& options) const {
@@ -965,21 +1159,37 @@ std::vector<RuleStats> Program::stats(const Table& table, const EvalOptions& opt
   if (table.scope().fields().size() != p.scope.fields().size())
     throw std::invalid_argument("rules: the table is bound to another scope");
   std::vector<RuleStats> out;
-  for (const auto& o : p.outputs) out.push_back({o.name, table.rows(), 0, 0, 0});
+  for (const auto& o : p.outputs)
+    out.push_back({o.name, table.rows(), 0, 0, 0});
   p.execute(table, 0, table.rows(), options,
             [&](std::size_t, std::size_t n, const std::vector<Slot>& s) {
               for (std::size_t k = 0; k < out.size(); ++k) {
                 const Slot& r = s[p.output_regs[k]];
                 const bool is_bool = p.outputs[k].type == Type::boolean;
-                for (std::size_t i = 0; i < n; ++i) {
-                  const bool ok = r.constant ? r.cvalid : (!r.valid || r.valid[i]);
-                  if (!ok) {
-                    ++out[k].nulls;
-                  } else if (is_bool) {
-                    const bool v = r.constant ? r.cb != 0 : r.b[i] != 0;
-                    ++(v ? out[k].fired : out[k].not_fired);
-                  }
+                if (r.constant) {
+                  if (!r.cvalid)
+                    out[k].nulls += n;
+                  else if (is_bool)
+                    (r.cb ? out[k].fired : out[k].not_fired) += n;
+                  continue;
                 }
+                std::size_t valid = n, fired = 0;
+                if (r.valid) {
+                  valid = 0;
+                  for (std::size_t i = 0; i < n; ++i)
+                    valid += r.valid[i];
+                }
+                out[k].nulls += n - valid;
+                if (!is_bool) continue;
+                if (r.valid) {
+                  for (std::size_t i = 0; i < n; ++i)
+                    fired += r.valid[i] & r.b[i];
+                } else {
+                  for (std::size_t i = 0; i < n; ++i)
+                    fired += r.b[i];
+                }
+                out[k].fired += fired;
+                out[k].not_fired += valid - fired;
               }
             });
   return out;
@@ -997,9 +1207,12 @@ struct ExplainWriter {
     const bool ok = r.constant ? r.cvalid : (!r.valid || r.valid[0]);
     if (!ok) return "null";
     switch (rep_of(p.regs[reg].type)) {
-    case Rep::num: return json_number(num_at(r, 0));
-    case Rep::boolean: return (r.constant ? r.cb : r.b[0]) ? "true" : "false";
-    case Rep::str: return "\"" + json_escape(str_at(r, 0)) + "\"";
+    case Rep::num:
+      return json_number(num_at(r, 0));
+    case Rep::boolean:
+      return (r.constant ? r.cb : r.b[0]) ? "true" : "false";
+    case Rep::str:
+      return "\"" + json_escape(str_at(r, 0)) + "\"";
     }
     return "null";
   }
@@ -1012,13 +1225,17 @@ struct ExplainWriter {
            "\",\"at\":\"" + std::to_string(lc.line) + ":" + std::to_string(lc.column) +
            "\",\"type\":\"" + std::string(name_of(n.type)) + "\"";
     switch (n.kind) {
-    case NodeKind::literal: out += ",\"kind\":\"literal\""; break;
+    case NodeKind::literal:
+      out += ",\"kind\":\"literal\"";
+      break;
     case NodeKind::name:
       out += std::string(",\"kind\":\"") + (n.binds_let ? "let" : "field") + "\",\"name\":\"" +
              json_escape(n.text) + "\"";
       break;
     case NodeKind::unary:
-    case NodeKind::binary: out += ",\"kind\":\"operator\",\"op\":\"" + json_escape(n.op) + "\""; break;
+    case NodeKind::binary:
+      out += ",\"kind\":\"operator\",\"op\":\"" + json_escape(n.op) + "\"";
+      break;
     case NodeKind::is_missing:
       out += std::string(",\"kind\":\"operator\",\"op\":\"") +
              (n.negated ? "is not missing" : "is missing") + "\"";
@@ -1030,8 +1247,12 @@ struct ExplainWriter {
       out += std::string(",\"kind\":\"operator\",\"op\":\"") +
              (n.negated ? "not between" : "between") + "\"";
       break;
-    case NodeKind::if_else: out += ",\"kind\":\"if\""; break;
-    case NodeKind::call: out += ",\"kind\":\"call\",\"function\":\"" + json_escape(n.text) + "\""; break;
+    case NodeKind::if_else:
+      out += ",\"kind\":\"if\"";
+      break;
+    case NodeKind::call:
+      out += ",\"kind\":\"call\",\"function\":\"" + json_escape(n.text) + "\"";
+      break;
     }
     if (it != p.node_reg.end()) {
       out += ",\"value\":" + value(it->second);

@@ -20,7 +20,8 @@ std::optional<std::size_t> Scope::find(std::string_view name) const {
 std::vector<std::string> Scope::names() const {
   std::vector<std::string> out;
   out.reserve(fields_.size());
-  for (const auto& f : fields_) out.push_back(f.name);
+  for (const auto& f : fields_)
+    out.push_back(f.name);
   return out;
 }
 
@@ -41,10 +42,12 @@ Scope Scope::record(const std::vector<std::string>& extra_dimensions) {
       {"converted", Type::boolean, "a sale or sign-up during service"},
       {"contact_id", Type::string, "contact identifier"},
   };
-  for (auto d : standard_dimension_names) f.push_back({std::string(d), Type::string, "dimension"});
+  for (auto d : standard_dimension_names)
+    f.push_back({std::string(d), Type::string, "dimension"});
   for (const auto& d : extra_dimensions) {
     bool known = false;
-    for (const auto& x : f) known = known || x.name == d;
+    for (const auto& x : f)
+      known = known || x.name == d;
     if (!known) f.push_back({d, Type::string, "dimension"});
   }
   return Scope(Kind::record, std::move(f));
@@ -52,18 +55,23 @@ Scope Scope::record(const std::vector<std::string>& extra_dimensions) {
 
 Scope Scope::record(const ContactTable& table) {
   std::vector<std::string> extra;
-  for (const auto& d : table.dimensions) extra.push_back(d.name());
+  for (const auto& d : table.dimensions)
+    extra.push_back(d.name());
   return record(extra);
 }
 
 Type type_of(KpiKind kind) noexcept {
   switch (kind) {
-  case KpiKind::count: return Type::integer;
-  case KpiKind::ratio: return Type::ratio;
+  case KpiKind::count:
+    return Type::integer;
+  case KpiKind::ratio:
+    return Type::ratio;
   case KpiKind::mean_seconds:
-  case KpiKind::quantile_seconds: return Type::duration;
+  case KpiKind::quantile_seconds:
+    return Type::duration;
   case KpiKind::mean:
-  case KpiKind::nps: return Type::number;
+  case KpiKind::nps:
+    return Type::number;
   }
   return Type::number;
 }
@@ -74,12 +82,14 @@ Scope Scope::group(const std::vector<std::string>& key_names, const std::vector<
     f.push_back({std::string(d.name), type_of(d.kind), "contact KPI (docs/kpis.md)"});
   for (const auto& k : key_names) {
     bool known = false;
-    for (const auto& x : f) known = known || x.name == k;
+    for (const auto& x : f)
+      known = known || x.name == k;
     if (!known) f.push_back({k, Type::string, "group key"});
   }
   for (const auto& e : extra) {
     bool known = false;
-    for (const auto& x : f) known = known || x.name == e.name;
+    for (const auto& x : f)
+      known = known || x.name == e.name;
     if (!known) f.push_back(e);
   }
   return Scope(Kind::group, std::move(f));
@@ -89,7 +99,8 @@ Scope Scope::group(const KpiTable& table, const std::vector<Field>& extra) {
   std::vector<Field> more = extra;
   for (const auto& d : table.kpis) {
     bool known = false;
-    for (const auto& x : contact_kpi_definitions(true)) known = known || x.name == d.name;
+    for (const auto& x : contact_kpi_definitions(true))
+      known = known || x.name == d.name;
     if (!known) more.push_back({std::string(d.name), type_of(d.kind), "KPI"});
   }
   return group(table.key_names, more);
@@ -160,12 +171,14 @@ Table bind(const Scope& scope, const ContactTable& t) {
   u8("inbound", t.inbound);
   u8("answered", t.answered);
   i64("wait_s", t.wait_ms);
-  for (std::size_t f = 0; f < t.durations.size(); ++f) i64(duration_field_names[f], t.durations[f]);
+  for (std::size_t f = 0; f < t.durations.size(); ++f)
+    i64(duration_field_names[f], t.durations[f]);
   if (has("handle_s") && t.size() > 0 && !t.durations[0].empty() && !t.durations[1].empty() &&
       !t.durations[2].empty()) {
     ColumnRef c;
     c.storage = ColumnRef::Storage::sum_i64;
-    for (int k = 0; k < 3; ++k) c.i64[k] = t.durations[static_cast<std::size_t>(k)].data();
+    for (int k = 0; k < 3; ++k)
+      c.i64[k] = t.durations[static_cast<std::size_t>(k)].data();
     c.scale = 0.001;
     out.set("handle_s", c);
   }
@@ -185,7 +198,8 @@ Table bind(const Scope& scope, const ContactTable& t) {
   }
   if (has("contact_id") && t.size() > 0) {
     std::vector<std::string> ids(t.size());
-    for (std::size_t r = 0; r < t.size(); ++r) ids[r] = std::string(t.contact_id[r]);
+    for (std::size_t r = 0; r < t.size(); ++r)
+      ids[r] = std::string(t.contact_id[r]);
     out.set_owned_strings("contact_id", std::move(ids), {});
   }
   return out;

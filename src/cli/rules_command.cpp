@@ -33,8 +33,10 @@ Without --explain/--group: per rule, rows, fired (true), not fired (false) and n
 dsl::Scope group_scope_for_check(const std::vector<std::string>& keys) {
   std::vector<std::string> names = keys;
   if (names.empty()) {
-    for (auto d : standard_dimension_names) names.emplace_back(d);
-    for (auto t : time_key_names) names.emplace_back(t);
+    for (auto d : standard_dimension_names)
+      names.emplace_back(d);
+    for (auto t : time_key_names)
+      names.emplace_back(t);
   }
   return dsl::Scope::group(names);
 }
@@ -52,14 +54,18 @@ Args parse(const std::vector<std::string>& args, bool need_input) {
       if (i + 1 >= args.size()) throw UsageError(x + ": missing value");
       return args[++i];
     };
-    if (x == "--input") a.input = value();
+    if (x == "--input")
+      a.input = value();
     else if (x == "--scope") {
       a.scope = value();
       if (a.scope != "record" && a.scope != "group")
         throw UsageError("--scope: expected record or group, actual '" + a.scope + "'");
-    } else if (x == "--by") a.by = value();
-    else if (x == "--tz") a.tz = value();
-    else if (x == "--group") a.group = value();
+    } else if (x == "--by")
+      a.by = value();
+    else if (x == "--tz")
+      a.tz = value();
+    else if (x == "--group")
+      a.group = value();
     else if (x == "--explain") {
       const std::string& v = value();
       try {
@@ -88,8 +94,9 @@ std::string stats_json(const std::vector<dsl::RuleStats>& s) {
   for (std::size_t i = 0; i < s.size(); ++i) {
     if (i) o += ",";
     o += "{\"name\":\"" + s[i].name + "\",\"rows\":" + std::to_string(s[i].rows) +
-         ",\"fired\":" + std::to_string(s[i].fired) + ",\"not_fired\":" +
-         std::to_string(s[i].not_fired) + ",\"nulls\":" + std::to_string(s[i].nulls) + "}";
+         ",\"fired\":" + std::to_string(s[i].fired) +
+         ",\"not_fired\":" + std::to_string(s[i].not_fired) +
+         ",\"nulls\":" + std::to_string(s[i].nulls) + "}";
   }
   return o + "]}\n";
 }
@@ -187,7 +194,9 @@ int run_rules(const std::vector<std::string>& args) {
 }
 
 const RegisterCommand rules_command{
-    "rules", "kpiscore rules FILE.kpi --input FILE.csv [--scope record|group] [--by KEYS]   rule firing counts or one explanation",
+    "rules",
+    "kpiscore rules FILE.kpi --input FILE.csv [--scope record|group] [--by KEYS]   rule firing "
+    "counts or one explanation",
     &run_rules};
 
 } // namespace
@@ -195,7 +204,8 @@ const RegisterCommand rules_command{
 int run_check_rules(const std::vector<std::string>& args) {
   const Args a = parse(args, false);
   const std::string text = read_file(a.file);
-  const std::vector<std::string> keys = a.by.empty() ? std::vector<std::string>{} : parse_group_by(a.by);
+  const std::vector<std::string> keys =
+      a.by.empty() ? std::vector<std::string>{} : parse_group_by(a.by);
   const dsl::Scope scope = a.scope == "record" ? dsl::Scope::record() : group_scope_for_check(keys);
   dsl::CompileOptions co;
   co.file = a.file;
@@ -206,9 +216,9 @@ int run_check_rules(const std::vector<std::string>& args) {
     return exit_usage;
   }
   const auto p = dsl::Program::compile(text, scope, co);
-  std::cout << a.file << ": ok: " << p.outputs().size() << " rules in the " << a.scope
-            << " scope, " << p.instruction_count() << " instructions, cost "
-            << p.cost_per_row() << " operations per row\n";
+  std::cout << a.file << ": ok: " << p.outputs().size() << " rules in the " << a.scope << " scope, "
+            << p.instruction_count() << " instructions, cost " << p.cost_per_row()
+            << " operations per row\n";
   return exit_ok;
 }
 

@@ -53,22 +53,26 @@ TEST(DslDiagnostics, UnitErrorsSuggestTheUnit) {
             "  1 | rule x = fcr >= 85\n"
             "    |                 ^^\n"
             "    = hint: did you mean `85%`?\n");
-  EXPECT_EQ(errors("rule a = fcr >= 0.85\nrule b = (asa_s - 30s) / 10s > 2\nrule c = asa_s * 2 <= 1min"), "");
+  EXPECT_EQ(
+      errors("rule a = fcr >= 0.85\nrule b = (asa_s - 30s) / 10s > 2\nrule c = asa_s * 2 <= 1min"),
+      "");
 }
 
 TEST(DslDiagnostics, SeveralErrorsPerCompileInSourceOrder) {
-  EXPECT_EQ(errors("rule a = asa_s > 30s and\nrule b = aht_s > 10min or fcr < 85\nrule c = mni(asa_s, 2s)"),
-            "rules.kpi:2:1: error[E0101]: expected an expression, found `rule`\n"
-            "  2 | rule b = aht_s > 10min or fcr < 85\n"
-            "    | ^^^^\n"
-            "rules.kpi:2:33: error[E0203]: a number above 1 where a ratio is expected\n"
-            "  2 | rule b = aht_s > 10min or fcr < 85\n"
-            "    |                                 ^^\n"
-            "    = hint: did you mean `85%`?\n"
-            "rules.kpi:3:10: error[E0103]: unknown function `mni`\n"
-            "  3 | rule c = mni(asa_s, 2s)\n"
-            "    |          ^^^\n"
-            "    = hint: did you mean `min`?\n");
+  EXPECT_EQ(
+      errors(
+          "rule a = asa_s > 30s and\nrule b = aht_s > 10min or fcr < 85\nrule c = mni(asa_s, 2s)"),
+      "rules.kpi:2:1: error[E0101]: expected an expression, found `rule`\n"
+      "  2 | rule b = aht_s > 10min or fcr < 85\n"
+      "    | ^^^^\n"
+      "rules.kpi:2:33: error[E0203]: a number above 1 where a ratio is expected\n"
+      "  2 | rule b = aht_s > 10min or fcr < 85\n"
+      "    |                                 ^^\n"
+      "    = hint: did you mean `85%`?\n"
+      "rules.kpi:3:10: error[E0103]: unknown function `mni`\n"
+      "  3 | rule c = mni(asa_s, 2s)\n"
+      "    |          ^^^\n"
+      "    = hint: did you mean `min`?\n");
   auto ds = dsl::Program::check("rule a = x1 + x2 + x3", group());
   ASSERT_EQ(ds.size(), 3u);
   EXPECT_EQ(ds[2].code, "E0102");
@@ -81,44 +85,46 @@ TEST(DslDiagnostics, SyntaxErrors) {
             "  1 | rule x = asa_s = 30s\n"
             "    |                ^\n"
             "    = hint: compare with `==`\n");
-  EXPECT_EQ(errors("rule x = \"abc"),
-            "rules.kpi:1:10: error[E0002]: unterminated string\n"
-            "  1 | rule x = \"abc\n"
-            "    |          ^\n"
-            "    = hint: close the string with \" on the same line\n");
-  EXPECT_EQ(errors("rule x = 5xyz"),
-            "rules.kpi:1:11: error[E0003]: unknown unit `xyz`\n"
-            "  1 | rule x = 5xyz\n"
-            "    |           ^^^\n"
-            "    = hint: durations are written with ms, s, min (or m), h or d: `30s`, `5min`, `1h30m`\n");
+  EXPECT_EQ(errors("rule x = \"abc"), "rules.kpi:1:10: error[E0002]: unterminated string\n"
+                                      "  1 | rule x = \"abc\n"
+                                      "    |          ^\n"
+                                      "    = hint: close the string with \" on the same line\n");
+  EXPECT_EQ(
+      errors("rule x = 5xyz"),
+      "rules.kpi:1:11: error[E0003]: unknown unit `xyz`\n"
+      "  1 | rule x = 5xyz\n"
+      "    |           ^^^\n"
+      "    = hint: durations are written with ms, s, min (or m), h or d: `30s`, `5min`, `1h30m`\n");
   EXPECT_EQ(errors("rule x = asa_s < aht_s < 1h"),
             "rules.kpi:1:24: error[E0106]: comparisons do not chain\n"
             "  1 | rule x = asa_s < aht_s < 1h\n"
             "    |                        ^\n"
             "    = hint: combine two comparisons with `and`, or use `between`\n");
-  EXPECT_EQ(errors("rule x = 3 & 4"),
-            "rules.kpi:1:12: error[E0001]: unexpected `&`\n"
-            "  1 | rule x = 3 & 4\n"
-            "    |            ^\n"
-            "    = hint: write `and`\n");
+  EXPECT_EQ(errors("rule x = 3 & 4"), "rules.kpi:1:12: error[E0001]: unexpected `&`\n"
+                                      "  1 | rule x = 3 & 4\n"
+                                      "    |            ^\n"
+                                      "    = hint: write `and`\n");
   EXPECT_EQ(errors("rule x = (1 + 2"),
             "rules.kpi:1:16: error[E0101]: expected `)`, found the end of the text\n"
             "  1 | rule x = (1 + 2\n"
             "    |                ^\n");
-  EXPECT_EQ(errors("rule x = @2026-02-30"),
-            "rules.kpi:1:10: error[E0005]: malformed time literal\n"
-            "  1 | rule x = @2026-02-30\n"
-            "    |          ^^^^^^^^^^^\n"
-            "    = hint: write `@YYYY-MM-DD` or `@YYYY-MM-DDTHH:MM[:SS]` (UTC, year 1900 or later)\n");
+  EXPECT_EQ(
+      errors("rule x = @2026-02-30"),
+      "rules.kpi:1:10: error[E0005]: malformed time literal\n"
+      "  1 | rule x = @2026-02-30\n"
+      "    |          ^^^^^^^^^^^\n"
+      "    = hint: write `@YYYY-MM-DD` or `@YYYY-MM-DDTHH:MM[:SS]` (UTC, year 1900 or later)\n");
 }
 
 TEST(DslDiagnostics, TypeErrors) {
   EXPECT_EQ(errors("rule x = if fcr then 1 else 2"),
-            "rules.kpi:1:13: error[E0204]: the condition of `if` must be a condition (bool), found ratio\n"
+            "rules.kpi:1:13: error[E0204]: the condition of `if` must be a condition (bool), found "
+            "ratio\n"
             "  1 | rule x = if fcr then 1 else 2\n"
             "    |             ^^^\n");
   EXPECT_EQ(errors("rule x = agent_id > \"b\""),
-            "rules.kpi:1:10: error[E0207]: `>` needs numbers, durations, ratios, points or times, found string\n"
+            "rules.kpi:1:10: error[E0207]: `>` needs numbers, durations, ratios, points or times, "
+            "found string\n"
             "  1 | rule x = agent_id > \"b\"\n"
             "    |          ^^^^^^^^^^^^^^\n");
   EXPECT_EQ(errors("rule x = clamp(asa_s, 1s)"),
@@ -138,10 +144,10 @@ TEST(DslDiagnostics, TypeErrors) {
             "  3 | rule x = 2\n"
             "    |      ^\n"
             "    = hint: give each let, rule and kpi its own name\n");
-  EXPECT_EQ(errors("rule x = count(fcr)"),
-            "rules.kpi:1:10: error[E0110]: aggregate function `count` is only allowed in a `kpi` over record fields\n"
-            "  1 | rule x = count(fcr)\n"
-            "    |          ^^^^^\n");
+  EXPECT_EQ(errors("rule x = count(fcr)"), "rules.kpi:1:10: error[E0110]: aggregate function "
+                                           "`count` is only allowed in a `kpi` over record fields\n"
+                                           "  1 | rule x = count(fcr)\n"
+                                           "    |          ^^^^^\n");
   EXPECT_EQ(errors("rule x = lower(asa_s) == \"a\""),
             "rules.kpi:1:16: error[E0206]: `lower` needs a string, found duration\n"
             "  1 | rule x = lower(asa_s) == \"a\"\n"
@@ -176,7 +182,8 @@ TEST(DslDiagnostics, Limits) {
   EXPECT_NE(errors(deep).find("E0302"), std::string::npos);
   EXPECT_NE(errors("rule x = " + std::string(100000, '-') + "1").find("E0302"), std::string::npos);
   std::string chain = "rule x = 1";
-  for (int i = 0; i < 5000; ++i) chain += " + 1";
+  for (int i = 0; i < 5000; ++i)
+    chain += " + 1";
   EXPECT_NE(errors(chain).find("E0302"), std::string::npos);
   l = {};
   l.max_errors = 2;

@@ -34,9 +34,12 @@ inline std::vector<std::optional<double>> eval_numbers(const std::string& expr,
   std::vector<std::optional<double>> out;
   const auto& c = cols.at(0);
   for (std::size_t i = 0; i < c.size(); ++i) {
-    if (c.is_null(i)) out.push_back(std::nullopt);
-    else if (c.type == dsl::Type::boolean) out.push_back(c.bools[i]);
-    else out.push_back(c.numbers[i]);
+    if (c.is_null(i))
+      out.push_back(std::nullopt);
+    else if (c.type == dsl::Type::boolean)
+      out.push_back(c.bools[i]);
+    else
+      out.push_back(c.numbers[i]);
   }
   return out;
 }

@@ -34,7 +34,8 @@ TEST_F(DslRecord, FieldsAndUnits) {
 
 TEST_F(DslRecord, KleeneLogicAndNullConditions) {
   // resolved: 1 0 null null 1 1; complaint: 0 0 1 null 0 null
-  EXPECT_EQ(eval("resolved_first_contact and complaint"), (Values{0, 0, nullopt, nullopt, 0, nullopt}));
+  EXPECT_EQ(eval("resolved_first_contact and complaint"),
+            (Values{0, 0, nullopt, nullopt, 0, nullopt}));
   EXPECT_EQ(eval("resolved_first_contact or complaint"), (Values{1, 0, 1, nullopt, 1, 1}));
   EXPECT_EQ(eval("not complaint"), (Values{1, 1, 0, nullopt, 1, nullopt}));
   EXPECT_EQ(eval("complaint is missing"), (Values{0, 0, 0, 1, 0, 1}));
@@ -83,8 +84,9 @@ TEST_F(DslRecord, Functions) {
 
 TEST_F(DslRecord, BatchBoundariesDoNotChangeResults) {
   for (std::size_t batch : {1u, 2u, 4u, 5u, 1024u}) {
-    EXPECT_EQ(eval("if channel == \"phone\" and wait_s > 8s then handle_s ?? 0s else -wait_s", batch),
-              (Values{150, 240, -30, -5, 0, -25}))
+    EXPECT_EQ(
+        eval("if channel == \"phone\" and wait_s > 8s then handle_s ?? 0s else -wait_s", batch),
+        (Values{150, 240, -30, -5, 0, -25}))
         << batch;
   }
 }
@@ -103,19 +105,20 @@ TEST_F(DslRecord, LetsRulesStatsAndExplain) {
   EXPECT_EQ(stats[0].not_fired, 3u);
   EXPECT_EQ(stats[0].nulls, 2u);
   EXPECT_EQ(stats[1].nulls, 0u);
-  EXPECT_EQ(p.explain_json(table, 1),
-            R"({"row":1,"statements":[)"
-            R"({"name":"slow","kind":"let","fired":true,"tree":{"expr":"handle_s > 2min","at":"1:12","type":"bool","kind":"operator","op":">","value":true,"children":[)"
-            R"({"expr":"handle_s","at":"1:12","type":"duration","kind":"field","name":"handle_s","value":240},)"
-            R"({"expr":"2min","at":"1:23","type":"duration","kind":"literal","value":120}]}},)"
-            R"({"name":"slow_unhappy","kind":"rule","fired":true,"tree":{"expr":"slow and csat <= 4","at":"2:21","type":"bool","kind":"operator","op":"and","value":true,"children":[)"
-            R"({"expr":"slow","at":"2:21","type":"bool","kind":"let","name":"slow","value":true},)"
-            R"({"expr":"csat <= 4","at":"2:30","type":"bool","kind":"operator","op":"<=","value":true,"children":[)"
-            R"({"expr":"csat","at":"2:30","type":"integer","kind":"field","name":"csat","value":4},)"
-            R"({"expr":"4","at":"2:38","type":"integer","kind":"literal","value":4}]}]}},)"
-            R"({"name":"wait_minutes","kind":"rule","tree":{"expr":"wait_s / 1min","at":"3:21","type":"number","kind":"operator","op":"/","value":0.75,"children":[)"
-            R"({"expr":"wait_s","at":"3:21","type":"duration","kind":"field","name":"wait_s","value":45},)"
-            R"({"expr":"1min","at":"3:30","type":"duration","kind":"literal","value":60}]}}]})");
+  EXPECT_EQ(
+      p.explain_json(table, 1),
+      R"({"row":1,"statements":[)"
+      R"({"name":"slow","kind":"let","fired":true,"tree":{"expr":"handle_s > 2min","at":"1:12","type":"bool","kind":"operator","op":">","value":true,"children":[)"
+      R"({"expr":"handle_s","at":"1:12","type":"duration","kind":"field","name":"handle_s","value":240},)"
+      R"({"expr":"2min","at":"1:23","type":"duration","kind":"literal","value":120}]}},)"
+      R"({"name":"slow_unhappy","kind":"rule","fired":true,"tree":{"expr":"slow and csat <= 4","at":"2:21","type":"bool","kind":"operator","op":"and","value":true,"children":[)"
+      R"({"expr":"slow","at":"2:21","type":"bool","kind":"let","name":"slow","value":true},)"
+      R"({"expr":"csat <= 4","at":"2:30","type":"bool","kind":"operator","op":"<=","value":true,"children":[)"
+      R"({"expr":"csat","at":"2:30","type":"integer","kind":"field","name":"csat","value":4},)"
+      R"({"expr":"4","at":"2:38","type":"integer","kind":"literal","value":4}]}]}},)"
+      R"({"name":"wait_minutes","kind":"rule","tree":{"expr":"wait_s / 1min","at":"3:21","type":"number","kind":"operator","op":"/","value":0.75,"children":[)"
+      R"({"expr":"wait_s","at":"3:21","type":"duration","kind":"field","name":"wait_s","value":45},)"
+      R"({"expr":"1min","at":"3:30","type":"duration","kind":"literal","value":60}]}}]})");
 }
 
 TEST_F(DslRecord, ConstantsAreFoldedThroughTheSameKernels) {
@@ -148,9 +151,13 @@ TEST_F(DslRecord, BudgetAndCancellation) {
 
 TEST_F(DslRecord, HostFunctionsRunTheirVectorKernel) {
   dsl::FunctionRegistry reg;
-  reg.add({"penalty", {dsl::Type::duration, dsl::Type::number}, dsl::Type::number, 3,
+  reg.add({"penalty",
+           {dsl::Type::duration, dsl::Type::number},
+           dsl::Type::number,
+           3,
            [](std::span<const double* const> a, std::size_t n, double* out) {
-             for (std::size_t i = 0; i < n; ++i) out[i] = a[0][i] > 20 ? a[1][i] : 0;
+             for (std::size_t i = 0; i < n; ++i)
+               out[i] = a[0][i] > 20 ? a[1][i] : 0;
            },
            "points when a wait is over 20 s"});
   dsl::CompileOptions co;
@@ -162,8 +169,12 @@ TEST_F(DslRecord, HostFunctionsRunTheirVectorKernel) {
   EXPECT_EQ(c.numbers[1], 4);
   EXPECT_EQ(c.numbers[0], 0);
   EXPECT_EQ(c.numbers[2], 3);
-  EXPECT_THROW(reg.add({"min", {}, dsl::Type::number, 1,
-                        [](std::span<const double* const>, std::size_t, double*) {}, ""}),
+  EXPECT_THROW(reg.add({"min",
+                        {},
+                        dsl::Type::number,
+                        1,
+                        [](std::span<const double* const>, std::size_t, double*) {},
+                        ""}),
                std::invalid_argument);
   EXPECT_EQ(diagnostics_of("rule x = penalty(wait_s, 5%)", scope, co),
             "<rules>:1:26: error[E0206]: argument 2 of `penalty` must be number, found ratio\n"
@@ -181,7 +192,8 @@ TEST_F(DslRecord, SharedAcrossThreads) {
       for (int r = 0; r < 50; ++r)
         if (p.evaluate(table)[0].numbers != expected) ++bad;
     });
-  for (auto& th : ts) th.join();
+  for (auto& th : ts)
+    th.join();
   EXPECT_EQ(bad.load(), 0);
 }
 

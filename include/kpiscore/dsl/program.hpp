@@ -84,6 +84,9 @@ public:
   /// Evaluates every output over all rows of `table` (bound to the same scope).
   /// Throws BudgetExceeded or Cancelled.
   std::vector<Column> evaluate(const Table& table, const EvalOptions& options = {}) const;
+  /// The same into `out`, reusing its storage (for repeated evaluations).
+  void evaluate_into(const Table& table, std::vector<Column>& out,
+                     const EvalOptions& options = {}) const;
   /// Firing and null counts of every output over all rows.
   std::vector<RuleStats> stats(const Table& table, const EvalOptions& options = {}) const;
   /// For one row: every node of every output with its source text, type and value, and each

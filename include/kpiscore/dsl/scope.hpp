@@ -59,14 +59,14 @@ private:
 /// table (conversions, e.g. milliseconds to seconds, happen per batch).
 struct ColumnRef {
   enum class Storage : std::uint8_t {
-    absent,   ///< every value null
-    f64,      ///< doubles, `valid` (1 byte per row) or null when every value is present
-    i64,      ///< int64 with `null_duration` for null, times `scale` (ms → s: 0.001)
-    i8,       ///< int8 with `null_small` for null (flags 0/1 and survey scores)
-    u8,       ///< uint8 0/1 flags without nulls
-    dict,     ///< a dictionary-encoded dimension
-    strings,  ///< std::string per row, `valid` or null
-    sum_i64,  ///< the sum of up to three int64 columns, null when any is null (handle time)
+    absent,  ///< every value null
+    f64,     ///< doubles, `valid` (1 byte per row) or null when every value is present
+    i64,     ///< int64 with `null_duration` for null, times `scale` (ms → s: 0.001)
+    i8,      ///< int8 with `null_small` for null (flags 0/1 and survey scores)
+    u8,      ///< uint8 0/1 flags without nulls
+    dict,    ///< a dictionary-encoded dimension
+    strings, ///< std::string per row, `valid` or null
+    sum_i64, ///< the sum of up to three int64 columns, null when any is null (handle time)
   };
   Storage storage = Storage::absent;
   const double* f64 = nullptr;
@@ -90,7 +90,8 @@ public:
   /// Sets the column of a field; throws std::invalid_argument for an unknown name.
   void set(std::string_view name, ColumnRef column);
   /// A double column owned by the table (values, with nullopt as null).
-  void set_owned(std::string_view name, std::vector<double> values, std::vector<std::uint8_t> valid);
+  void set_owned(std::string_view name, std::vector<double> values,
+                 std::vector<std::uint8_t> valid);
   void set_owned_strings(std::string_view name, std::vector<std::string> values,
                          std::vector<std::uint8_t> valid);
 

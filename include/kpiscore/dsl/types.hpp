@@ -26,15 +26,24 @@ enum class Type : std::uint8_t {
 
 constexpr std::string_view name_of(Type t) noexcept {
   switch (t) {
-  case Type::null: return "null";
-  case Type::boolean: return "bool";
-  case Type::integer: return "integer";
-  case Type::number: return "number";
-  case Type::string: return "string";
-  case Type::duration: return "duration";
-  case Type::ratio: return "ratio";
-  case Type::points: return "points";
-  case Type::time: return "time";
+  case Type::null:
+    return "null";
+  case Type::boolean:
+    return "bool";
+  case Type::integer:
+    return "integer";
+  case Type::number:
+    return "number";
+  case Type::string:
+    return "string";
+  case Type::duration:
+    return "duration";
+  case Type::ratio:
+    return "ratio";
+  case Type::points:
+    return "points";
+  case Type::time:
+    return "time";
   }
   return "?";
 }
@@ -46,7 +55,9 @@ constexpr bool is_numeric(Type t) noexcept {
 }
 
 /// Plain numbers: integer and number mix freely (integer widens to number).
-constexpr bool is_plain(Type t) noexcept { return t == Type::integer || t == Type::number; }
+constexpr bool is_plain(Type t) noexcept {
+  return t == Type::integer || t == Type::number;
+}
 
 } // namespace kpiscore::dsl
 
