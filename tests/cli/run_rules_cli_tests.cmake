@@ -62,3 +62,12 @@ if(NOT err MATCHES "kpiscore: no group has the keys agent_id=NOPE\n$")
 endif()
 run(1 rules ${WORK}/ok.kpi --input ${DATA}/contacts.csv --scope nowhere)
 expect_in("${err}" "--scope: expected record or group, actual 'nowhere'")
+
+# The bundled example of the manuals' targets compiles and runs.
+run(0 check ${EXAMPLES}/rules/manual_targets.kpi)
+expect_in("${out}" "ok: 11 rules in the group scope")
+run(0 rules ${EXAMPLES}/rules/manual_targets.kpi --input ${DATA}/contacts.csv --by agent_id,month --tz Asia/Shanghai)
+string(JSON first GET "${out}" rules 0 name)
+if(NOT first STREQUAL "slow_answer")
+  message(FATAL_ERROR "manual_targets: ${out}")
+endif()
