@@ -142,6 +142,10 @@ private:
       ++i_;
       t.kind = TokenKind::percent;
       t.value /= 100.0;
+      if (!std::isfinite(t.value)) {
+        error("E0003", "number out of range", b, i_ - b);
+        return false;
+      }
       return true;
     }
     if (i_ < s_.size() && ident_start(static_cast<unsigned char>(s_[i_]))) {
@@ -187,6 +191,10 @@ private:
         while (i_ < s_.size() && ident_char(static_cast<unsigned char>(s_[i_])))
           ++i_;
         error("E0003", "malformed number", b, i_ - b);
+        return false;
+      }
+      if (!std::isfinite(total)) {
+        error("E0003", "number out of range", b, i_ - b);
         return false;
       }
       t.kind = TokenKind::duration;

@@ -218,3 +218,17 @@ TEST(DslDiagnostics, LexerTokens) {
 
 } // namespace
 } // namespace kpiscore::test
+
+namespace kpiscore::test {
+namespace {
+TEST(DslDiagnostics, HugeLiteralsAreErrors) {
+  const std::string big(400, '9');
+  for (const char* suffix : {"", "s", "%"}) {
+    auto ds = dsl::Program::check("rule x = " + big + suffix, dsl::Scope::record());
+    ASSERT_EQ(ds.size(), 1u) << suffix;
+    EXPECT_EQ(ds[0].code, "E0003");
+    EXPECT_EQ(ds[0].message, "number out of range");
+  }
+}
+} // namespace
+} // namespace kpiscore::test
