@@ -415,17 +415,9 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
   };
   switch (*b) {
   case Builtin::min:
-  case Builtin::max: {
-    if (!arity(2, SIZE_MAX)) return false;
-    for (auto& c : n.children)
-      if (!numeric_arg(*c)) return false;
-    auto t = common_all(0);
-    if (!t) return false;
-    n.type = *t;
-    return true;
-  }
+  case Builtin::max:
   case Builtin::clamp: {
-    if (!arity(3, 3)) return false;
+    if (*b == Builtin::clamp ? !arity(3, 3) : !arity(2, SIZE_MAX)) return false;
     for (auto& c : n.children)
       if (!numeric_arg(*c)) return false;
     auto t = common_all(0);
@@ -448,8 +440,7 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
         error("E0206", "the digits of `round` must be a whole number literal", d.range);
         return false;
       }
-      const double digits = d.kind == NodeKind::literal ? d.number : d.number;
-      if (digits < -15 || digits > 15) {
+      if (d.number < -15 || d.number > 15) {
         error("E0206", "the digits of `round` must be within -15..15", d.range);
         return false;
       }

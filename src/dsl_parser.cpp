@@ -434,6 +434,16 @@ private:
     ~DepthGuard() { --p.depth_; }
   };
 
+  // ITEM (, ITEM)* up to (not including) `close`; empty when `close` follows at once.
+  template <class F> void comma_list(Node& n, std::string_view close, F item) {
+    if (is_sym(close)) return;
+    while (true) {
+      n.children.push_back(item());
+      if (!is_sym(",")) return;
+      ++p_;
+    }
+  }
+
   Statement statement() {
     Statement s;
     if (is_kw("let"))
@@ -539,52 +549,27 @@ private:
       out = binary(std::move(op), std::move(l), coalesce());
     } else if (is_sym("=")) {
       fail("E0101", "expected an operator, found `=`", cur().range, "compare with `==`");
-    } else if (is_kw("in") ||
+    } else if (is_kw("in") || is_kw("between") ||
                (is_kw("not") && p_ + 1 < t_.size() && t_[p_ + 1].kind == TokenKind::keyword &&
                 (t_[p_ + 1].text == "in" || t_[p_ + 1].text == "between"))) {
-      bool negated = false;
-      if (is_kw("not")) {
-        negated = true;
-        ++p_;
-      }
-      if (is_kw("in")) {
-        ++p_;
-        auto n = make(NodeKind::in_list, l->range);
-        n->negated = negated;
-        n->children.push_back(std::move(l));
+      const bool negated = is_kw("not");
+      if (negated) ++p_;
+      const bool in = is_kw("in");
+      ++p_;
+      auto n = make(in ? NodeKind::in_list : NodeKind::between, l->range);
+      n->negated = negated;
+      n->children.push_back(std::move(l));
+      if (in) {
         expect_sym("[");
-        if (!is_sym("]")) {
-          while (true) {
-            n->children.push_back(coalesce());
-            if (is_sym(",")) {
-              ++p_;
-              continue;
-            }
-            break;
-          }
-        }
+        comma_list(*n, "]", [this] { return coalesce(); });
         n->range = SourceRange::cover(n->range, cur().range);
         expect_sym("]");
-        out = std::move(n);
       } else {
-        ++p_; // between
-        auto n = make(NodeKind::between, l->range);
-        n->negated = negated;
-        n->children.push_back(std::move(l));
         n->children.push_back(coalesce());
         expect_kw("and");
         n->children.push_back(coalesce());
         n->range = SourceRange::cover(n->range, n->children.back()->range);
-        out = std::move(n);
       }
-    } else if (is_kw("between")) {
-      ++p_;
-      auto n = make(NodeKind::between, l->range);
-      n->children.push_back(std::move(l));
-      n->children.push_back(coalesce());
-      expect_kw("and");
-      n->children.push_back(coalesce());
-      n->range = SourceRange::cover(n->range, n->children.back()->range);
       out = std::move(n);
     } else if (is_kw("is")) {
       ++p_;
@@ -678,16 +663,7 @@ private:
         auto n = make(NodeKind::call, id.range);
         n->text = id.text;
         ++p_;
-        if (!is_sym(")")) {
-          while (true) {
-            n->children.push_back(expr());
-            if (is_sym(",")) {
-              ++p_;
-              continue;
-            }
-            break;
-          }
-        }
+        comma_list(*n, ")", [this] { return expr(); });
         n->range = SourceRange::cover(n->range, cur().range);
         expect_sym(")");
         return n;
