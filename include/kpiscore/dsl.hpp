@@ -10,6 +10,7 @@
 #include <kpiscore/dsl/parser.hpp>
 #include <kpiscore/dsl/program.hpp>
 #include <kpiscore/dsl/scope.hpp>
+#include <kpiscore/dsl/scorecard_text.hpp>
 #include <kpiscore/dsl/types.hpp>
 
 #endif
