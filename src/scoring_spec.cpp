@@ -2,6 +2,8 @@
 #include <kpiscore/scoring/qa_aggregates.hpp>
 #include <kpiscore/scoring/scorecard.hpp>
 
+#include <kpiscore/dsl/condition_json.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -159,6 +161,15 @@ struct Compiler {
 
   Condition condition(const json& v, const std::string& path, int depth = 0) {
     if (depth > max_depth) throw SpecError(path, "conditions nested deeper than 32 levels");
+    if (v.is_string()) { // an expression of the rules language (docs/rules.md)
+      json structured;
+      try {
+        structured = json::parse(dsl::condition_to_json(v.get<std::string>()));
+      } catch (const std::invalid_argument& e) {
+        throw SpecError(path, std::string("expression: ") + e.what());
+      }
+      return condition(structured, path, depth);
+    }
     if (!v.is_object()) throw SpecError(path, "expected a condition object (kpi, key, all, any or not)");
     Condition c;
     if (v.contains("all") || v.contains("any")) {

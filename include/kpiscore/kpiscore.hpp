@@ -2,6 +2,7 @@
 #define KPISCORE_KPISCORE_HPP
 
 // Umbrella header: the whole public API of kpiscore.
+#include <kpiscore/dsl.hpp>
 #include <kpiscore/engine.hpp>
 #include <kpiscore/io.hpp>
 #include <kpiscore/metrics.hpp>

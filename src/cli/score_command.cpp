@@ -2,6 +2,8 @@
 #include "cli_common.hpp"
 #include "output_options.hpp"
 
+#include <kpiscore/dsl/diagnostic.hpp>
+#include <kpiscore/dsl/scorecard_text.hpp>
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/engine/grouping.hpp>
 #include <kpiscore/engine/kpi_table.hpp>
@@ -14,6 +16,10 @@
 #include <cmath>
 #include <optional>
 #include <iostream>
+
+namespace kpiscore::cli {
+int run_check_rules(const std::vector<std::string>& args); // a .kpi file: rules_command.cpp
+}
 
 namespace {
 
@@ -64,11 +70,19 @@ const char* check_help = R"(kpiscore check — validate a scorecard spec
 
 Usage:
   kpiscore check SPEC.json
+  kpiscore check SCORECARD.kpi     (a file starting with `scorecard`; docs/rules.md)
   kpiscore check --form FORM.json
+  kpiscore check RULES.kpi [--scope record|group] [--by KEYS]   (docs/rules.md)
 
 Prints every error with its JSON path (exit 1), or a summary of the valid scorecard or QA
 form (exit 0).
 )";
+
+/// A `.kpi` file that starts with a `scorecard` statement: the text form of a spec
+/// (dsl::scorecard_text_to_json); any other file is a JSON spec.
+bool is_text_scorecard(const std::string& path, const std::string& text) {
+  return path.size() > 4 && path.ends_with(".kpi") && dsl::is_scorecard_text(text);
+}
 
 scoring::Scorecard load_spec(const std::string& path) {
   std::string text;
@@ -77,12 +91,27 @@ scoring::Scorecard load_spec(const std::string& path) {
   } catch (const InputError& e) {
     throw UsageError(std::string("--spec: ") + e.what());
   }
-  const auto errors = scoring::Scorecard::check_text(text);
+  if (!is_text_scorecard(path, text)) {
+    const auto errors = scoring::Scorecard::check_text(text);
+    if (!errors.empty()) {
+      for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+      throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
+    }
+    return scoring::Scorecard::compile_text(text);
+  }
+  nlohmann::json spec;
+  try {
+    spec = dsl::scorecard_text_to_json(text, path);
+  } catch (const dsl::CompileError& e) {
+    std::cerr << e.what();
+    throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) + " error(s) in the scorecard");
+  }
+  const auto errors = scoring::Scorecard::check(spec);
   if (!errors.empty()) {
     for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
     throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
   }
-  return scoring::Scorecard::compile_text(text);
+  return scoring::Scorecard::compile(spec);
 }
 
 scoring::QaForm load_form(const std::string& path) {
@@ -285,15 +314,27 @@ int run_check(const std::vector<std::string>& args) {
               << scoring::format_number(form.pass_mark()) << ", fingerprint " << form.fingerprint() << "\n";
     return exit_ok;
   }
+  const bool kpi_file = !args.empty() && args[0].size() > 4 && args[0].ends_with(".kpi");
+  if (kpi_file && (args.size() != 1 || !dsl::is_scorecard_text(read_file(args[0])))) return run_check_rules(args);
   if (args.size() != 1) throw UsageError("check: expected one SPEC file or --form FORM (see kpiscore check --help)");
   const std::string text = read_file(args[0]);
-  const auto errors = scoring::Scorecard::check_text(text);
+  nlohmann::json spec;
+  if (kpi_file) {
+    try {
+      spec = dsl::scorecard_text_to_json(text, args[0]);
+    } catch (const dsl::CompileError& e) {
+      std::cout << e.what();
+      std::cerr << "kpiscore: " << e.diagnostics().size() << " error(s)\n";
+      return exit_usage;
+    }
+  }
+  const auto errors = kpi_file ? scoring::Scorecard::check(spec) : scoring::Scorecard::check_text(text);
   if (!errors.empty()) {
     for (const auto& e : errors) std::cout << args[0] << ": " << e.what() << "\n";
     std::cerr << "kpiscore: " << errors.size() << " error(s)\n";
     return exit_usage;
   }
-  const auto card = scoring::Scorecard::compile_text(text);
+  const auto card = kpi_file ? scoring::Scorecard::compile(spec) : scoring::Scorecard::compile_text(text);
   std::size_t dims = 0;
   for (const auto& n : card.nodes()) dims += (!n.indicator && &n != &card.nodes().front()) ? 1 : 0;
   std::cout << args[0] << ": ok: scorecard \"" << card.name() << "\", " << card.indicators().size()

@@ -1,0 +1,462 @@
+// `.kpi` scorecards: a line-oriented text form translated into the JSON scorecard spec
+// (docs/rules.md, "Scorecards in text"; docs/scoring.md for the model), so the text and the
+// JSON compile through the same Scorecard::compile.
+#include <kpiscore/dsl/condition_json.hpp>
+#include <kpiscore/dsl/diagnostic.hpp>
+#include <kpiscore/dsl/scorecard_text.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+namespace kpiscore::dsl {
+namespace {
+
+using nlohmann::json;
+
+struct Tok {
+  enum class Kind : std::uint8_t { word, string, lbrace, rbrace, comma } kind;
+  std::string text; ///< the word, or the decoded string
+  std::uint32_t begin = 0, length = 0;
+};
+
+struct Line {
+  std::vector<Tok> toks;
+  std::uint32_t end = 0; ///< offset of the end of the line's content (before any comment)
+};
+
+class Translator {
+public:
+  Translator(std::string_view text, std::string_view file) : src_(text), file_(file) { lex(); }
+
+  json run() {
+    json spec = json::object();
+    std::size_t i = 0;
+    block(spec, Ctx::top, i, nullptr);
+    return spec;
+  }
+
+private:
+  enum class Ctx : std::uint8_t { top, dimension, indicator };
+
+  std::string_view src_, file_;
+  std::vector<Line> lines_;
+
+  [[noreturn]] void fail(const char* code, std::string message, std::uint32_t begin, std::uint32_t length,
+                         std::string hint = {}) const {
+    Diagnostic d{code, std::move(message), {begin, length == 0 ? 1u : length}, std::move(hint)};
+    std::string text = format(d, file_, src_);
+    throw CompileError({d}, std::move(text));
+  }
+  [[noreturn]] void fail(const char* code, std::string message, const Tok& t, std::string hint = {}) const {
+    fail(code, std::move(message), t.begin, t.length, std::move(hint));
+  }
+
+  void lex() {
+    std::uint32_t pos = 0;
+    const auto n = static_cast<std::uint32_t>(src_.size());
+    while (pos <= n) {
+      Line line;
+      while (pos < n && src_[pos] != '\n') {
+        const char c = src_[pos];
+        if (c == ' ' || c == '\t' || c == '\r') {
+          ++pos;
+        } else if (c == '#') {
+          break;
+        } else if (c == '{' || c == '}' || c == ',') {
+          line.toks.push_back({c == '{'   ? Tok::Kind::lbrace
+                               : c == '}' ? Tok::Kind::rbrace
+                                          : Tok::Kind::comma,
+                               std::string(1, c), pos, 1});
+          ++pos;
+        } else if (c == '"') {
+          const std::uint32_t b = pos++;
+          while (pos < n && src_[pos] != '"' && src_[pos] != '\n') pos += src_[pos] == '\\' && pos + 1 < n ? 2 : 1;
+          if (pos >= n || src_[pos] != '"') fail("E0506", "unterminated string", b, pos - b);
+          ++pos;
+          Tok t{Tok::Kind::string, {}, b, pos - b};
+          try {
+            t.text = json::parse(src_.substr(b, pos - b)).get<std::string>();
+          } catch (const json::exception&) {
+            fail("E0506", "invalid escape in a string", t);
+          }
+          line.toks.push_back(std::move(t));
+        } else {
+          const std::uint32_t b = pos;
+          while (pos < n && std::string_view(" \t\r\n#{},\"").find(src_[pos]) == std::string_view::npos) ++pos;
+          line.toks.push_back({Tok::Kind::word, std::string(src_.substr(b, pos - b)), b, pos - b});
+        }
+      }
+      line.end = pos;
+      while (pos < n && src_[pos] != '\n') ++pos; // the comment
+      if (!line.toks.empty()) lines_.push_back(std::move(line));
+      ++pos;
+    }
+  }
+
+  static std::string quoted(std::string_view s) {
+    std::string out;
+    out.reserve(s.size() + 2);
+    out += '`';
+    out += s;
+    out += '`';
+    return out;
+  }
+
+  static std::string one_of(const std::vector<std::string>& names) {
+    std::string out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+      out += (i == 0 ? "" : i + 1 == names.size() ? " or " : ", ") + quoted(names[i]);
+    return out;
+  }
+
+  /// A value: a word that is a JSON number becomes a number (so `85` and `85.0` keep their
+  /// JSON types), any other word or string a string (`30s`, `85%`, `C`).
+  static json value_of(const Tok& t) {
+    if (t.kind == Tok::Kind::word && !t.text.empty() &&
+        (t.text[0] == '-' || (t.text[0] >= '0' && t.text[0] <= '9'))) {
+      try {
+        json v = json::parse(t.text);
+        if (v.is_number()) return v;
+      } catch (const json::exception&) {
+      }
+    }
+    return t.text;
+  }
+
+  /// Cursor over the tokens of one statement.
+  struct Cursor {
+    const Translator& tr;
+    const Line& line;
+    std::size_t i = 0;
+    std::size_t end = 0; ///< excludes a trailing `{`
+    bool done() const { return i >= end; }
+    const Tok& peek() const { return line.toks[i]; }
+    const Tok& last() const { return line.toks[i == 0 ? 0 : i - 1]; }
+    const Tok& take(const std::string& what) {
+      if (done()) {
+        const Tok& l = line.toks[end - 1];
+        tr.fail("E0502", "expected " + what + " after " + quoted(l.text), l.begin + l.length, 1);
+      }
+      const Tok& t = line.toks[i++];
+      if (t.kind == Tok::Kind::lbrace || t.kind == Tok::Kind::rbrace || t.kind == Tok::Kind::comma)
+        tr.fail("E0502", "expected " + what + ", actual " + quoted(t.text), t);
+      return t;
+    }
+    const Tok& word(const std::string& what) {
+      const Tok& t = take(what);
+      if (t.kind != Tok::Kind::word) tr.fail("E0502", "expected " + what + ", actual a string", t);
+      return t;
+    }
+    json value(const std::string& what) { return value_of(take(what)); }
+  };
+  friend struct Cursor;
+
+  /// Attributes `KEY VALUE` of a head or of a line in a block, written to obj under the same
+  /// key as in JSON. `na` takes `renormalize` or `score V`; `normalize` takes true/false.
+  void attribute(Cursor& c, json& obj, const std::vector<std::string>& allowed, const std::string& construct) {
+    const Tok& k = c.word("an attribute");
+    bool ok = false;
+    for (const auto& a : allowed) ok = ok || a == k.text;
+    if (!ok)
+      fail("E0501", "unexpected " + quoted(k.text) + " in " + construct + "; expected " + one_of(allowed), k,
+           hint_for(k.text, allowed));
+    if (obj.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
+    if (k.text == "na") {
+      const Tok& p = c.word("`renormalize` or `score`");
+      if (p.text == "renormalize") obj["na"] = "renormalize";
+      else if (p.text == "score") obj["na"] = {{"score", c.value("a score")}};
+      else fail("E0501", "expected `renormalize` or `score`, actual " + quoted(p.text), p);
+    } else if (k.text == "normalize") {
+      const Tok& b = c.word("`true` or `false`");
+      if (b.text != "true" && b.text != "false") fail("E0501", "expected `true` or `false`, actual " + quoted(b.text), b);
+      obj["normalize"] = b.text == "true";
+    } else if (k.text == "description" || k.text == "kpi" || k.text == "use" || k.text == "direction" ||
+               k.text == "step_rounding") {
+      obj[k.text] = c.take("a value").text;
+    } else {
+      obj[k.text] = c.value("a value");
+    }
+  }
+
+  static std::string hint_for(const std::string& name, const std::vector<std::string>& allowed) {
+    const std::string close = closest_name(name, allowed);
+    return close.empty() ? std::string() : "did you mean " + quoted(close) + "?";
+  }
+
+  /// `when EXPR`: the rest of the line, translated by condition_to_json; a key comparison with
+  /// `==` drops its (default) op, as a hand-written JSON spec does.
+  json condition(Cursor& c) {
+    const Tok& w = c.line.toks[c.i - 1];
+    const std::uint32_t b = w.begin + w.length;
+    const std::string_view expr = src_.substr(b, c.line.end - b);
+    c.i = c.line.toks.size();
+    std::string out;
+    try {
+      out = condition_to_json(expr);
+    } catch (const std::invalid_argument& e) {
+      const std::string m = e.what();
+      std::uint32_t col = 1;
+      std::string message = m;
+      if (m.rfind("column ", 0) == 0) {
+        const auto colon = m.find(": ");
+        col = static_cast<std::uint32_t>(std::stoul(m.substr(7, colon - 7)));
+        message = m.substr(colon + 2);
+      }
+      fail("E0505", message, b + col - 1, 1);
+    }
+    json j = json::parse(out);
+    strip_default_op(j);
+    return j;
+  }
+
+  static void strip_default_op(json& j) {
+    if (!j.is_object()) return;
+    if (j.contains("key") && j.contains("op") && j["op"] == "==") j.erase("op");
+    for (auto& [k, v] : j.items()) {
+      if (v.is_array())
+        for (auto& x : v) strip_default_op(x);
+      else if (k == "not")
+        strip_default_op(v);
+    }
+  }
+
+  std::vector<std::string> statements(Ctx ctx) const {
+    switch (ctx) {
+    case Ctx::top:
+      return {"scorecard", "description", "min_observations", "normalize", "na", "decimals", "input",
+              "grade", "template", "dimension", "indicator", "penalty"};
+    case Ctx::dimension:
+      return {"dimension", "indicator", "description", "weight", "normalize", "na"};
+    case Ctx::indicator:
+      return {"target", "rule", "description", "weight", "direction", "min_observations", "na"};
+    }
+    return {};
+  }
+
+  /// Statements until the matching `}` (or the end of the text at the top level).
+  void block(json& obj, Ctx ctx, std::size_t& li, const Tok* open) {
+    json targets = json::array();
+    bool qualified = false;
+    const Tok* first_target = nullptr;
+    while (li < lines_.size()) {
+      const Line& line = lines_[li++];
+      const Tok& head = line.toks.front();
+      if (head.kind == Tok::Kind::rbrace) {
+        if (line.toks.size() > 1) fail("E0501", "expected nothing after `}`", line.toks[1]);
+        if (ctx == Ctx::top) fail("E0503", "`}` without an open block", head);
+        finish_targets(obj, targets, qualified, first_target);
+        return;
+      }
+      if (head.kind != Tok::Kind::word) fail("E0501", "expected a statement, actual " + quoted(head.text), head);
+      const bool opens = line.toks.back().kind == Tok::Kind::lbrace;
+      Cursor c{*this, line, 1, line.toks.size() - (opens ? 1 : 0)};
+      const auto allowed = statements(ctx);
+      const std::string& kw = head.text;
+      bool known = false;
+      for (const auto& a : allowed) known = known || a == kw;
+      if (!known)
+        fail("E0501",
+             "unknown statement " + quoted(kw) +
+                 (ctx == Ctx::top ? std::string(" at the top level") :
+                  ctx == Ctx::dimension ? std::string(" in a dimension") : std::string(" in an indicator")) +
+                 "; expected " + one_of(allowed),
+             head, hint_for(kw, allowed));
+      const bool block_kw = kw == "dimension" || kw == "indicator" || kw == "template";
+      if (opens && !block_kw) fail("E0503", quoted(kw) + " takes no block", line.toks.back());
+      if (kw == "dimension" || kw == "template") {
+        json d = json::object();
+        const std::string name = c.take("a name").text;
+        if (kw == "dimension") d["name"] = name;
+        while (!c.done()) attribute(c, d, kw == "dimension" ? std::vector<std::string>{"weight", "normalize", "na", "use", "description"} : std::vector<std::string>{"normalize", "na", "description"}, "a " + kw);
+        if (d.contains("use") && opens) fail("E0503", "a dimension with `use` takes no block", line.toks.back());
+        if (!d.contains("use")) {
+          if (!opens) fail("E0503", "expected `{` at the end of the line to open the " + kw + "'s block", line.toks.back().begin + line.toks.back().length, 1);
+          block(d, Ctx::dimension, li, &line.toks.back());
+        }
+        if (kw == "template") {
+          if (obj.contains("templates") && obj["templates"].contains(name))
+            fail("E0504", "template " + quoted(name) + " is defined twice", line.toks[1]);
+          obj["templates"][name] = std::move(d);
+        } else {
+          obj["dimensions"].push_back(std::move(d));
+        }
+      } else if (kw == "indicator") {
+        json ind = json::object();
+        const Tok& n = c.word("a name");
+        ind["name"] = n.text;
+        while (!c.done())
+          attribute(c, ind, {"kpi", "weight", "direction", "min_observations", "na", "description"}, "an indicator");
+        if (!ind.contains("kpi")) ind["kpi"] = n.text;
+        if (opens) block(ind, Ctx::indicator, li, &line.toks.back());
+        if (!ind.contains("rule")) fail("E0507", "indicator " + quoted(n.text) + " has no `rule`", n);
+        obj["indicators"].push_back(std::move(ind));
+      } else if (kw == "target") {
+        json e = json::object();
+        e["value"] = c.value("a target value");
+        while (!c.done()) {
+          const Tok& k = c.word("`from`, `until` or `when`");
+          if (k.text == "when") {
+            e["when"] = condition(c);
+          } else if (k.text == "from" || k.text == "until") {
+            if (e.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
+            e[k.text] = c.take("a date").text;
+          } else {
+            fail("E0501", "unexpected " + quoted(k.text) + " in a target; expected `from`, `until` or `when`", k);
+          }
+        }
+        qualified = qualified || e.size() > 1;
+        if (!first_target) first_target = &head;
+        targets.push_back(std::move(e));
+      } else if (kw == "rule") {
+        if (obj.contains("rule")) fail("E0504", "`rule` is given twice", head);
+        obj["rule"] = rule(c);
+      } else if (kw == "penalty") {
+        obj["penalties"].push_back(penalty(c));
+      } else if (kw == "grade") {
+        json g = json::object();
+        g["name"] = c.take("a grade name").text;
+        while (!c.done()) attribute(c, g, {"min", "bonus"}, "a grade");
+        obj["grades"].push_back(std::move(g));
+      } else if (kw == "input") {
+        const std::string name = c.word("a KPI name").text;
+        obj["inputs"][name] = c.word("a unit").text;
+      } else if (kw == "scorecard") {
+        if (obj.contains("name")) fail("E0504", "`scorecard` is given twice", head);
+        obj["name"] = c.take("a name").text;
+      } else if (kw == "decimals") {
+        if (obj.contains("display")) fail("E0504", "`decimals` is given twice", head);
+        obj["display"]["decimals"] = c.value("a number of decimals");
+      } else {
+        // An attribute line: description, weight, normalize, na, min_observations, direction.
+        Cursor a{*this, line, 0, c.end};
+        attribute(a, obj, {kw}, "a block");
+        c.i = a.i;
+      }
+      if (!c.done()) fail("E0501", "unexpected " + quoted(c.peek().text) + " after " + quoted(kw), c.peek());
+    }
+    if (ctx != Ctx::top) fail("E0503", "block not closed: expected `}`", *open);
+    finish_targets(obj, targets, qualified, first_target);
+  }
+
+  void finish_targets(json& obj, json& targets, bool qualified, const Tok* first) const {
+    if (targets.empty()) return;
+    if (obj.contains("target")) fail("E0504", "`target` is given twice", *first);
+    // One unqualified `target V` is the plain JSON value; otherwise the array of entries.
+    obj["target"] = targets.size() == 1 && !qualified ? targets[0]["value"] : targets;
+  }
+
+  /// `rule deduct P per STEP [step_rounding R] [floor F] [cap C]`, `rule value [scale S]`,
+  /// `rule proportional`, `rule tiers max 5% score 100, ..., score 0`, `rule bands V S, V S, ...`;
+  /// `floor F cap C` of tiers and bands come as a last comma-separated group.
+  json rule(Cursor& c) {
+    const Tok& type = c.word("a rule type");
+    json r = {{"type", type.text}};
+    const std::vector<std::string> bounds{"floor", "cap"};
+    if (type.text == "deduct") {
+      r["points"] = c.value("the points per step");
+      while (!c.done()) attribute(c, r, {"per", "step_rounding", "floor", "cap"}, "a deduct rule");
+      if (!r.contains("per")) fail("E0502", "expected `per STEP` in a deduct rule", type);
+    } else if (type.text == "value") {
+      while (!c.done()) attribute(c, r, {"scale", "floor", "cap"}, "a value rule");
+    } else if (type.text == "proportional") {
+      while (!c.done()) attribute(c, r, bounds, "a proportional rule");
+    } else if (type.text == "tiers" || type.text == "bands") {
+      const bool tiers = type.text == "tiers";
+      json list = json::array();
+      while (!c.done()) {
+        if (c.peek().kind == Tok::Kind::word && (c.peek().text == "floor" || c.peek().text == "cap")) {
+          while (!c.done() && c.peek().kind != Tok::Kind::comma) attribute(c, r, bounds, "a " + type.text + " rule");
+        } else if (tiers) {
+          json t = json::object();
+          while (!c.done() && c.peek().kind != Tok::Kind::comma)
+            attribute(c, t, {"min", "above", "max", "below", "score"}, "a tier");
+          list.push_back(std::move(t));
+        } else {
+          json x = c.value("a value");
+          json y = c.value("a score");
+          list.push_back(json::array({std::move(x), std::move(y)}));
+        }
+        if (!c.done()) {
+          if (c.peek().kind != Tok::Kind::comma)
+            fail("E0501", "expected `,` between " + std::string(tiers ? "tiers" : "points") + ", actual " + quoted(c.peek().text), c.peek());
+          ++c.i;
+          if (c.done()) fail("E0502", "expected a " + std::string(tiers ? "tier" : "point") + " after `,`", c.last());
+        }
+      }
+      r[tiers ? "tiers" : "points"] = std::move(list);
+    } else {
+      const std::vector<std::string> types{"deduct", "value", "proportional", "tiers", "bands"};
+      fail("E0501", "unknown rule type " + quoted(type.text) + "; expected " + one_of(types), type,
+           hint_for(type.text, types));
+    }
+    return r;
+  }
+
+  /// `penalty NAME [on dimension|indicator T] deduct P [per K] [beyond V] [cap C]` (or bonus),
+  /// `penalty NAME veto max_grade G | veto score S`, then `[description "..."] [when EXPR]`.
+  json penalty(Cursor& c) {
+    json p = json::object();
+    p["name"] = c.take("a penalty name").text;
+    p["level"] = "overall";
+    if (!c.done() && c.peek().kind == Tok::Kind::word && c.peek().text == "on") {
+      ++c.i;
+      const Tok& lv = c.word("`dimension` or `indicator`");
+      if (lv.text != "dimension" && lv.text != "indicator")
+        fail("E0501", "expected `dimension` or `indicator` after `on`, actual " + quoted(lv.text), lv);
+      p["level"] = lv.text;
+      p["target"] = c.take("a dimension or indicator name").text;
+    }
+    const Tok& effect = c.word("`deduct`, `bonus` or `veto`");
+    if (effect.text == "deduct" || effect.text == "bonus") {
+      json e = json::object();
+      e["points"] = c.value("points");
+      while (!c.done() && !(c.peek().kind == Tok::Kind::word && (c.peek().text == "when" || c.peek().text == "description")))
+        attribute(c, e, {"per", "beyond", "cap"}, "a " + effect.text + " effect");
+      p[effect.text] = std::move(e);
+    } else if (effect.text == "veto") {
+      const Tok& k = c.word("`max_grade` or `score`");
+      if (k.text == "max_grade") p["veto"] = {{"max_grade", c.take("a grade").text}};
+      else if (k.text == "score") p["veto"] = {{"score", c.value("a score")}};
+      else fail("E0501", "expected `max_grade` or `score` after `veto`, actual " + quoted(k.text), k);
+    } else {
+      fail("E0501", "expected `deduct`, `bonus` or `veto`, actual " + quoted(effect.text), effect);
+    }
+    while (!c.done()) {
+      const Tok& k = c.word("`description` or `when`");
+      if (k.text == "when") {
+        p["when"] = condition(c);
+      } else if (k.text == "description") {
+        if (p.contains("description")) fail("E0504", "`description` is given twice", k);
+        p["description"] = c.take("a description").text;
+      } else {
+        fail("E0501", "unexpected " + quoted(k.text) + " in a penalty; expected `description` or `when`", k);
+      }
+    }
+    return p;
+  }
+};
+
+} // namespace
+
+json scorecard_text_to_json(std::string_view text, std::string_view file) { return Translator(text, file).run(); }
+
+bool is_scorecard_text(std::string_view text) {
+  std::size_t pos = 0;
+  while (pos < text.size()) {
+    const std::size_t eol = std::min(text.find('\n', pos), text.size());
+    std::string_view line = text.substr(pos, eol - pos);
+    const std::size_t b = line.find_first_not_of(" \t\r");
+    if (b != std::string_view::npos && line[b] != '#') {
+      line.remove_prefix(b);
+      return line.rfind("scorecard", 0) == 0 && (line.size() == 9 || line[9] == ' ' || line[9] == '\t');
+    }
+    pos = eol + 1;
+  }
+  return false;
+}
+
+} // namespace kpiscore::dsl
