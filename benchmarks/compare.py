@@ -301,7 +301,7 @@ FROM g"""
 
     def run(self, frame: Any) -> Any:
         self.con.register("frame", frame)  # zero-copy scan of the Arrow table
-        return self.con.execute(self.sql).fetch_arrow_table()
+        return self.con.execute(self.sql).to_arrow_table()
 
     def normalize(self, result: Any) -> Any:
         df = result.to_pandas()
@@ -371,7 +371,7 @@ class PolarsEngine:
             ratio(c("fcr_resolved"), c("fcr_base")).alias("fcr"),
             ratio(c("csat_sum"), c("csat_n")).alias("csat_mean"),
             ratio(c("csat_top"), c("csat_n")).alias("csat_top_box"),
-            ratio(100.0 * (c("promoters") - c("detractors")), c("nps_n")).alias("nps"),
+            ratio(100.0 * (c("promoters").cast(pl.Int64) - c("detractors")), c("nps_n")).alias("nps"),
             ratio(c("complaints"), c("complaint_base")).alias("complaint_rate"),
             ratio(c("conversions"), c("conversion_base")).alias("conversion_rate"),
         ]
@@ -496,7 +496,7 @@ def write_csv(a: dict[str, Any], path: Path) -> None:
     def small(v: Any) -> Any:
         return pa.array(v, mask=v < 0, type=pa.int8())
 
-    ts = pc.strftime(pa.array(a["arrived_at"]), format="%Y-%m-%dT%H:%M:%S", timezone="UTC")
+    ts = pc.strftime(pa.array(a["arrived_at"]), format="%Y-%m-%dT%H:%M:%S")
     table = pa.table({
         "contact_id": pc.binary_join_element_wise("C", pc.cast(pa.array(np.arange(n)), pa.string()), ""),
         "arrived_at": pc.binary_join_element_wise(ts, "Z", ""),
@@ -509,7 +509,9 @@ def write_csv(a: dict[str, Any], path: Path) -> None:
         "acw_s": seconds(a["acw_ms"], a["acw_valid"]),
         **{s: small(a[s]) for s in ("resolved_first_contact", "csat", "nps", "complaint", "converted")},
     })
-    pcsv.write_csv(table, path, pcsv.WriteOptions(quoting_style="none"))
+    with open(path, "wb") as f:
+        f.write((",".join(table.column_names) + "\n").encode())
+        pcsv.write_csv(table, f, pcsv.WriteOptions(include_header=False, quoting_style="none"))
 
 
 def csv_reader(engine: str, threads: int) -> tuple[Callable[[str], Any], Callable[[Any], dict]]:
@@ -718,6 +720,7 @@ def main() -> None:
     args = p.parse_args()
     if args.worker:
         args.task = args.worker
+        args.threads = int(args.threads)
         worker(args)
         return
 
