@@ -421,7 +421,12 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   };
 
   if (problems.count() == 0) {
-    for (std::size_t r = 0; r < n; ++r) keep_id(r);
+    if (in.contact_id.present()) {
+      t.contact_id.reserve(n, in.contact_id.bytes.size());
+      for (std::size_t r = 0; r < n; ++r) keep_id(r);
+    } else {
+      t.contact_id.append_empty(n);
+    }
   } else {
     // Compact every column to the accepted rows; rejects in row order.
     std::size_t w = 0;

@@ -11,7 +11,7 @@ every number is computed in C++, exactly as the ``kpiscore`` command-line tool c
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from . import _core
@@ -22,7 +22,8 @@ from ._result import KpiColumn, KpiResult, Reject
 from ._state import State
 
 __all__ = ["ColumnTypeError", "Contacts", "InputError", "KpiColumn", "KpiResult", "PathType",
-           "Reject", "State", "__version__", "aggregate", "kpis", "read"]
+           "Reject", "State", "__version__", "aggregate", "aggregate_many", "default_options", "kpis",
+           "normalize_options", "read"]
 
 __version__: str = _core.version
 
@@ -30,8 +31,9 @@ __version__: str = _core.version
 # `import kpiscore.staffing`, `kpiscore.staffing.erlang_c` and `from kpiscore.staffing import …`
 # all give the façade.
 from . import staffing  # noqa: E402
+from .scoring import ScoreResult, Scorecard, SpecError  # noqa: E402
 
-__all__.append("staffing")
+__all__ += ["ScoreResult", "Scorecard", "SpecError", "staffing"]
 
 #: What the data arguments accept: a CSV path, a dict of arrays, a pandas or polars DataFrame,
 #: a pyarrow Table, anything with ``__arrow_c_stream__``, or already read :class:`Contacts`.
@@ -134,6 +136,58 @@ def aggregate(
     keys = group_keys(by)
     contacts = _read_for(data, text, mapping)
     return State(_core.aggregate(contacts._core, keys, text))
+
+
+def default_options() -> dict[str, Any]:
+    """The options document with every option at its default (docs/kpis.md)."""
+    import json
+
+    return dict(json.loads(_core.default_options_json()))
+
+
+def normalize_options(options: Mapping[str, Any] | PathType) -> dict[str, Any]:
+    """An options document validated, with every default made explicit; ``ValueError`` names
+    the JSON path of a bad option."""
+    import json
+
+    return dict(json.loads(_core.normalize_options_json(options_json(options))))
+
+
+def aggregate_many(
+    sources: Iterable[Data],
+    by: str | Sequence[str] | None = None,
+    options: Mapping[str, Any] | PathType | None = None,
+    tz: str | None = None,
+    sl_threshold: float | None = None,
+    quantiles: bool = False,
+    *,
+    mapping: Mapping[str, Any] | PathType | None = None,
+    threads: int | None = None,
+    progress: bool = False,
+) -> State:
+    """Aggregates many sources (files, frames, chunks) one at a time and merges their states:
+    memory holds one source at a time, and the result equals one pass over all of them.
+
+    ``progress=True`` shows a tqdm progress bar (tqdm must be installed). Rejects are not kept:
+    read the sources with :func:`read` to inspect them.
+    """
+    items = list(sources) if progress else sources
+    if progress:
+        try:
+            from tqdm.auto import tqdm
+        except ImportError:
+            raise ImportError("progress=True needs tqdm (pip install tqdm)") from None
+        items = tqdm(items, desc="kpiscore", unit="source")
+    total: State | None = None
+    for source in items:
+        state = aggregate(source, by, options, tz, sl_threshold, quantiles, mapping=mapping, threads=threads)
+        if total is None:
+            total = state
+        else:
+            total += state
+    if total is None:
+        raise ValueError("sources: nothing to aggregate")
+    return total
 
 
 def kpis(

@@ -192,6 +192,16 @@ def _pandas_column(name: str, s: Any) -> Column:
         return _numpy_column(name, utc.to_numpy(), None, naive_local=False)
     if canonical == "arrived_at" and dtype.kind == "M":
         return _numpy_column(name, s.to_numpy(), None, naive_local=True)
+    if (canonical in NUMERIC or _canonical(name)[1]) and isinstance(dtype, np.dtype) and dtype.kind in "iub":
+        return _numpy_column(name, s.to_numpy(copy=False), None)  # plain numpy: no nulls possible
+    masked = s.array
+    if hasattr(masked, "_data") and hasattr(masked, "_mask") and (canonical in NUMERIC or _canonical(name)[1]):
+        # pandas nullable Int*/boolean/Float*: its values and mask as they are (no conversion)
+        values = np.asarray(masked._data)
+        null = np.asarray(masked._mask)
+        if values.dtype.kind == "b":
+            values = values.view(np.uint8)
+        return _numpy_column(name, values, ~null if null.any() else None)
     isna = s.isna().to_numpy()
     mask = ~isna if isna.any() else None
     if canonical in ("contact_id", "arrived_at") and dtype.kind not in "M":
@@ -286,7 +296,10 @@ def normalize(data: Any) -> tuple[dict[str, Column], int]:
             if not isinstance(name, str):
                 raise TypeError(f"data: column names must be str, actual {type(name).__name__}")
             if type(values).__module__.startswith("pandas"):
-                col = _pandas_column(name, values)
+                import pandas as pd
+
+                series = values if isinstance(values, pd.Series) else pd.Series(values, copy=False)
+                col = _pandas_column(name, series)
             else:
                 col = _numpy_column(name, values, None)
             n = _rows_of(col)

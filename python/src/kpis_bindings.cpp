@@ -2,6 +2,7 @@
 // The pipeline is the CLI's (src/cli/main.cpp): read (CSV, mapped export or arrays) → collapse
 // legs when the options ask → aggregate → finalize. Nothing here computes a KPI.
 #include "bindings.hpp"
+#include "py_table.hpp"
 
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/engine/grouping.hpp>
@@ -40,12 +41,7 @@ std::string_view kind_name(KpiKind kind) {
   return "unknown";
 }
 
-// A read contact table with what reading it reported. Immutable once built.
-struct PyTable {
-  ReadResult read;
-  LegSummary legs;
-  bool legs_collapsed = false;
-};
+using kpiscore::python::PyTable;
 
 py::dict summary_of(const PyTable& t) {
   py::list rejects;
@@ -358,7 +354,14 @@ void register_kpis(py::module_& m) {
       .def("render", &render, py::arg("format"));
 
   m.def("aggregate", &aggregate_table, py::arg("table"), py::arg("by"), py::arg("options_json"));
-  m.def("parse_group_by", [](const std::string& text) { return parse_group_by(text); });
+  m.def("parse_group_by", [](const std::string& text) { return parse_group_by(text); },
+        "Splits 'agent_id,month' into group key names, like the CLI's --by.");
+  m.def(
+      "default_options_json", [] { return KpiOptions{}.to_json().dump(); },
+      "The normalized default options document (every option explicit) as JSON text.");
+  m.def(
+      "normalize_options_json", [](const std::string& text) { return KpiOptions::from_json_text(text).to_json().dump(); },
+      py::arg("options_json"), "An options document with every default made explicit (errors name the JSON path).");
 }
 
 const kpiscore::python::BindingsRegistration registration{10, &register_kpis};

@@ -58,7 +58,7 @@ def test_bytes_are_the_cli_state_format(whole: kpiscore.State, tmp_path: Path) -
 
 def test_pickle_round_trip_and_old_pickle(whole: kpiscore.State) -> None:
     assert pickle.loads(pickle.dumps(whole)) == whole
-    # A pickle written by kpiscore 0.2 (state format v1): must stay readable.
+    # A pickle written by kpiscore 0.1.0 (state format v1): must stay readable by later versions.
     old = pickle.loads((FIXTURES / "state_team_day_v1.pickle").read_bytes())
     assert old == whole
     assert old.kpis().records == whole.kpis().records
@@ -91,3 +91,18 @@ def test_state_properties(whole: kpiscore.State) -> None:
                                by=BY, tz="Asia/Shanghai")
     assert empty.groups == 0
     assert empty + whole == whole
+
+
+def test_aggregate_many_with_progress(frame: pd.DataFrame, whole: kpiscore.State, tmp_path: Path) -> None:
+    pytest.importorskip("tqdm")
+    chunks = [frame.iloc[i:i + 700] for i in range(0, len(frame), 700)]
+    paths = []
+    for i, chunk in enumerate(chunks):
+        path = tmp_path / f"part{i}.csv"
+        # whole numbers stay whole in the file (the CSV reader takes flags as exactly 0 or 1)
+        chunk.astype({c: "Int64" for c in ["resolved_first_contact", "csat", "nps"]}).to_csv(path, index=False)
+        paths.append(path)
+    assert kpiscore.aggregate_many(chunks, by=BY, tz="Asia/Shanghai") == whole
+    assert kpiscore.aggregate_many(paths, by=BY, tz="Asia/Shanghai", progress=True) == whole
+    with pytest.raises(ValueError, match="nothing to aggregate"):
+        kpiscore.aggregate_many([], by=BY)

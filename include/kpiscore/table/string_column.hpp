@@ -24,6 +24,8 @@ public:
     offsets_.pop_back();
     bytes_.resize(offsets_.back());
   }
+  /// Appends `rows` empty strings (ids absent from in-memory input) in one step.
+  void append_empty(std::size_t rows) { offsets_.resize(offsets_.size() + rows, offsets_.back()); }
   void reserve(std::size_t rows, std::size_t bytes) {
     offsets_.reserve(rows + 1);
     bytes_.reserve(bytes);

@@ -1,0 +1,174 @@
+#include "test_util.hpp"
+
+#include <contact_generator.hpp>
+#include <kpiscore/io/array_input.hpp>
+
+#include <cmath>
+
+using namespace kpiscore;
+
+namespace {
+
+// Views of a ContactTable's own columns as arrays, as a binding would pass them.
+struct Views {
+  std::vector<std::int64_t> id_offsets;
+  std::string id_bytes;
+  std::vector<std::vector<std::uint8_t>> masks;
+  std::vector<std::vector<std::string_view>> dictionaries;
+  std::vector<std::vector<std::int32_t>> codes;
+  std::vector<std::int64_t> talk_ms;
+};
+
+ContactArrays arrays_of(const ContactTable& t, Views& v) {
+  ContactArrays a;
+  a.rows = t.size();
+  v.id_offsets.push_back(0);
+  for (std::size_t r = 0; r < t.size(); ++r) {
+    v.id_bytes += t.contact_id[r];
+    v.id_offsets.push_back(static_cast<std::int64_t>(v.id_bytes.size()));
+  }
+  a.contact_id = {v.id_offsets, v.id_bytes, {}};
+  a.arrived_at.values = std::span<const std::int64_t>(t.arrived_at_ms);
+  a.inbound.values = std::span<const std::uint8_t>(t.inbound);
+  a.answered.values = std::span<const std::uint8_t>(t.answered);
+  a.wait = {{std::span<const std::int64_t>(t.wait_ms), {}}, DurationUnit::milliseconds};
+  // Durations and scores with nulls: the table's null markers become validity masks.
+  v.masks.reserve(8);
+  for (std::size_t f = 0; f < t.durations.size(); ++f) {
+    if (t.durations[f].empty()) continue;
+    auto& mask = v.masks.emplace_back();
+    for (auto x : t.durations[f]) mask.push_back(x != null_duration);
+    a.durations[f] = {{std::span<const std::int64_t>(t.durations[f]), mask}, DurationUnit::milliseconds};
+  }
+  for (std::size_t f = 0; f < t.smalls.size(); ++f) {
+    if (t.smalls[f].empty()) continue;
+    auto& mask = v.masks.emplace_back();
+    for (auto x : t.smalls[f]) mask.push_back(x != null_small);
+    a.smalls[f] = {std::span<const std::int8_t>(t.smalls[f]), mask};
+  }
+  v.dictionaries.reserve(t.dimensions.size());
+  v.codes.reserve(t.dimensions.size());
+  for (const auto& d : t.dimensions) {
+    auto& dict = v.dictionaries.emplace_back();
+    for (const auto& s : d.dictionary()) dict.push_back(s);
+    auto& codes = v.codes.emplace_back();
+    for (auto c : d.codes()) codes.push_back(c == null_code ? -1 : static_cast<std::int32_t>(c));
+    DictionaryArray da;
+    da.codes = std::span<const std::int32_t>(codes);
+    da.dictionary = dict;
+    a.dimensions.emplace_back(d.name(), std::move(da));
+  }
+  return a;
+}
+
+ContactArrays minimal(std::size_t rows, const std::vector<std::int64_t>& times, const std::vector<std::uint8_t>& ones,
+                      const std::vector<double>& waits) {
+  ContactArrays a;
+  a.rows = rows;
+  a.arrived_at.values = std::span<const std::int64_t>(times);
+  a.inbound.values = std::span<const std::uint8_t>(ones);
+  a.answered.values = std::span<const std::uint8_t>(ones);
+  a.wait = {{std::span<const double>(waits), {}}, DurationUnit::seconds};
+  return a;
+}
+
+} // namespace
+
+TEST(ArrayInput, GeneratedTableRoundTripsToTheSameKpis) {
+  examples::GeneratorConfig config;
+  config.rows = 5000;
+  const ContactTable t = examples::ContactGenerator::table(config);
+  Views v;
+  const ReadResult r = read_contact_arrays(arrays_of(t, v), KpiOptions{});
+  ASSERT_TRUE(r.rejects.empty()) << r.rejects[0].field << ": " << r.rejects[0].reason;
+  EXPECT_EQ(r.rows_read, t.size());
+  EXPECT_EQ(r.table.arrived_at_ms, t.arrived_at_ms);
+  EXPECT_EQ(r.table.wait_ms, t.wait_ms);
+  EXPECT_EQ(r.table.durations, t.durations);
+  EXPECT_EQ(r.table.smalls, t.smalls);
+  const std::vector<std::string> by{"agent_id", "channel", "day"};
+  EXPECT_EQ(aggregate(r.table, by, KpiOptions{}), aggregate(t, by, KpiOptions{}));
+}
+
+TEST(ArrayInput, FloatSecondsRoundToTheNearestMillisecondHalfAwayFromZero) {
+  const std::vector<std::int64_t> times(5, 1'772'442'000'000);
+  const std::vector<std::uint8_t> ones(5, 1);
+  const std::vector<double> waits{0.0004, 0.0005, 1.2345, -0.0, NAN};
+  const ReadResult r = read_contact_arrays(minimal(5, times, ones, waits), KpiOptions{});
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0], (Reject{4, "wait_s", "missing required value"}));
+  EXPECT_EQ(r.table.wait_ms, (std::vector<std::int64_t>{0, 1, 1235, 0}));
+}
+
+TEST(ArrayInput, RejectsNameRowFieldAndReasonInColumnOrder) {
+  const std::vector<std::int64_t> times{1'772'442'000'000, -2'208'988'800'001, 1'772'442'000'000, 1'772'442'000'000};
+  const std::vector<std::uint8_t> ones(4, 1);
+  const std::vector<double> waits{1, 1, -1, INFINITY};
+  ContactArrays a = minimal(4, times, ones, waits);
+  const std::vector<std::int8_t> csat{9, 9, 9, 3};
+  a.smalls[static_cast<std::size_t>(SmallField::csat)].values = std::span<const std::int8_t>(csat);
+  const ReadResult r = read_contact_arrays(a, KpiOptions{});
+  ASSERT_EQ(r.rejects.size(), 4u);
+  EXPECT_EQ(r.rejects[0], (Reject{0, "csat", "csat outside 1..5"}));
+  EXPECT_EQ(r.rejects[1], (Reject{1, "arrived_at", "timestamp before 1900"}));
+  EXPECT_EQ(r.rejects[2], (Reject{2, "wait_s", "negative duration"}));
+  EXPECT_EQ(r.rejects[3], (Reject{3, "wait_s", "duration too large"}));
+  EXPECT_EQ(r.accepted(), 0u);
+}
+
+TEST(ArrayInput, NaiveLocalTimesUseTheZoneAndRejectDstGaps) {
+  // 2026-03-29 02:30 does not exist in Paris; 03:30 local is 01:30Z.
+  const std::vector<std::int64_t> local{1'774'751'400'000, 1'774'755'000'000};
+  const std::vector<std::uint8_t> ones(2, 1);
+  const std::vector<double> waits{1, 1};
+  ContactArrays a = minimal(2, local, ones, waits);
+  a.arrived_at_is_local = true;
+  KpiOptions o;
+  o.timezone = "Europe/Paris";
+  const ReadResult r = read_contact_arrays(a, o);
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0], (Reject{0, "arrived_at", "local time does not exist in Europe/Paris (DST gap)"}));
+  EXPECT_EQ(r.table.arrived_at_ms, (std::vector<std::int64_t>{1'774'755'000'000 - 7'200'000}));
+}
+
+TEST(ArrayInput, StructuralErrorsNameTheColumn) {
+  const std::vector<std::int64_t> times(3, 0);
+  const std::vector<std::uint8_t> ones(2, 1);
+  const std::vector<double> waits{1, 1, 1};
+  ContactArrays a = minimal(3, times, ones, waits);
+  try {
+    read_contact_arrays(a, KpiOptions{});
+    FAIL() << "expected an error";
+  } catch (const std::invalid_argument& e) {
+    EXPECT_STREQ(e.what(), "column inbound: expected 3 rows, actual 2");
+  }
+  ContactArrays b = minimal(3, times, std::vector<std::uint8_t>(3, 1), waits);
+  b.answered = {};
+  EXPECT_THROW(
+      {
+        try {
+          read_contact_arrays(b, KpiOptions{});
+        } catch (const std::invalid_argument& e) {
+          EXPECT_STREQ(e.what(), "column answered: required");
+          throw;
+        }
+      },
+      std::invalid_argument);
+}
+
+TEST(ArrayInput, DictionaryCodesBecomeFirstSeenCodesAndEmptyIsNull) {
+  const std::vector<std::int64_t> times(4, 1'772'442'000'000);
+  const std::vector<std::uint8_t> ones(4, 1);
+  const std::vector<double> waits(4, 1.0);
+  ContactArrays a = minimal(4, times, ones, waits);
+  const std::vector<std::int16_t> codes{2, -1, 0, 3};
+  DictionaryArray team;
+  team.codes = std::span<const std::int16_t>(codes);
+  team.dictionary = {"alpha", "unused", "gamma", ""};
+  a.dimensions.emplace_back("team", team);
+  const ReadResult r = read_contact_arrays(a, KpiOptions{});
+  const DictionaryColumn* d = r.table.dimension("team");
+  ASSERT_NE(d, nullptr);
+  EXPECT_EQ(d->dictionary(), (std::vector<std::string>{"gamma", "alpha"}));
+  EXPECT_EQ(d->codes(), (std::vector<std::uint32_t>{0, null_code, 1, null_code}));
+}
