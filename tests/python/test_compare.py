@@ -28,7 +28,7 @@ def test_all_engines_agree_on_every_kpi_and_the_csv(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for treatment in ("against", "ignore", "for", "ignore_all"):
         assert f"agreement ({treatment}):" in proc.stdout
-    assert "equal in kpiscore, duckdb, polars, pandas, kpiscore agg-only" in proc.stdout
+    assert "equal in kpiscore, duckdb, polars, pandas, kpiscore aggregate" in proc.stdout
     assert "CSV: kpiscore, duckdb, polars, pandas read the same 3000 records" in proc.stdout
 
 
