@@ -258,12 +258,18 @@ std::optional<GroupIndex> fused_dense_index(const ContactTable& table, std::span
 
   GroupIndex index;
   index.group_of_row.resize(n);
-  std::vector<std::uint32_t> table_of(space, 0);
+  // One byte per key: the used-marks of 32 000 groups stay in L1.
+  std::vector<std::uint8_t> used(space, 0);
+  std::uint32_t* const gor = index.group_of_row.data();
+  std::uint8_t* const mark = used.data();
+  const FusedPart* const ps = parts.data();
+  const std::size_t np = parts.size();
   const auto* at = table.arrived_at_ms.data();
-  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+  auto composite_pass = [&]<bool Shared>(std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) {
       std::uint64_t c = 0;
-      for (const auto& p : parts) {
+      for (std::size_t k = 0; k < np; ++k) {
+        const FusedPart& p = ps[k];
         std::uint64_t code = 0;
         if (p.codes) {
           const std::uint32_t d = p.codes[i];
@@ -273,20 +279,30 @@ std::optional<GroupIndex> fused_dense_index(const ContactTable& table, std::span
         }
         c = c * p.card + code;
       }
-      index.group_of_row[i] = static_cast<std::uint32_t>(c);
-      // Several threads may mark the same slot; they all store 1.
-      std::atomic_ref<std::uint32_t>(table_of[c]).store(1, std::memory_order_relaxed);
+      gor[i] = static_cast<std::uint32_t>(c);
+      if constexpr (Shared) // several threads may mark the same key; they all store 1
+        std::atomic_ref<std::uint8_t>(mark[c]).store(1, std::memory_order_relaxed);
+      else
+        mark[c] = 1;
     }
+  };
+  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+    if (threads > 1)
+      composite_pass.template operator()<true>(b, e);
+    else
+      composite_pass.template operator()<false>(b, e);
   });
+  std::vector<std::uint32_t> table_of(space, 0);
   std::vector<std::uint64_t> sorted_keys;
   std::uint32_t next = 0;
   for (std::uint64_t c = 0; c < space; ++c)
-    if (table_of[c]) {
+    if (used[c]) {
       table_of[c] = next++;
       sorted_keys.push_back(c);
     }
+  const std::uint32_t* const rank_of = table_of.data();
   detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) index.group_of_row[i] = table_of[index.group_of_row[i]];
+    for (std::size_t i = b; i < e; ++i) gor[i] = rank_of[gor[i]];
   });
   index.groups = sorted_keys.size();
   // Time parts: the used buckets, ranked in time order (their labels sort the same way).
