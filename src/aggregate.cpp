@@ -72,6 +72,15 @@ struct alignas(64) GroupAcc {
 };
 static_assert(sizeof(GroupAcc) == 192);
 
+/// The counter of each 16-bit lane of GroupAcc::w / HotAcc::w, in lane order.
+constexpr Counter lane_counter[22] = {
+    Counter::contacts,           Counter::offered,             Counter::answered,         Counter::handled,
+    Counter::sl_answered_within, Counter::sl_abandoned_within, Counter::sl_short_abandoned, Counter::handle_n,
+    Counter::talk_n,             Counter::hold_n,              Counter::acw_n,            Counter::fcr_resolved,
+    Counter::fcr_base,           Counter::csat_n,              Counter::csat_top_box,     Counter::nps_n,
+    Counter::nps_promoters,      Counter::nps_detractors,      Counter::complaints,       Counter::complaint_base,
+    Counter::conversions,        Counter::conversion_base};
+
 /// The spilled 16-bit lanes of a group, as full-width counters (cold: touched once per 65535
 /// rows of the group).
 struct WideAcc {
@@ -525,13 +534,6 @@ void accumulate_coded(const ContactTable& t, const std::uint32_t* group, std::si
 
 /// Adds a thread's coded accumulators into the column-wise state.
 void flush_coded(CodedState& st, GroupedKpiState& s) {
-  static constexpr Counter lane_counter[22] = {
-      Counter::contacts,           Counter::offered,             Counter::answered,         Counter::handled,
-      Counter::sl_answered_within, Counter::sl_abandoned_within, Counter::sl_short_abandoned, Counter::handle_n,
-      Counter::talk_n,             Counter::hold_n,              Counter::acw_n,            Counter::fcr_resolved,
-      Counter::fcr_base,           Counter::csat_n,              Counter::csat_top_box,     Counter::nps_n,
-      Counter::nps_promoters,      Counter::nps_detractors,      Counter::complaints,       Counter::complaint_base,
-      Counter::conversions,        Counter::conversion_base};
   const std::size_t groups = st.hot.size();
   for (std::size_t g = 0; g < groups; ++g) spill_coded(st.hot[g], st.csat[g], st.cold[g]);
   for (std::size_t l = 0; l < 22; ++l) {
@@ -638,13 +640,6 @@ void accumulate(const ContactTable& t, const std::uint32_t* group, std::size_t b
 
 /// Adds a thread's accumulators into the column-wise state (group ids are the same).
 void flush(ThreadState& ts, GroupedKpiState& s) {
-  static constexpr Counter lane_counter[22] = {
-      Counter::contacts,           Counter::offered,             Counter::answered,         Counter::handled,
-      Counter::sl_answered_within, Counter::sl_abandoned_within, Counter::sl_short_abandoned, Counter::handle_n,
-      Counter::talk_n,             Counter::hold_n,              Counter::acw_n,            Counter::fcr_resolved,
-      Counter::fcr_base,           Counter::csat_n,              Counter::csat_top_box,     Counter::nps_n,
-      Counter::nps_promoters,      Counter::nps_detractors,      Counter::complaints,       Counter::complaint_base,
-      Counter::conversions,        Counter::conversion_base};
   for (std::size_t g = 0; g < ts.acc.size(); ++g) spill(ts.acc[g], ts.wide[g]);
   for (std::size_t l = 0; l < 22; ++l) {
     std::int64_t* out = s.counter(lane_counter[l]).data();
