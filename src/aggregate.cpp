@@ -72,6 +72,15 @@ struct alignas(64) GroupAcc {
 };
 static_assert(sizeof(GroupAcc) == 192);
 
+/// The counter of each 16-bit lane of GroupAcc::w / HotAcc::w, in lane order.
+constexpr Counter lane_counter[22] = {
+    Counter::contacts,           Counter::offered,             Counter::answered,         Counter::handled,
+    Counter::sl_answered_within, Counter::sl_abandoned_within, Counter::sl_short_abandoned, Counter::handle_n,
+    Counter::talk_n,             Counter::hold_n,              Counter::acw_n,            Counter::fcr_resolved,
+    Counter::fcr_base,           Counter::csat_n,              Counter::csat_top_box,     Counter::nps_n,
+    Counter::nps_promoters,      Counter::nps_detractors,      Counter::complaints,       Counter::complaint_base,
+    Counter::conversions,        Counter::conversion_base};
+
 /// The spilled 16-bit lanes of a group, as full-width counters (cold: touched once per 65535
 /// rows of the group).
 struct WideAcc {
@@ -224,6 +233,332 @@ void accumulate_rows(const Rows& rows, std::size_t len, const KernelRules& k, Gr
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The coded kernel (used when quantiles are off). Two passes over each small block of rows:
+//
+//  1. Column-wise, branch-free and vectorizable: every row's inputs are reduced to five one-byte
+//     codes (the flags and small-column states each counter lane depends on), its five masked
+//     durations, their squares and its csat word, into L1-resident block arrays.
+//  2. The scatter: per row, six lane words come from 6 lookup tables indexed by the codes (the
+//     tables are the per-row definitions evaluated once for every code value, so the result is
+//     the same, bit for bit), plus 5 sums and 5 squares, into its group's 128-byte accumulator
+//     (two cache lines) and one csat word in a separate small array. The accumulator lines of
+//     the row `prefetch_distance` rows ahead are prefetched (the group ids are known in advance),
+//     so with many groups (state beyond L2) the misses overlap instead of serialising.
+//
+// Squares: a row's square enters the 64-bit hot word only when every masked duration of its
+// block is below 2^24 ms (4.66 h, squares < 2^48), so 65535 rows between spills cannot overflow;
+// a block with a longer duration adds its squares straight into the group's 128-bit cold sum.
+
+constexpr std::size_t coded_block = 256;
+constexpr std::size_t prefetch_distance = 24;
+constexpr std::int64_t small_duration_limit = std::int64_t{1} << 24;
+
+/// One group's hot accumulator in one thread: two cache lines.
+struct alignas(64) HotAcc {
+  std::uint64_t w[6];     ///< the 16-bit lanes of GroupAcc::w
+  std::int64_t sum[5];    ///< wait, handle, talk, hold, acw ms
+  std::uint64_t sq[5];    ///< squares of the same, < 65535 · 2^48
+};
+static_assert(sizeof(HotAcc) == 128);
+
+/// Spilled lanes and the 128-bit sums of squares (cold).
+struct ColdAcc {
+  std::int64_t lane[24]; ///< as WideAcc
+  uint128_t sq[5];
+};
+
+/// Lane words by code: evaluated from KernelRules for every code value.
+struct LaneTables {
+  std::uint64_t t0[32], t1[32], t2[64], t3[64], t4[64], t5[16];
+  explicit LaneTables(const KernelRules& k) {
+    for (std::uint64_t c = 0; c < 32; ++c) {
+      const std::uint64_t in = c & 1, an = (c >> 1) & 1, within = (c >> 2) & 1, is_short = (c >> 3) & 1,
+                          hn = (c >> 4) & 1;
+      const std::uint64_t ia = in & an, ab = in & (an ^ 1);
+      t0[c] = lanes(1, in, ia, an);
+      t1[c] = lanes(ia & within, ab & (is_short ^ 1) & within, ab & is_short, hn);
+    }
+    for (std::uint64_t c = 0; c < 64; ++c) {
+      // c2 = talk known | hold known << 1 | acw known << 2 | answered << 3 | fcr state << 4
+      const std::uint64_t an = (c >> 3) & 1, fs = c >> 4;
+      const std::uint64_t scope = k.fcr_all | an;
+      t2[c] = lanes(an & (c & 1), an & ((c >> 1) & 1), an & ((c >> 2) & 1), scope & (fs == 2));
+    }
+    for (std::uint64_t c = 0; c < 64; ++c) {
+      // c3 = fcr state | answered << 2 | csat state << 3 | nps known << 5
+      const std::uint64_t fs = c & 3, an = (c >> 2) & 1, cs = (c >> 3) & 3, nm = (c >> 5) & 1;
+      const std::uint64_t scope = k.fcr_all | an;
+      t3[c] = lanes(scope & ((fs != 0) | k.unknown_counts), cs != 0, cs == 2, nm);
+    }
+    for (std::uint64_t c = 0; c < 64; ++c) {
+      // c4 = promoter | detractor << 1 | complaint state << 2 | inbound << 4 | answered << 5
+      const std::uint64_t qs = (c >> 2) & 3, in = (c >> 4) & 1, an = (c >> 5) & 1;
+      const std::uint64_t qm = ((in & k.complaint_offered) | (an & ~k.complaint_offered)) & (qs != 0);
+      t4[c] = lanes(c & 1, (c >> 1) & 1, qm & (qs == 2), qm);
+    }
+    for (std::uint64_t c = 0; c < 16; ++c) {
+      // c5 = converted state | inbound << 2 | answered << 3
+      const std::uint64_t vs = c & 3, in = (c >> 2) & 1, an = (c >> 3) & 1;
+      const std::uint64_t vm = ((in & k.conversion_offered) | (an & ~k.conversion_offered)) & (vs != 0);
+      t5[c] = lanes(vm & (vs == 2), vm, 0, 0);
+    }
+  }
+};
+
+/// The block arrays of pass 1.
+struct CodedBlock {
+  std::uint8_t c1[coded_block], c2[coded_block], c3[coded_block], c4[coded_block], c5[coded_block];
+  std::int64_t v[5][coded_block];  ///< masked wait, handle, talk, hold, acw
+  std::uint64_t sq[5][coded_block];
+  std::uint64_t csat[coded_block]; ///< csat | csat² << 32 (the GroupAcc::csat word)
+};
+
+/// Pass 1 over rows [0, len) of `r` (the same definitions as accumulate_rows), as a series of
+/// simple loops over the block that the compiler vectorizes (one input or output type each).
+/// Returns whether every masked duration is below small_duration_limit (then the squares are
+/// computed too, as 32 × 32 → 64-bit products).
+template <bool Varying>
+[[gnu::always_inline]] inline bool code_block(const ColumnRows<Varying>& r, std::size_t len, const KernelRules& k,
+                                              CodedBlock& b) {
+  const std::uint8_t* __restrict inb = r.inb;
+  const std::uint8_t* __restrict ans = r.ans;
+  const std::int64_t* __restrict wait = r.wait;
+  std::uint8_t ia[coded_block], tn[coded_block], hkn[coded_block], akn[coded_block], hn[coded_block];
+  std::uint8_t within[coded_block], is_short[coded_block];
+  // Flags and the service-level tests.
+  for (std::size_t i = 0; i < len; ++i) ia[i] = static_cast<std::uint8_t>(inb[i] & ans[i]);
+  const std::int64_t short_ms = k.short_ms;
+  for (std::size_t i = 0; i < len; ++i) is_short[i] = wait[i] < short_ms;
+  if constexpr (Varying) {
+    const std::int64_t* __restrict thr = r.threshold;
+    if (k.strict)
+      for (std::size_t i = 0; i < len; ++i) within[i] = wait[i] < thr[i];
+    else
+      for (std::size_t i = 0; i < len; ++i) within[i] = wait[i] <= thr[i];
+  } else {
+    const std::int64_t T = k.fixed_threshold;
+    if (k.strict)
+      for (std::size_t i = 0; i < len; ++i) within[i] = wait[i] < T;
+    else
+      for (std::size_t i = 0; i < len; ++i) within[i] = wait[i] <= T;
+  }
+  // Known components (before the answered mask, which the tables apply) and handle-time rows.
+  const std::int64_t* __restrict talk = r.talk;
+  const std::int64_t* __restrict hold = r.hold;
+  const std::int64_t* __restrict acw = r.acw;
+  for (std::size_t i = 0; i < len; ++i) tn[i] = talk[i] != null_duration;
+  for (std::size_t i = 0; i < len; ++i) hkn[i] = hold[i] != null_duration;
+  for (std::size_t i = 0; i < len; ++i) akn[i] = acw[i] != null_duration;
+  const auto nt = static_cast<std::uint8_t>(k.not_talk), nh = static_cast<std::uint8_t>(k.not_hold),
+             na = static_cast<std::uint8_t>(k.not_acw);
+  for (std::size_t i = 0; i < len; ++i)
+    hn[i] = static_cast<std::uint8_t>(ans[i] & (tn[i] | nt) & (hkn[i] | nh) & (akn[i] | na));
+  // Masked durations: x & -mask (x when the mask is 1, else 0).
+  std::int64_t* __restrict vw = b.v[0];
+  std::int64_t* __restrict vh = b.v[1];
+  std::int64_t* __restrict vt = b.v[2];
+  std::int64_t* __restrict vo = b.v[3];
+  std::int64_t* __restrict va = b.v[4];
+  for (std::size_t i = 0; i < len; ++i) vw[i] = wait[i] & -static_cast<std::int64_t>(ia[i]);
+  for (std::size_t i = 0; i < len; ++i) vt[i] = talk[i] & -static_cast<std::int64_t>(ans[i] & tn[i]);
+  for (std::size_t i = 0; i < len; ++i) vo[i] = hold[i] & -static_cast<std::int64_t>(ans[i] & hkn[i]);
+  for (std::size_t i = 0; i < len; ++i) va[i] = acw[i] & -static_cast<std::int64_t>(ans[i] & akn[i]);
+  const std::int64_t ut = k.use_talk, uh = k.use_hold, ua = k.use_acw;
+  for (std::size_t i = 0; i < len; ++i)
+    vh[i] = ((vt[i] & ut) + (vo[i] & uh) + (va[i] & ua)) & -static_cast<std::int64_t>(hn[i]);
+  std::int64_t big = 0;
+  for (std::size_t i = 0; i < len; ++i) big |= vw[i] | vh[i] | vt[i] | vo[i] | va[i];
+  // Small columns: states 0 = null, 1 = known, 2 = the counted value.
+  const std::int8_t* __restrict fcr = r.fcr;
+  const std::int8_t* __restrict csat = r.csat;
+  const std::int8_t* __restrict nps = r.nps;
+  const std::int8_t* __restrict comp = r.complaint;
+  const std::int8_t* __restrict conv = r.converted;
+  const auto top = static_cast<std::int8_t>(std::clamp<std::int64_t>(k.top_min, -128, 127));
+  const bool top_above_int8 = k.top_min > 127;
+  std::uint8_t* __restrict c1 = b.c1;
+  std::uint8_t* __restrict c2 = b.c2;
+  std::uint8_t* __restrict c3 = b.c3;
+  std::uint8_t* __restrict c4 = b.c4;
+  std::uint8_t* __restrict c5 = b.c5;
+  for (std::size_t i = 0; i < len; ++i)
+    c1[i] = static_cast<std::uint8_t>(inb[i] | ans[i] << 1 | within[i] << 2 | is_short[i] << 3 | hn[i] << 4);
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint8_t fs = static_cast<std::uint8_t>((fcr[i] != null_small) + (fcr[i] == 1));
+    c2[i] = static_cast<std::uint8_t>(tn[i] | hkn[i] << 1 | akn[i] << 2 | ans[i] << 3 | fs << 4);
+  }
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint8_t fs = static_cast<std::uint8_t>((fcr[i] != null_small) + (fcr[i] == 1));
+    const std::uint8_t cm = csat[i] != null_small;
+    const std::uint8_t cs = static_cast<std::uint8_t>(cm + (cm & (csat[i] >= top) & !top_above_int8));
+    const std::uint8_t nm = nps[i] != null_small;
+    c3[i] = static_cast<std::uint8_t>(fs | ans[i] << 2 | cs << 3 | nm << 5);
+  }
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint8_t nm = nps[i] != null_small;
+    const std::uint8_t qs = static_cast<std::uint8_t>((comp[i] != null_small) + (comp[i] == 1));
+    c4[i] = static_cast<std::uint8_t>((nps[i] >= 9) | (nm & (nps[i] <= 6)) << 1 | qs << 2 | inb[i] << 4 | ans[i] << 5);
+  }
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint8_t vs = static_cast<std::uint8_t>((conv[i] != null_small) + (conv[i] == 1));
+    c5[i] = static_cast<std::uint8_t>(vs | inb[i] << 2 | ans[i] << 3);
+  }
+  std::uint64_t* __restrict cw = b.csat;
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::int64_t mc = csat[i] & -static_cast<std::int64_t>(csat[i] != null_small);
+    cw[i] = static_cast<std::uint64_t>(mc) | (static_cast<std::uint64_t>(mc * mc) << 32);
+  }
+  // Every masked duration is >= 0 (a negative one sets the high bits) and below 2^24 exactly
+  // when no bit at or above 24 is set in their OR.
+  const bool small = (big & ~(small_duration_limit - 1)) == 0;
+  if (small)
+    for (std::size_t q = 0; q < 5; ++q) {
+      const std::int64_t* __restrict v = b.v[q];
+      std::uint64_t* __restrict sq = b.sq[q];
+      for (std::size_t i = 0; i < len; ++i) {
+        const auto u = static_cast<std::uint32_t>(v[i]);
+        sq[i] = static_cast<std::uint64_t>(u) * u;
+      }
+    }
+  return small;
+}
+
+inline void spill_coded(HotAcc& a, std::uint64_t& csat, ColdAcc& cold) {
+  for (int j = 0; j < 6; ++j) {
+    for (int l = 0; l < 4; ++l) cold.lane[j * 4 + l] += static_cast<std::int64_t>((a.w[j] >> (16 * l)) & 0xFFFF);
+    a.w[j] = 0;
+  }
+  cold.lane[22] += static_cast<std::int64_t>(csat & 0xFFFFFFFFu);
+  cold.lane[23] += static_cast<std::int64_t>(csat >> 32);
+  csat = 0;
+  for (int q = 0; q < 5; ++q) {
+    cold.sq[q] += a.sq[q];
+    a.sq[q] = 0;
+  }
+}
+
+struct CodedState {
+  std::vector<HotAcc> hot;
+  std::vector<std::uint64_t> csat;
+  std::vector<ColdAcc> cold;
+};
+
+/// Pass 2 for one block. `group` points at the block's first row; rows up to `ahead` past the
+/// block end may be read for prefetching.
+template <bool Small>
+[[gnu::always_inline]] inline void scatter_block(const std::uint32_t* group, std::size_t len, std::size_t ahead, const CodedBlock& b,
+                   const LaneTables& tab, CodedState& st) {
+  HotAcc* hot = st.hot.data();
+  std::uint64_t* csat = st.csat.data();
+  for (std::size_t i = 0; i < len; ++i) {
+    if (i + prefetch_distance < ahead) {
+      const HotAcc* p = hot + group[i + prefetch_distance];
+      __builtin_prefetch(p, 1, 3);
+      __builtin_prefetch(reinterpret_cast<const char*>(p) + 64, 1, 3);
+    }
+    const std::uint32_t g = group[i];
+    HotAcc& a = hot[g];
+    const std::uint8_t c1 = b.c1[i];
+    a.w[0] += tab.t0[c1];
+    a.w[1] += tab.t1[c1];
+    a.w[2] += tab.t2[b.c2[i]];
+    a.w[3] += tab.t3[b.c3[i]];
+    a.w[4] += tab.t4[b.c4[i]];
+    a.w[5] += tab.t5[b.c5[i]];
+    for (std::size_t q = 0; q < 5; ++q) a.sum[q] += b.v[q][i];
+    if constexpr (Small) {
+      for (std::size_t q = 0; q < 5; ++q) a.sq[q] += b.sq[q][i];
+    } else {
+      ColdAcc& cold = st.cold[g];
+      for (std::size_t q = 0; q < 5; ++q) {
+        const std::int64_t v = b.v[q][i];
+        cold.sq[q] += static_cast<uint128_t>(static_cast<int128_t>(v) * v);
+      }
+    }
+    csat[g] += b.csat[i];
+    if ((a.w[0] & 0xFFFF) == 0xFFFF) [[unlikely]]
+      spill_coded(a, csat[g], st.cold[g]);
+  }
+}
+
+template <bool Varying>
+[[gnu::always_inline]] inline void accumulate_coded_body(const ContactTable& t, const std::uint32_t* group,
+                                                         std::size_t begin, std::size_t end,
+                                                         const ThresholdLookup& thr, const KernelRules& k,
+                                                         const LaneTables& tab, CodedState& st) {
+  CodedBlock b;
+  std::int64_t thr_block[coded_block];
+  // column_rows pads absent columns with `block`-long null blocks, enough for coded_block.
+  static_assert(coded_block <= block);
+  for (std::size_t b0 = begin; b0 < end; b0 += coded_block) {
+    const std::size_t len = std::min(end, b0 + coded_block) - b0;
+    if constexpr (Varying)
+      for (std::size_t i = 0; i < len; ++i) thr_block[i] = thr.at(b0 + i);
+    const ColumnRows<Varying> rows = column_rows<Varying>(t, group, b0, thr_block, k);
+    if (code_block<Varying>(rows, len, k, b))
+      scatter_block<true>(group + b0, len, end - b0, b, tab, st);
+    else
+      scatter_block<false>(group + b0, len, end - b0, b, tab, st);
+  }
+}
+
+/// The same code compiled twice: for the baseline instruction set and, chosen at run time on
+/// CPUs that have it, for AVX2 (the column loops of code_block then work on 32 bytes at a time).
+template <bool Varying>
+void accumulate_coded_baseline(const ContactTable& t, const std::uint32_t* group, std::size_t begin,
+                               std::size_t end, const ThresholdLookup& thr, const KernelRules& k,
+                               const LaneTables& tab, CodedState& st) {
+  accumulate_coded_body<Varying>(t, group, begin, end, thr, k, tab, st);
+}
+
+#if defined(__x86_64__)
+template <bool Varying>
+[[gnu::target("avx2,bmi,bmi2,popcnt")]] void accumulate_coded_avx2(const ContactTable& t, const std::uint32_t* group,
+                                                                  std::size_t begin, std::size_t end,
+                                                                  const ThresholdLookup& thr, const KernelRules& k,
+                                                                  const LaneTables& tab, CodedState& st) {
+  accumulate_coded_body<Varying>(t, group, begin, end, thr, k, tab, st);
+}
+#endif
+
+template <bool Varying>
+void accumulate_coded(const ContactTable& t, const std::uint32_t* group, std::size_t begin, std::size_t end,
+                      const ThresholdLookup& thr, const KernelRules& k, const LaneTables& tab, CodedState& st) {
+#if defined(__x86_64__)
+  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+  if (avx2) return accumulate_coded_avx2<Varying>(t, group, begin, end, thr, k, tab, st);
+#endif
+  accumulate_coded_baseline<Varying>(t, group, begin, end, thr, k, tab, st);
+}
+
+/// Adds a thread's coded accumulators into the column-wise state.
+void flush_coded(CodedState& st, GroupedKpiState& s) {
+  const std::size_t groups = st.hot.size();
+  for (std::size_t g = 0; g < groups; ++g) spill_coded(st.hot[g], st.csat[g], st.cold[g]);
+  for (std::size_t l = 0; l < 22; ++l) {
+    std::int64_t* out = s.counter(lane_counter[l]).data();
+    for (std::size_t g = 0; g < groups; ++g) out[g] += st.cold[g].lane[l];
+  }
+  std::int64_t* csat_sum = s.counter(Counter::csat_sum).data();
+  int128_t* csat_sq = s.square(Square::csat).data();
+  for (std::size_t g = 0; g < groups; ++g) {
+    csat_sum[g] += st.cold[g].lane[22];
+    csat_sq[g] += st.cold[g].lane[23];
+  }
+  const Counter sums[] = {Counter::wait_sum_ms, Counter::handle_sum_ms, Counter::talk_sum_ms, Counter::hold_sum_ms,
+                          Counter::acw_sum_ms};
+  const Square squares[] = {Square::wait, Square::handle, Square::talk, Square::hold, Square::acw};
+  for (std::size_t q = 0; q < 5; ++q) {
+    std::int64_t* out = s.counter(sums[q]).data();
+    int128_t* sq = s.square(squares[q]).data();
+    for (std::size_t g = 0; g < groups; ++g) {
+      out[g] += st.hot[g].sum[q];
+      sq[g] += static_cast<int128_t>(st.cold[g].sq[q]);
+    }
+  }
+}
+
 /// What one thread accumulates.
 struct ThreadState {
   std::vector<GroupAcc> acc;
@@ -305,13 +640,6 @@ void accumulate(const ContactTable& t, const std::uint32_t* group, std::size_t b
 
 /// Adds a thread's accumulators into the column-wise state (group ids are the same).
 void flush(ThreadState& ts, GroupedKpiState& s) {
-  static constexpr Counter lane_counter[22] = {
-      Counter::contacts,           Counter::offered,             Counter::answered,         Counter::handled,
-      Counter::sl_answered_within, Counter::sl_abandoned_within, Counter::sl_short_abandoned, Counter::handle_n,
-      Counter::talk_n,             Counter::hold_n,              Counter::acw_n,            Counter::fcr_resolved,
-      Counter::fcr_base,           Counter::csat_n,              Counter::csat_top_box,     Counter::nps_n,
-      Counter::nps_promoters,      Counter::nps_detractors,      Counter::complaints,       Counter::complaint_base,
-      Counter::conversions,        Counter::conversion_base};
   for (std::size_t g = 0; g < ts.acc.size(); ++g) spill(ts.acc[g], ts.wide[g]);
   for (std::size_t l = 0; l < 22; ++l) {
     std::int64_t* out = s.counter(lane_counter[l]).data();
@@ -394,6 +722,22 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
   const std::size_t n = table.size();
   const unsigned threads = detail::thread_count(options.threads, n);
   GroupedKpiState result(index.keys, index.groups, options);
+  if (!options.quantiles) {
+    const LaneTables tables(kernel_rules);
+    std::vector<CodedState> cs(threads);
+    detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) {
+      CodedState& st = cs[p];
+      st.hot.assign(index.groups, HotAcc{});
+      st.csat.assign(index.groups, 0);
+      st.cold.assign(index.groups, ColdAcc{});
+      if (thr.varies())
+        accumulate_coded<true>(table, index.group_of_row.data(), b, e, thr, kernel_rules, tables, st);
+      else
+        accumulate_coded<false>(table, index.group_of_row.data(), b, e, thr, kernel_rules, tables, st);
+    });
+    for (auto& st : cs) flush_coded(st, result);
+    return result;
+  }
   const Widths widths(table, rules);
   std::vector<ThreadState> ts(threads);
   detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) {

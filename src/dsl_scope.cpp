@@ -152,7 +152,7 @@ void Table::set_owned_strings(std::string_view name, std::vector<std::string> va
 Table bind(const Scope& scope, const ContactTable& t) {
   Table out(scope, t.size());
   auto has = [&](std::string_view n) { return scope.find(n).has_value(); };
-  auto i64 = [&](std::string_view n, const std::vector<std::int64_t>& v) {
+  auto i64 = [&](std::string_view n, const Column<std::int64_t>& v) {
     if (!has(n) || v.empty()) return;
     ColumnRef c;
     c.storage = ColumnRef::Storage::i64;
@@ -160,7 +160,7 @@ Table bind(const Scope& scope, const ContactTable& t) {
     c.scale = 0.001;
     out.set(n, c);
   };
-  auto u8 = [&](std::string_view n, const std::vector<std::uint8_t>& v) {
+  auto u8 = [&](std::string_view n, const Column<std::uint8_t>& v) {
     if (!has(n) || v.empty()) return;
     ColumnRef c;
     c.storage = ColumnRef::Storage::u8;

@@ -5,6 +5,8 @@
 #include <date/date.h>
 
 #include <algorithm>
+#include <atomic>
+#include <optional>
 #include <numeric>
 #include <stdexcept>
 #include <unordered_map>
@@ -215,6 +217,178 @@ KeyPart time_part(TimeKey key, std::string name, const ContactTable& t, const Kp
   return part;
 }
 
+/// The fused dense path: when every key is a dimension, an absent standard dimension or a time
+/// bucket of fixed width (interval15/30, hour, day) in a zone with one UTC offset over the data,
+/// each row's composite key is computed straight from its dictionary code and timestamp (no
+/// per-part code arrays, no bucket array): one pass writes the composite and marks it used, one
+/// pass replaces it by its rank. The ids, keys and labels are the same as the general path's.
+struct FusedPart {
+  std::uint64_t card = 1;
+  // dimension
+  const std::uint32_t* codes = nullptr;
+  std::vector<std::uint32_t> rank; ///< by dictionary code, then the null rank at the end
+  std::vector<std::string> labels; ///< dimension labels in rank order
+  // time
+  bool time = false;
+  TimeKey key = TimeKey::day;
+  std::int64_t offset = 0, width = 1, bmin = 0;
+};
+
+std::optional<GroupIndex> fused_dense_index(const ContactTable& table, std::span<const std::string> by,
+                                            const KpiOptions& options, unsigned threads) {
+  const std::size_t n = table.size();
+  if (n == 0 || by.empty()) return std::nullopt;
+  std::vector<FusedPart> parts;
+  std::int64_t mn = 0, mx = 0;
+  bool have_range = false;
+  for (std::size_t k = 0; k < by.size(); ++k) {
+    const std::string& name = by[k];
+    for (std::size_t j = 0; j < k; ++j)
+      if (by[j] == name) return std::nullopt; // the general path reports it
+    FusedPart part;
+    if (const auto* col = table.dimension(name)) {
+      const auto& dict = col->dictionary();
+      std::vector<std::uint32_t> order(dict.size());
+      std::iota(order.begin(), order.end(), 0u);
+      std::sort(order.begin(), order.end(), [&](auto a, auto b) { return dict[a] < dict[b]; });
+      part.rank.assign(dict.size() + 1, static_cast<std::uint32_t>(dict.size()));
+      for (std::uint32_t r = 0; r < order.size(); ++r) {
+        part.rank[order[r]] = r;
+        part.labels.push_back(dict[order[r]]);
+      }
+      part.codes = col->codes().data();
+      part.card = dict.size() + 1;
+    } else if (std::find(standard_dimension_names.begin(), standard_dimension_names.end(), name) !=
+               standard_dimension_names.end()) {
+      part.card = 1; // all null
+    } else {
+      const auto t = std::find(std::begin(time_key_names), std::end(time_key_names), name);
+      if (t == std::end(time_key_names)) return std::nullopt;
+      part.key = static_cast<TimeKey>(t - std::begin(time_key_names));
+      if (part.key != TimeKey::interval15 && part.key != TimeKey::interval30 && part.key != TimeKey::hour &&
+          part.key != TimeKey::day)
+        return std::nullopt;
+      if (!have_range) {
+        const auto [a, b] = std::minmax_element(table.arrived_at_ms.begin(), table.arrived_at_ms.end());
+        mn = *a;
+        mx = *b;
+        have_range = true;
+      }
+      const OffsetTable offsets = TimeZone::locate(options.timezone).offsets(mn, mx);
+      if (offsets.offset_ms.size() != 1) return std::nullopt;
+      part.time = true;
+      part.offset = offsets.offset_ms[0];
+      part.width = part.key == TimeKey::interval15   ? 15 * minute_ms
+                   : part.key == TimeKey::interval30 ? 30 * minute_ms
+                   : part.key == TimeKey::hour       ? 60 * minute_ms
+                                                     : day_ms;
+      part.bmin = floor_div(mn + part.offset, part.width);
+      const std::int64_t range = floor_div(mx + part.offset, part.width) - part.bmin + 1;
+      if (range > (std::int64_t{1} << 26)) return std::nullopt;
+      part.card = static_cast<std::uint64_t>(range);
+    }
+    parts.push_back(std::move(part));
+  }
+  long double product = 1;
+  for (const auto& p : parts) product *= static_cast<long double>(p.card);
+  if (product > static_cast<long double>(std::uint64_t{1} << 27)) return std::nullopt;
+  const auto space = static_cast<std::uint64_t>(product);
+  if (!(space <= (std::uint64_t{1} << 24) || space <= 2 * static_cast<std::uint64_t>(n))) return std::nullopt;
+
+  GroupIndex index;
+  index.group_of_row.resize(n);
+  // One byte per key: the used-marks of 32 000 groups stay in L1.
+  std::vector<std::uint8_t> used(space, 0);
+  std::uint32_t* const gor = index.group_of_row.data();
+  std::uint8_t* const mark = used.data();
+  const FusedPart* const ps = parts.data();
+  const std::size_t np = parts.size();
+  const auto* at = table.arrived_at_ms.data();
+  auto composite_pass = [&]<bool Shared>(std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) {
+      std::uint64_t c = 0;
+      for (std::size_t k = 0; k < np; ++k) {
+        const FusedPart& p = ps[k];
+        std::uint64_t code = 0;
+        if (p.codes) {
+          const std::uint32_t d = p.codes[i];
+          code = p.rank[d == null_code ? p.rank.size() - 1 : d];
+        } else if (p.time) {
+          code = static_cast<std::uint64_t>(floor_div(at[i] + p.offset, p.width) - p.bmin);
+        }
+        c = c * p.card + code;
+      }
+      gor[i] = static_cast<std::uint32_t>(c);
+      if constexpr (Shared) // several threads may mark the same key; they all store 1
+        std::atomic_ref<std::uint8_t>(mark[c]).store(1, std::memory_order_relaxed);
+      else
+        mark[c] = 1;
+    }
+  };
+  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+    if (threads > 1)
+      composite_pass.template operator()<true>(b, e);
+    else
+      composite_pass.template operator()<false>(b, e);
+  });
+  std::vector<std::uint32_t> table_of(space, 0);
+  std::vector<std::uint64_t> sorted_keys;
+  std::uint32_t next = 0;
+  for (std::uint64_t c = 0; c < space; ++c)
+    if (used[c]) {
+      table_of[c] = next++;
+      sorted_keys.push_back(c);
+    }
+  const std::uint32_t* const rank_of = table_of.data();
+  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) gor[i] = rank_of[gor[i]];
+  });
+  index.groups = sorted_keys.size();
+  // Time parts: the used buckets, ranked in time order (their labels sort the same way).
+  std::vector<std::vector<std::uint32_t>> compact(parts.size());
+  std::vector<std::vector<std::string>> labels(parts.size());
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    if (!parts[k].time) {
+      labels[k] = parts[k].labels;
+      continue;
+    }
+    compact[k].assign(parts[k].card, 0);
+  }
+  auto decode = [&](std::uint64_t c, auto&& on_part) {
+    for (std::size_t k = parts.size(); k-- > 0;) {
+      on_part(k, c % parts[k].card);
+      c /= parts[k].card;
+    }
+  };
+  for (std::uint64_t c : sorted_keys)
+    decode(c, [&](std::size_t k, std::uint64_t code) {
+      if (parts[k].time) compact[k][code] = 1;
+    });
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    if (!parts[k].time) continue;
+    std::uint32_t r = 0;
+    for (std::uint64_t b = 0; b < parts[k].card; ++b)
+      if (compact[k][b]) {
+        compact[k][b] = r++;
+        labels[k].push_back(bucket_label(parts[k].key, parts[k].bmin + static_cast<std::int64_t>(b)));
+      }
+  }
+  for (std::size_t k = 0; k < parts.size(); ++k) {
+    DictionaryColumn col(by[k]);
+    for (const auto& l : labels[k]) (void)col.encode(l);
+    index.keys.push_back(std::move(col));
+  }
+  for (std::uint64_t c : sorted_keys)
+    decode(c, [&](std::size_t k, std::uint64_t code) {
+      if (parts[k].time)
+        index.keys[k].push_code(compact[k][code]);
+      else
+        index.keys[k].push_code(code < labels[k].size() ? static_cast<std::uint32_t>(code) : null_code);
+    });
+  // decode visits parts last to first; push_code order per column is still one per group.
+  return index;
+}
+
 } // namespace
 
 std::vector<std::string> parse_group_by(std::string_view text) {
@@ -238,6 +412,7 @@ GroupIndex build_group_index(const ContactTable& table, std::span<const std::str
                              const KpiOptions& options) {
   const std::size_t n = table.size();
   const unsigned threads = detail::thread_count(options.threads, n);
+  if (auto fused = fused_dense_index(table, by, options, threads)) return std::move(*fused);
   std::vector<KeyPart> parts;
   for (std::size_t k = 0; k < by.size(); ++k) {
     const std::string& name = by[k];

@@ -38,13 +38,22 @@ const KpiOptions options_with_everything = KpiOptions::from_json_text(R"({
   "service_level": {"threshold_s_by_channel": {"chat": 30}, "short_abandon_s": 5, "abandons": "ignore"},
   "fcr": {"unknown": "not_resolved"}})");
 
+/// Every option the coded kernel (no quantiles) turns into its lookup tables, off the defaults.
+const KpiOptions options_coded = KpiOptions::from_json_text(R"({
+  "timezone": "Asia/Shanghai",
+  "service_level": {"threshold_s_by_channel": {"chat": 30}, "short_abandon_s": 5, "abandons": "for",
+                    "comparison": "<"},
+  "aht": {"components": ["talk", "acw"]}, "csat": {"top_box_min": 5},
+  "fcr": {"unknown": "not_resolved", "scope": "handled"},
+  "complaint_rate": {"denominator": "offered"}, "conversion_rate": {"denominator": "offered"}})");
+
 } // namespace
 
 namespace {
 
 /// The columnar kernel against ContactKpiState::add row by row, for one grouping.
 void expect_kernel_equals_definition(const ContactTable& t, const std::vector<std::string>& by) {
-  for (const auto& o : {KpiOptions{}, options_with_everything}) {
+  for (const auto& o : {KpiOptions{}, options_with_everything, options_coded}) {
     const GroupedKpiState s = aggregate(t, by, o);
     const GroupIndex idx = build_group_index(t, by, o);
     std::vector<ContactKpiState> expected(idx.groups);
@@ -99,6 +108,25 @@ TEST(Aggregate, LongDurationsTakeTheWidePath) {
   t.inbound[7] = t.answered[7] = 1;
   expect_kernel_equals_definition(t, {"agent_id", "interval15"});
   expect_kernel_equals_definition(t, {"team"});
+}
+
+TEST(Aggregate, DurationsFrom2To24MsSquareInWideSums) {
+  // Squares of durations of 2^24 ms (4.7 h) or more go straight into the 128-bit sums (the
+  // block of such a row), below that into 64-bit words spilled with the counters.
+  ContactTable t = generated(20'000, 12, 50);
+  t.durations[2][100] = std::int64_t{1} << 24;
+  t.durations[1][7000] = (std::int64_t{1} << 31) - 1;
+  t.wait_ms[15000] = std::int64_t{1} << 30;
+  t.inbound[15000] = t.answered[15000] = 1;
+  expect_kernel_equals_definition(t, {"agent_id", "day"});
+  // 65535 rows of one group with the largest 64-bit-path squares, (2^24 - 1)^2, between spills.
+  ContactTable full = generated(200'000, 13, 1);
+  for (std::size_t r = 0; r < full.size(); ++r) {
+    if (full.durations[0][r] != null_duration) full.durations[0][r] = (std::int64_t{1} << 24) - 1;
+    if (full.durations[1][r] != null_duration) full.durations[1][r] = 0;
+    if (full.durations[2][r] != null_duration) full.durations[2][r] = 0;
+  }
+  expect_kernel_equals_definition(full, {"team"});
 }
 
 TEST(Aggregate, AnySplitMergesToTheWhole) {

@@ -1,4 +1,7 @@
+#include "contact_generator.hpp"
 #include "test_util.hpp"
+
+#include <cstdio>
 
 using namespace kpiscore;
 
@@ -105,4 +108,94 @@ TEST(Grouping, UnknownKeyIsAnError) {
   }
   EXPECT_EQ(parse_group_by(" agent_id, month "), (std::vector<std::string>{"agent_id", "month"}));
   EXPECT_THROW(parse_group_by("agent_id,,month"), std::invalid_argument);
+}
+
+namespace {
+
+/// y-m-d of a day count since 1970-01-01 (H. Hinnant's civil_from_days), for labels computed
+/// independently of the library.
+std::string ymd(std::int64_t z) {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const std::int64_t doe = z - era * 146097;
+  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const std::int64_t mp = (5 * doy + 2) / 153;
+  const std::int64_t d = doy - (153 * mp + 2) / 5 + 1;
+  const std::int64_t m = mp < 10 ? mp + 3 : mp - 9;
+  char buf[96];
+  std::snprintf(buf, sizeof buf, "%04lld-%02lld-%02lld", static_cast<long long>(yoe + era * 400 + (m <= 2)),
+                static_cast<long long>(m), static_cast<long long>(d));
+  return buf;
+}
+
+/// The label of a time key for a local time in ms, from first principles.
+std::string time_label(const std::string& key, std::int64_t local_ms) {
+  const std::int64_t minute = local_ms >= 0 ? local_ms / 60'000 : (local_ms - 59'999) / 60'000;
+  const std::int64_t day = minute >= 0 ? minute / 1440 : (minute - 1439) / 1440;
+  const std::int64_t m = minute - day * 1440;
+  const std::int64_t width = key == "interval15" ? 15 : key == "interval30" ? 30 : key == "hour" ? 60 : 1440;
+  if (width == 1440) return ymd(day);
+  const std::int64_t start = m / width * width;
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "T%02lld:%02lld", static_cast<long long>(start / 60), static_cast<long long>(start % 60));
+  return ymd(day) + buf;
+}
+
+std::optional<std::string> value_of(const DictionaryColumn& col, std::size_t row) {
+  if (col.codes()[row] == null_code) return std::nullopt;
+  return std::string(col.value(row));
+}
+
+} // namespace
+
+TEST(Grouping, EveryRowLandsInTheGroupOfItsOwnLabelsInKeyOrder) {
+  // Dimensions (with nulls) and fixed-width time keys in zones with one offset: each row's group
+  // must carry the row's own labels, and groups must be strictly increasing in key order.
+  examples::GeneratorConfig c;
+  c.rows = 30'000;
+  c.seed = 21;
+  c.agents = 40;
+  c.days = 5;
+  ContactTable t = examples::ContactGenerator::table(c);
+  DictionaryColumn& agent = t.dimensions[*t.dimension_index("agent_id")];
+  DictionaryColumn with_nulls("agent_id");
+  for (std::size_t r = 0; r < t.size(); ++r)
+    with_nulls.push_back(r % 97 == 0 ? std::string_view{} : agent.value(r));
+  agent = std::move(with_nulls);
+  const std::vector<std::vector<std::string>> key_sets{
+      {"agent_id", "day"}, {"hour", "team", "channel"}, {"interval15"}, {"day", "vendor", "interval30"}};
+  for (const char* zone : {"UTC", "Asia/Shanghai", "Asia/Kolkata"}) {
+    KpiOptions o;
+    o.timezone = zone;
+    const std::int64_t offset = std::string(zone) == "UTC" ? 0 : std::string(zone) == "Asia/Shanghai" ? 8 * 3'600'000 : 19'800'000;
+    for (const auto& by : key_sets) {
+      const GroupIndex idx = build_group_index(t, by, o);
+      std::vector<char> used(idx.groups, 0);
+      for (std::size_t r = 0; r < t.size(); ++r) {
+        const std::uint32_t g = idx.group_of_row[r];
+        ASSERT_LT(g, idx.groups);
+        used[g] = 1;
+        for (std::size_t k = 0; k < by.size(); ++k) {
+          const std::optional<std::string> got = value_of(idx.keys[k], g);
+          std::optional<std::string> want;
+          if (const auto* col = t.dimension(by[k]))
+            want = value_of(*col, r);
+          else
+            want = time_label(by[k], t.arrived_at_ms[r] + offset);
+          ASSERT_EQ(got, want) << zone << " row " << r << " key " << by[k];
+        }
+      }
+      for (std::size_t g = 0; g < idx.groups; ++g) ASSERT_TRUE(used[g]) << "group " << g << " unused";
+      auto tuple = [&](std::size_t g) {
+        std::vector<std::pair<int, std::string>> v; // null sorts last
+        for (const auto& k : idx.keys) {
+          const auto l = value_of(k, g);
+          v.emplace_back(l ? 0 : 1, l.value_or(""));
+        }
+        return v;
+      };
+      for (std::size_t g = 1; g < idx.groups; ++g) ASSERT_LT(tuple(g - 1), tuple(g)) << zone << " group " << g;
+    }
+  }
 }
