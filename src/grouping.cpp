@@ -339,6 +339,8 @@ std::optional<GroupIndex> fused_dense_index(const ContactTable& table, std::span
       table_of[c] = next++;
       sorted_keys.push_back(c);
     }
+  // The same max_groups guard as the general path, before any per-group work.
+  if (sorted_keys.size() > options.max_groups) too_many_groups(by, options.max_groups);
   const std::uint32_t* const rank_of = table_of.data();
   detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
     for (std::size_t i = b; i < e; ++i) gor[i] = rank_of[gor[i]];
