@@ -23,17 +23,7 @@ import pandas as pd  # noqa: E402
 
 import kpiscore  # noqa: E402
 import kpiscore.dask  # noqa: E402
-from python_overhead import generate  # noqa: E402
-
-
-def best(fn, repeat: int) -> float:
-    fn()
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - t0)
-    return min(times)
+from python_overhead import best, generate  # noqa: E402
 
 
 def main() -> None:
