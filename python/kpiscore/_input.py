@@ -118,8 +118,9 @@ def _numpy_column(name: str, values: Any, mask: np.ndarray | None, naive_local: 
                 arr = arr.astype("datetime64[ms]")
                 unit_name = "ms"
             ints = np.ascontiguousarray(arr).view(np.int64)
-            nat = ints == np.iinfo(np.int64).min
-            m = ~nat if nat.any() else None
+            nat_value = np.iinfo(np.int64).min
+            # NaT is the smallest int64: one min() pass decides whether a mask is needed at all
+            m = (ints != nat_value) if ints.size and ints.min() == nat_value else None
             if mask is not None:
                 m = mask if m is None else (m & mask)
             return ("time", ints, m, unit_name, naive_local)

@@ -206,3 +206,10 @@ def test_outputs(frame: pd.DataFrame) -> None:
     assert "<table>" in result._repr_html_() and "offered" in result._repr_html_()
     with pytest.raises(KeyError, match="kpi 'nosuch'"):
         result.column("nosuch")
+
+
+def test_nat_timestamps_are_missing_values() -> None:
+    data = {"arrived_at": np.array(["2026-03-02T10:00", "NaT"], dtype="datetime64[ms]"),
+            "direction": ["inbound", "inbound"], "answered": [1, 1], "wait_s": [1.0, 2.0]}
+    result = kpiscore.kpis(data)
+    assert result.rejects == [kpiscore.Reject(1, "arrived_at", "missing required value")]
