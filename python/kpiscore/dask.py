@@ -21,7 +21,7 @@ from ._options import PathType, group_keys, options_json
 from ._result import KpiResult
 from ._state import State
 
-__all__ = ["aggregate", "kpis", "score"]
+__all__ = ["aggregate", "kpis", "sample", "score"]
 
 
 def _partition_state(partition: Any, keys: list[str], text: str) -> tuple[bytes, dict[str, Any]]:
@@ -134,3 +134,40 @@ def score(
     quantiles = any("_p50_" in k or "_p90_" in k for k in card.kpis)
     result = kpis(ddf, by=by, options=options, tz=tz, quantiles=quantiles, split_every=split_every)
     return card.score(result, indicators=indicators)
+
+
+def _partition_sample(partition: Any, plan_text: str, tz: str | None) -> Any:
+    from .sampling import sample as draw
+
+    if len(partition) == 0:
+        return None
+    return draw(partition, plan_text, tz=tz).to_pandas()
+
+
+def sample(ddf: Any, plan: Mapping[str, Any] | PathType | str, tz: str | None = None) -> Any:
+    """The contacts a **Bernoulli** plan selects, as a pandas DataFrame: each partition draws its
+    own contacts, and since a contact's draw depends only on its id and the seed, the union is
+    exactly the single-machine sample (same contacts, same probabilities and weights), in
+    stratum then contact-id order.
+
+    Designs with stratum sizes, totals or a row order (poisson with risk weights, pareto,
+    sequential_poisson, systematic, reservoir) need the whole population of a stratum and are
+    refused here: draw them with :func:`kpiscore.sample` on the data of each stratum
+    (docs/distributed.md)."""
+    import dask
+    import pandas as pd
+
+    from .sampling import _plan_json, check_plan
+
+    text = _plan_json(plan)
+    design = check_plan(text)["design"]
+    if design != "bernoulli":
+        raise ValueError(f"plan /design: {design} needs whole strata; kpiscore.dask.sample draws bernoulli plans "
+                         "(docs/distributed.md)")
+    parts = [dask.delayed(_partition_sample, pure=True)(p, text, tz) for p in ddf.to_delayed()]
+    frames = [f for f in dask.compute(*parts) if f is not None]
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    keys = [c for c in out.columns if c not in ("contact_id", "inclusion_probability", "design_weight")]
+    return out.sort_values([*keys, "contact_id"], kind="stable", ignore_index=True)

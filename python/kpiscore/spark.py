@@ -23,7 +23,7 @@ from ._options import PathType, group_keys, options_json
 from ._result import KpiResult
 from ._state import State
 
-__all__ = ["aggregate", "kpis", "merge_state_rows", "roll_up", "states"]
+__all__ = ["aggregate", "kpis", "merge_state_rows", "roll_up", "sample", "states"]
 
 STATE_FIELDS = "state binary, rows_read long, accepted long, rejects string"
 
@@ -201,3 +201,38 @@ def _collect(state_rows: Any, by: str | Sequence[str] | None, text: str) -> tupl
     data, rows_read, accepted, rejects = merge_state_rows([r["state"] for r in rows], [r["rows_read"] for r in rows],
                                                           [r["accepted"] for r in rows], [r["rejects"] for r in rows])
     return State.from_bytes(data), {"rows_read": rows_read, "accepted": accepted, "rejects": json.loads(rejects)}
+
+
+def sample(sdf: Any, plan: Mapping[str, Any] | PathType | str, tz: str | None = None) -> Any:
+    """The contacts a **Bernoulli** plan selects, as a Spark DataFrame (contact_id, the strata
+    keys, inclusion_probability, design_weight): every partition draws its own contacts with
+    ``mapInArrow``; a contact's draw depends only on its id and the seed, so the result is the
+    single-machine sample whatever the partitioning. Designs that need whole strata are refused
+    (see :func:`kpiscore.dask.sample`)."""
+    from .sampling import _plan_json, check_plan
+
+    text = _plan_json(plan)
+    normalized = check_plan(text)
+    if normalized["design"] != "bernoulli":
+        raise ValueError(f"plan /design: {normalized['design']} needs whole strata; kpiscore.spark.sample draws "
+                         "bernoulli plans (docs/distributed.md)")
+    keys = list(normalized.get("strata", {}).get("by", []))
+    schema = ", ".join(["contact_id string", *(f"`{k}` string" for k in keys),
+                        "inclusion_probability double", "design_weight double"])
+
+    def run(batches: Iterator[Any]) -> Iterator[Any]:
+        import pyarrow as pa
+
+        from .sampling import sample as draw
+
+        batch_list = list(batches)
+        if not batch_list:
+            return
+        table = pa.Table.from_batches(batch_list)
+        if table.num_rows == 0:
+            return
+        frame = draw(table, text, tz=tz).to_pandas()
+        frame = frame[["contact_id", *keys, "inclusion_probability", "design_weight"]]
+        yield from pa.Table.from_pandas(frame, preserve_index=False).to_batches()
+
+    return sdf.mapInArrow(run, schema)

@@ -106,3 +106,18 @@ def test_local_cluster_with_worker_processes(frame: pd.DataFrame, expected: kpis
                                   dashboard_address=None) as cluster, distributed.Client(cluster):
         state = kdask.aggregate(dd.from_pandas(frame, npartitions=6), by=BY, tz=TZ, split_every=2)
     assert state == expected
+
+
+def test_bernoulli_sample_equals_one_machine(frame: pd.DataFrame, tmp_path) -> None:
+    import json
+
+    plan = {"design": "bernoulli", "seed": 7, "rate": 0.2, "strata": {"by": ["team"]}}
+    single = kpiscore.sample(frame, plan).to_pandas()
+    with dask.config.set(scheduler="threads"):
+        for ddf in partitionings(frame).values():
+            got = kdask.sample(ddf, plan)
+            assert sorted(got["contact_id"]) == sorted(single["contact_id"])
+            merged = got.merge(single, on="contact_id", suffixes=("", "_one"))
+            assert (merged["inclusion_probability"] == merged["inclusion_probability_one"]).all()
+    with pytest.raises(ValueError, match="plan /design: pareto needs whole strata"):
+        kdask.sample(dd.from_pandas(frame, npartitions=2), {**plan, "design": "pareto", "rate": 0.2})

@@ -73,3 +73,14 @@ def test_rejects_and_refusals(spark: Any, frame: pd.DataFrame) -> None:
     schema = spark.createDataFrame(frame).schema
     empty = ks.kpis(spark.createDataFrame(frame.iloc[:0], schema=schema), by="team")
     assert len(empty) == 0 and empty.rows_read == 0
+
+
+def test_bernoulli_sample_equals_one_machine(sdf: Any, frame: pd.DataFrame) -> None:
+    import kpiscore.spark as ks
+
+    plan = {"design": "bernoulli", "seed": 11, "rate": 0.1, "strata": {"by": ["channel"]}}
+    single = kpiscore.sample(frame, plan).to_pandas()
+    for parts in (1, 5):
+        got = ks.sample(sdf.repartition(parts), plan).toPandas()
+        assert sorted(got["contact_id"]) == sorted(single["contact_id"])
+        assert set(got["design_weight"]) == set(single["design_weight"])
