@@ -45,13 +45,14 @@ private:
   std::string_view src_, file_;
   std::vector<Line> lines_;
 
-  [[noreturn]] void fail(const char* code, std::string message, std::uint32_t begin, std::uint32_t length,
-                         std::string hint = {}) const {
+  [[noreturn]] void fail(const char* code, std::string message, std::uint32_t begin,
+                         std::uint32_t length, std::string hint = {}) const {
     Diagnostic d{code, std::move(message), {begin, length == 0 ? 1u : length}, std::move(hint)};
     std::string text = format(d, file_, src_);
     throw CompileError({d}, std::move(text));
   }
-  [[noreturn]] void fail(const char* code, std::string message, const Tok& t, std::string hint = {}) const {
+  [[noreturn]] void fail(const char* code, std::string message, const Tok& t,
+                         std::string hint = {}) const {
     fail(code, std::move(message), t.begin, t.length, std::move(hint));
   }
 
@@ -74,7 +75,8 @@ private:
           ++pos;
         } else if (c == '"') {
           const std::uint32_t b = pos++;
-          while (pos < n && src_[pos] != '"' && src_[pos] != '\n') pos += src_[pos] == '\\' && pos + 1 < n ? 2 : 1;
+          while (pos < n && src_[pos] != '"' && src_[pos] != '\n')
+            pos += src_[pos] == '\\' && pos + 1 < n ? 2 : 1;
           if (pos >= n || src_[pos] != '"') fail("E0506", "unterminated string", b, pos - b);
           ++pos;
           Tok t{Tok::Kind::string, {}, b, pos - b};
@@ -86,12 +88,15 @@ private:
           line.toks.push_back(std::move(t));
         } else {
           const std::uint32_t b = pos;
-          while (pos < n && std::string_view(" \t\r\n#{},\"").find(src_[pos]) == std::string_view::npos) ++pos;
+          while (pos < n &&
+                 std::string_view(" \t\r\n#{},\"").find(src_[pos]) == std::string_view::npos)
+            ++pos;
           line.toks.push_back({Tok::Kind::word, std::string(src_.substr(b, pos - b)), b, pos - b});
         }
       }
       line.end = pos;
-      while (pos < n && src_[pos] != '\n') ++pos; // the comment
+      while (pos < n && src_[pos] != '\n')
+        ++pos; // the comment
       if (!line.toks.empty()) lines_.push_back(std::move(line));
       ++pos;
     }
@@ -157,25 +162,32 @@ private:
 
   /// Attributes `KEY VALUE` of a head or of a line in a block, written to obj under the same
   /// key as in JSON. `na` takes `renormalize` or `score V`; `normalize` takes true/false.
-  void attribute(Cursor& c, json& obj, const std::vector<std::string>& allowed, const std::string& construct) {
+  void attribute(Cursor& c, json& obj, const std::vector<std::string>& allowed,
+                 const std::string& construct) {
     const Tok& k = c.word("an attribute");
     bool ok = false;
-    for (const auto& a : allowed) ok = ok || a == k.text;
+    for (const auto& a : allowed)
+      ok = ok || a == k.text;
     if (!ok)
-      fail("E0501", "unexpected " + quoted(k.text) + " in " + construct + "; expected " + one_of(allowed), k,
+      fail("E0501",
+           "unexpected " + quoted(k.text) + " in " + construct + "; expected " + one_of(allowed), k,
            hint_for(k.text, allowed));
     if (obj.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
     if (k.text == "na") {
       const Tok& p = c.word("`renormalize` or `score`");
-      if (p.text == "renormalize") obj["na"] = "renormalize";
-      else if (p.text == "score") obj["na"] = {{"score", c.value("a score")}};
-      else fail("E0501", "expected `renormalize` or `score`, actual " + quoted(p.text), p);
+      if (p.text == "renormalize")
+        obj["na"] = "renormalize";
+      else if (p.text == "score")
+        obj["na"] = {{"score", c.value("a score")}};
+      else
+        fail("E0501", "expected `renormalize` or `score`, actual " + quoted(p.text), p);
     } else if (k.text == "normalize") {
       const Tok& b = c.word("`true` or `false`");
-      if (b.text != "true" && b.text != "false") fail("E0501", "expected `true` or `false`, actual " + quoted(b.text), b);
+      if (b.text != "true" && b.text != "false")
+        fail("E0501", "expected `true` or `false`, actual " + quoted(b.text), b);
       obj["normalize"] = b.text == "true";
-    } else if (k.text == "description" || k.text == "kpi" || k.text == "use" || k.text == "direction" ||
-               k.text == "step_rounding") {
+    } else if (k.text == "description" || k.text == "kpi" || k.text == "use" ||
+               k.text == "direction" || k.text == "step_rounding") {
       obj[k.text] = c.take("a value").text;
     } else {
       obj[k.text] = c.value("a value");
@@ -218,7 +230,8 @@ private:
     if (j.contains("key") && j.contains("op") && j["op"] == "==") j.erase("op");
     for (auto& [k, v] : j.items()) {
       if (v.is_array())
-        for (auto& x : v) strip_default_op(x);
+        for (auto& x : v)
+          strip_default_op(x);
       else if (k == "not")
         strip_default_op(v);
     }
@@ -227,8 +240,8 @@ private:
   std::vector<std::string> statements(Ctx ctx) const {
     switch (ctx) {
     case Ctx::top:
-      return {"scorecard", "description", "min_observations", "normalize", "na", "decimals", "input",
-              "grade", "template", "dimension", "indicator", "penalty"};
+      return {"scorecard", "description", "min_observations", "normalize", "na",        "decimals",
+              "input",     "grade",       "template",         "dimension", "indicator", "penalty"};
     case Ctx::dimension:
       return {"dimension", "indicator", "description", "weight", "normalize", "na"};
     case Ctx::indicator:
@@ -251,18 +264,21 @@ private:
         finish_targets(obj, targets, qualified, first_target);
         return;
       }
-      if (head.kind != Tok::Kind::word) fail("E0501", "expected a statement, actual " + quoted(head.text), head);
+      if (head.kind != Tok::Kind::word)
+        fail("E0501", "expected a statement, actual " + quoted(head.text), head);
       const bool opens = line.toks.back().kind == Tok::Kind::lbrace;
       Cursor c{*this, line, 1, line.toks.size() - (opens ? 1 : 0)};
       const auto allowed = statements(ctx);
       const std::string& kw = head.text;
       bool known = false;
-      for (const auto& a : allowed) known = known || a == kw;
+      for (const auto& a : allowed)
+        known = known || a == kw;
       if (!known)
         fail("E0501",
              "unknown statement " + quoted(kw) +
-                 (ctx == Ctx::top ? std::string(" at the top level") :
-                  ctx == Ctx::dimension ? std::string(" in a dimension") : std::string(" in an indicator")) +
+                 (ctx == Ctx::top         ? std::string(" at the top level")
+                  : ctx == Ctx::dimension ? std::string(" in a dimension")
+                                          : std::string(" in an indicator")) +
                  "; expected " + one_of(allowed),
              head, hint_for(kw, allowed));
       const bool block_kw = kw == "dimension" || kw == "indicator" || kw == "template";
@@ -271,10 +287,18 @@ private:
         json d = json::object();
         const std::string name = c.take("a name").text;
         if (kw == "dimension") d["name"] = name;
-        while (!c.done()) attribute(c, d, kw == "dimension" ? std::vector<std::string>{"weight", "normalize", "na", "use", "description"} : std::vector<std::string>{"normalize", "na", "description"}, "a " + kw);
-        if (d.contains("use") && opens) fail("E0503", "a dimension with `use` takes no block", line.toks.back());
+        while (!c.done())
+          attribute(c, d,
+                    kw == "dimension" ? std::vector<std::string>{"weight", "normalize", "na", "use",
+                                                                 "description"}
+                                      : std::vector<std::string>{"normalize", "na", "description"},
+                    "a " + kw);
+        if (d.contains("use") && opens)
+          fail("E0503", "a dimension with `use` takes no block", line.toks.back());
         if (!d.contains("use")) {
-          if (!opens) fail("E0503", "expected `{` at the end of the line to open the " + kw + "'s block", line.toks.back().begin + line.toks.back().length, 1);
+          if (!opens)
+            fail("E0503", "expected `{` at the end of the line to open the " + kw + "'s block",
+                 line.toks.back().begin + line.toks.back().length, 1);
           block(d, Ctx::dimension, li, &line.toks.back());
         }
         if (kw == "template") {
@@ -289,10 +313,12 @@ private:
         const Tok& n = c.word("a name");
         ind["name"] = n.text;
         while (!c.done())
-          attribute(c, ind, {"kpi", "weight", "direction", "min_observations", "na", "description"}, "an indicator");
+          attribute(c, ind, {"kpi", "weight", "direction", "min_observations", "na", "description"},
+                    "an indicator");
         if (!ind.contains("kpi")) ind["kpi"] = n.text;
         if (opens) block(ind, Ctx::indicator, li, &line.toks.back());
-        if (!ind.contains("rule")) fail("E0507", "indicator " + quoted(n.text) + " has no `rule`", n);
+        if (!ind.contains("rule"))
+          fail("E0507", "indicator " + quoted(n.text) + " has no `rule`", n);
         obj["indicators"].push_back(std::move(ind));
       } else if (kw == "target") {
         json e = json::object();
@@ -305,7 +331,10 @@ private:
             if (e.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
             e[k.text] = c.take("a date").text;
           } else {
-            fail("E0501", "unexpected " + quoted(k.text) + " in a target; expected `from`, `until` or `when`", k);
+            fail("E0501",
+                 "unexpected " + quoted(k.text) +
+                     " in a target; expected `from`, `until` or `when`",
+                 k);
           }
         }
         qualified = qualified || e.size() > 1;
@@ -319,7 +348,8 @@ private:
       } else if (kw == "grade") {
         json g = json::object();
         g["name"] = c.take("a grade name").text;
-        while (!c.done()) attribute(c, g, {"min", "bonus"}, "a grade");
+        while (!c.done())
+          attribute(c, g, {"min", "bonus"}, "a grade");
         obj["grades"].push_back(std::move(g));
       } else if (kw == "input") {
         const std::string name = c.word("a KPI name").text;
@@ -336,7 +366,8 @@ private:
         attribute(a, obj, {kw}, "a block");
         c.i = a.i;
       }
-      if (!c.done()) fail("E0501", "unexpected " + quoted(c.peek().text) + " after " + quoted(kw), c.peek());
+      if (!c.done())
+        fail("E0501", "unexpected " + quoted(c.peek().text) + " after " + quoted(kw), c.peek());
     }
     if (ctx != Ctx::top) fail("E0503", "block not closed: expected `}`", *open);
     finish_targets(obj, targets, qualified, first_target);
@@ -358,18 +389,23 @@ private:
     const std::vector<std::string> bounds{"floor", "cap"};
     if (type.text == "deduct") {
       r["points"] = c.value("the points per step");
-      while (!c.done()) attribute(c, r, {"per", "step_rounding", "floor", "cap"}, "a deduct rule");
+      while (!c.done())
+        attribute(c, r, {"per", "step_rounding", "floor", "cap"}, "a deduct rule");
       if (!r.contains("per")) fail("E0502", "expected `per STEP` in a deduct rule", type);
     } else if (type.text == "value") {
-      while (!c.done()) attribute(c, r, {"scale", "floor", "cap"}, "a value rule");
+      while (!c.done())
+        attribute(c, r, {"scale", "floor", "cap"}, "a value rule");
     } else if (type.text == "proportional") {
-      while (!c.done()) attribute(c, r, bounds, "a proportional rule");
+      while (!c.done())
+        attribute(c, r, bounds, "a proportional rule");
     } else if (type.text == "tiers" || type.text == "bands") {
       const bool tiers = type.text == "tiers";
       json list = json::array();
       while (!c.done()) {
-        if (c.peek().kind == Tok::Kind::word && (c.peek().text == "floor" || c.peek().text == "cap")) {
-          while (!c.done() && c.peek().kind != Tok::Kind::comma) attribute(c, r, bounds, "a " + type.text + " rule");
+        if (c.peek().kind == Tok::Kind::word &&
+            (c.peek().text == "floor" || c.peek().text == "cap")) {
+          while (!c.done() && c.peek().kind != Tok::Kind::comma)
+            attribute(c, r, bounds, "a " + type.text + " rule");
         } else if (tiers) {
           json t = json::object();
           while (!c.done() && c.peek().kind != Tok::Kind::comma)
@@ -382,9 +418,14 @@ private:
         }
         if (!c.done()) {
           if (c.peek().kind != Tok::Kind::comma)
-            fail("E0501", "expected `,` between " + std::string(tiers ? "tiers" : "points") + ", actual " + quoted(c.peek().text), c.peek());
+            fail("E0501",
+                 "expected `,` between " + std::string(tiers ? "tiers" : "points") + ", actual " +
+                     quoted(c.peek().text),
+                 c.peek());
           ++c.i;
-          if (c.done()) fail("E0502", "expected a " + std::string(tiers ? "tier" : "point") + " after `,`", c.last());
+          if (c.done())
+            fail("E0502", "expected a " + std::string(tiers ? "tier" : "point") + " after `,`",
+                 c.last());
         }
       }
       r[tiers ? "tiers" : "points"] = std::move(list);
@@ -406,7 +447,8 @@ private:
       ++c.i;
       const Tok& lv = c.word("`dimension` or `indicator`");
       if (lv.text != "dimension" && lv.text != "indicator")
-        fail("E0501", "expected `dimension` or `indicator` after `on`, actual " + quoted(lv.text), lv);
+        fail("E0501", "expected `dimension` or `indicator` after `on`, actual " + quoted(lv.text),
+             lv);
       p["level"] = lv.text;
       p["target"] = c.take("a dimension or indicator name").text;
     }
@@ -414,14 +456,18 @@ private:
     if (effect.text == "deduct" || effect.text == "bonus") {
       json e = json::object();
       e["points"] = c.value("points");
-      while (!c.done() && !(c.peek().kind == Tok::Kind::word && (c.peek().text == "when" || c.peek().text == "description")))
+      while (!c.done() && !(c.peek().kind == Tok::Kind::word &&
+                            (c.peek().text == "when" || c.peek().text == "description")))
         attribute(c, e, {"per", "beyond", "cap"}, "a " + effect.text + " effect");
       p[effect.text] = std::move(e);
     } else if (effect.text == "veto") {
       const Tok& k = c.word("`max_grade` or `score`");
-      if (k.text == "max_grade") p["veto"] = {{"max_grade", c.take("a grade").text}};
-      else if (k.text == "score") p["veto"] = {{"score", c.value("a score")}};
-      else fail("E0501", "expected `max_grade` or `score` after `veto`, actual " + quoted(k.text), k);
+      if (k.text == "max_grade")
+        p["veto"] = {{"max_grade", c.take("a grade").text}};
+      else if (k.text == "score")
+        p["veto"] = {{"score", c.value("a score")}};
+      else
+        fail("E0501", "expected `max_grade` or `score` after `veto`, actual " + quoted(k.text), k);
     } else {
       fail("E0501", "expected `deduct`, `bonus` or `veto`, actual " + quoted(effect.text), effect);
     }
@@ -433,7 +479,8 @@ private:
         if (p.contains("description")) fail("E0504", "`description` is given twice", k);
         p["description"] = c.take("a description").text;
       } else {
-        fail("E0501", "unexpected " + quoted(k.text) + " in a penalty; expected `description` or `when`", k);
+        fail("E0501",
+             "unexpected " + quoted(k.text) + " in a penalty; expected `description` or `when`", k);
       }
     }
     return p;
@@ -442,7 +489,9 @@ private:
 
 } // namespace
 
-json scorecard_text_to_json(std::string_view text, std::string_view file) { return Translator(text, file).run(); }
+json scorecard_text_to_json(std::string_view text, std::string_view file) {
+  return Translator(text, file).run();
+}
 
 bool is_scorecard_text(std::string_view text) {
   std::size_t pos = 0;
@@ -452,7 +501,8 @@ bool is_scorecard_text(std::string_view text) {
     const std::size_t b = line.find_first_not_of(" \t\r");
     if (b != std::string_view::npos && line[b] != '#') {
       line.remove_prefix(b);
-      return line.rfind("scorecard", 0) == 0 && (line.size() == 9 || line[9] == ' ' || line[9] == '\t');
+      return line.rfind("scorecard", 0) == 0 &&
+             (line.size() == 9 || line[9] == ' ' || line[9] == '\t');
     }
     pos = eol + 1;
   }

@@ -28,7 +28,7 @@ using namespace kpiscore::cli;
 const char* score_help = R"(kpiscore score — score groups of contacts with a scorecard
 
 Usage:
-  kpiscore score --spec SPEC.json --input FILE.csv [--by agent_id,month] [--options FILE.json]
+  kpiscore score --spec SPEC.json|SPEC.kpi --input FILE.csv [--by agent_id,month] [--options FILE.json]
                  [--evaluations EVALS.csv --form FORM.json] [--qa-period contact|evaluated]
                  [--indicators T.csv] [--tz IANA_ZONE] [--format json|csv|table] [--decimals N]
                  [--no-trace] [--trace all|weakest|none] [--rejects FILE]

@@ -23,7 +23,9 @@ std::string read(const std::string& path) {
 }
 const std::string examples = std::string(KPISCORE_FIXTURES) + "/../../examples/scorecards/";
 
-json translate(const std::string& text) { return kpiscore::dsl::scorecard_text_to_json(text, "s.kpi"); }
+json translate(const std::string& text) {
+  return kpiscore::dsl::scorecard_text_to_json(text, "s.kpi");
+}
 
 std::string error_of(const std::string& text) {
   try {
@@ -122,18 +124,23 @@ grade B bonus 0%
   })");
   const json actual = translate(text);
   EXPECT_EQ(actual, expected) << actual.dump(2);
-  for (const auto& e : Scorecard::check(actual)) ADD_FAILURE() << e.what();
+  for (const auto& e : Scorecard::check(actual))
+    ADD_FAILURE() << e.what();
 }
 
 TEST(ScorecardText, MistakesArePinnedWithPositionCaretAndCode) {
-  EXPECT_EQ(error_of("scorecard x\ndimension eff weight 30% {\n  indicator asa kpi asa_s wieght 30% {\n"),
-            "s.kpi:3:27: error[E0501]: unexpected `wieght` in an indicator; expected `kpi`, `weight`, `direction`, "
-            "`min_observations`, `na` or `description`\n"
-            "  3 |   indicator asa kpi asa_s wieght 30% {\n"
-            "    |                           ^^^^^^\n"
-            "    = hint: did you mean `weight`?\n");
-  EXPECT_EQ(error_of("scorecard x\nindicator asa kpi asa_s {\n  target 30s when asa_s > 30\n  rule value\n}\n"),
-            "s.kpi:3:27: error[E0505]: a number without a unit where a duration is expected (did you mean `30s`?)\n"
+  EXPECT_EQ(
+      error_of("scorecard x\ndimension eff weight 30% {\n  indicator asa kpi asa_s wieght 30% {\n"),
+      "s.kpi:3:27: error[E0501]: unexpected `wieght` in an indicator; expected `kpi`, `weight`, "
+      "`direction`, "
+      "`min_observations`, `na` or `description`\n"
+      "  3 |   indicator asa kpi asa_s wieght 30% {\n"
+      "    |                           ^^^^^^\n"
+      "    = hint: did you mean `weight`?\n");
+  EXPECT_EQ(error_of("scorecard x\nindicator asa kpi asa_s {\n  target 30s when asa_s > 30\n  rule "
+                     "value\n}\n"),
+            "s.kpi:3:27: error[E0505]: a number without a unit where a duration is expected (did "
+            "you mean `30s`?)\n"
             "  3 |   target 30s when asa_s > 30\n"
             "    |                           ^\n");
   EXPECT_EQ(error_of("scorecard x\nindicator asa kpi asa_s {\n  rule deduct 10 per 10s\n"),
@@ -141,7 +148,8 @@ TEST(ScorecardText, MistakesArePinnedWithPositionCaretAndCode) {
             "  2 | indicator asa kpi asa_s {\n"
             "    |                         ^\n");
   EXPECT_EQ(error_of("scorecard x\nindicator fcr {\n  rule band 5% 100, 15% 60\n}\n"),
-            "s.kpi:3:8: error[E0501]: unknown rule type `band`; expected `deduct`, `value`, `proportional`, `tiers` "
+            "s.kpi:3:8: error[E0501]: unknown rule type `band`; expected `deduct`, `value`, "
+            "`proportional`, `tiers` "
             "or `bands`\n"
             "  3 |   rule band 5% 100, 15% 60\n"
             "    |        ^^^^\n"
@@ -150,20 +158,27 @@ TEST(ScorecardText, MistakesArePinnedWithPositionCaretAndCode) {
             "s.kpi:3:21: error[E0501]: expected `,` between points, actual `15%`\n"
             "  3 |   rule bands 5% 100 15% 60\n"
             "    |                     ^^^\n");
-  EXPECT_EQ(error_of("scorecard x\n}\n"), "s.kpi:2:1: error[E0503]: `}` without an open block\n  2 | }\n    | ^\n");
+  EXPECT_EQ(error_of("scorecard x\n}\n"),
+            "s.kpi:2:1: error[E0503]: `}` without an open block\n  2 | }\n    | ^\n");
   EXPECT_EQ(error_of("scorecard x\nindicator fcr {\n  target 85%\n}\n"),
-            "s.kpi:2:11: error[E0507]: indicator `fcr` has no `rule`\n  2 | indicator fcr {\n    |           ^^^\n");
-  EXPECT_EQ(error_of("scorecard \"x\nindicator fcr\n"),
-            "s.kpi:1:11: error[E0506]: unterminated string\n  1 | scorecard \"x\n    |           ^^\n");
+            "s.kpi:2:11: error[E0507]: indicator `fcr` has no `rule`\n  2 | indicator fcr {\n    | "
+            "          ^^^\n");
+  EXPECT_EQ(
+      error_of("scorecard \"x\nindicator fcr\n"),
+      "s.kpi:1:11: error[E0506]: unterminated string\n  1 | scorecard \"x\n    |           ^^\n");
 }
 
 TEST(ScorecardText, SpecErrorsComeFromTheSameChecksAsJson) {
   // Units, names and weights are the spec's checks: the same errors, with the JSON path.
-  const json spec = translate("scorecard x\nindicator asa kpi asa_s weight 50% {\n  rule deduct 10 per 10\n}\n");
+  const json spec =
+      translate("scorecard x\nindicator asa kpi asa_s weight 50% {\n  rule deduct 10 per 10\n}\n");
   const auto errors = Scorecard::check(spec);
   ASSERT_FALSE(errors.empty());
-  EXPECT_STREQ(errors.front().what(), Scorecard::check(json::parse(R"({"name": "x", "indicators": [{"name": "asa",
-    "kpi": "asa_s", "weight": "50%", "rule": {"type": "deduct", "points": 10, "per": 10}}]})")).front().what());
+  EXPECT_STREQ(errors.front().what(),
+               Scorecard::check(json::parse(R"({"name": "x", "indicators": [{"name": "asa",
+    "kpi": "asa_s", "weight": "50%", "rule": {"type": "deduct", "points": 10, "per": 10}}]})"))
+                   .front()
+                   .what());
 }
 
 TEST(ScorecardText, RecognisesScorecardsAmongKpiFiles) {
