@@ -213,10 +213,18 @@ private:
       const std::string m = e.what();
       std::uint32_t col = 1;
       std::string message = m;
-      if (m.rfind("column ", 0) == 0) {
-        const auto colon = m.find(": ");
-        col = static_cast<std::uint32_t>(std::stoul(m.substr(7, colon - 7)));
-        message = m.substr(colon + 2);
+      if (const auto colon = m.find(": ");
+          m.rfind("column ", 0) == 0 && colon != std::string::npos) {
+        std::uint32_t parsed = 0;
+        bool digits = colon > 7;
+        for (std::size_t k = 7; k < colon && digits; ++k) {
+          digits = m[k] >= '0' && m[k] <= '9';
+          parsed = parsed * 10 + static_cast<std::uint32_t>(m[k] - '0');
+        }
+        if (digits && parsed >= 1 && parsed <= expr.size() + 1) {
+          col = parsed;
+          message = m.substr(colon + 2);
+        }
       }
       fail("E0505", message, b + col - 1, 1);
     }
