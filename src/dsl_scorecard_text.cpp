@@ -30,12 +30,15 @@ struct Line {
 
 class Translator {
 public:
-  Translator(std::string_view text, std::string_view file) : src_(text), file_(file) { lex(); }
+  Translator(std::string_view text, std::string_view file, SpecSourceMap* where)
+      : src_(text), file_(file), where_(where) {
+    lex();
+  }
 
   json run() {
     json spec = json::object();
     std::size_t i = 0;
-    block(spec, Ctx::top, i, nullptr);
+    block(spec, Ctx::top, i, nullptr, "");
     return spec;
   }
 
@@ -44,6 +47,13 @@ private:
 
   std::string_view src_, file_;
   std::vector<Line> lines_;
+  SpecSourceMap* where_;
+  std::string at_; ///< JSON pointer of the object attribute() writes to
+
+  void note(const std::string& path, std::uint32_t begin, std::uint32_t length) {
+    if (where_) (*where_)[path.empty() ? "/" : path] = {begin, length};
+  }
+  void note(const std::string& path, const Tok& t) { note(path, t.begin, t.length); }
 
   [[noreturn]] void fail(const char* code, std::string message, std::uint32_t begin,
                          std::uint32_t length, std::string hint = {}) const {
@@ -173,6 +183,7 @@ private:
            "unexpected " + quoted(k.text) + " in " + construct + "; expected " + one_of(allowed), k,
            hint_for(k.text, allowed));
     if (obj.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
+    if (c.i < c.end) note(at_ + "/" + k.text, c.line.toks[c.i]);
     if (k.text == "na") {
       const Tok& p = c.word("`renormalize` or `score`");
       if (p.text == "renormalize")
@@ -205,6 +216,13 @@ private:
     const Tok& w = c.line.toks[c.i - 1];
     const std::uint32_t b = w.begin + w.length;
     const std::string_view expr = src_.substr(b, c.line.end - b);
+    {
+      const std::size_t lead = expr.find_first_not_of(" \t");
+      const std::string_view shown = lead == std::string_view::npos ? expr : expr.substr(lead);
+      const std::size_t trail = shown.find_last_not_of(" \t\r");
+      note(at_ + "/when", b + static_cast<std::uint32_t>(lead == std::string_view::npos ? 0 : lead),
+           static_cast<std::uint32_t>(trail == std::string_view::npos ? 0 : trail + 1));
+    }
     c.i = c.line.toks.size();
     std::string out;
     try {
@@ -259,17 +277,18 @@ private:
   }
 
   /// Statements until the matching `}` (or the end of the text at the top level).
-  void block(json& obj, Ctx ctx, std::size_t& li, const Tok* open) {
+  void block(json& obj, Ctx ctx, std::size_t& li, const Tok* open, const std::string& path) {
     json targets = json::array();
     bool qualified = false;
     const Tok* first_target = nullptr;
+    const Tok* first_value = nullptr;
     while (li < lines_.size()) {
       const Line& line = lines_[li++];
       const Tok& head = line.toks.front();
       if (head.kind == Tok::Kind::rbrace) {
         if (line.toks.size() > 1) fail("E0501", "expected nothing after `}`", line.toks[1]);
         if (ctx == Ctx::top) fail("E0503", "`}` without an open block", head);
-        finish_targets(obj, targets, qualified, first_target);
+        finish_targets(obj, targets, qualified, first_target, first_value, path);
         return;
       }
       if (head.kind != Tok::Kind::word)
@@ -295,6 +314,16 @@ private:
         json d = json::object();
         const std::string name = c.take("a name").text;
         if (kw == "dimension") d["name"] = name;
+        const std::string p =
+            kw == "template"
+                ? path + "/templates/" + name
+                : path + "/dimensions/" +
+                      std::to_string(obj.contains("dimensions") ? obj["dimensions"].size() : 0);
+        note(p, line.toks[1]);
+        if (kw == "dimension") note(p + "/name", line.toks[1]);
+        if (kw == "dimension" && where_)
+          where_->emplace(path + "/dimensions", SourceRange{head.begin, head.length});
+        at_ = p;
         while (!c.done())
           attribute(c, d,
                     kw == "dimension" ? std::vector<std::string>{"weight", "normalize", "na", "use",
@@ -307,7 +336,7 @@ private:
           if (!opens)
             fail("E0503", "expected `{` at the end of the line to open the " + kw + "'s block",
                  line.toks.back().begin + line.toks.back().length, 1);
-          block(d, Ctx::dimension, li, &line.toks.back());
+          block(d, Ctx::dimension, li, &line.toks.back(), p);
         }
         if (kw == "template") {
           if (obj.contains("templates") && obj["templates"].contains(name))
@@ -320,23 +349,39 @@ private:
         json ind = json::object();
         const Tok& n = c.word("a name");
         ind["name"] = n.text;
+        const std::string p =
+            path + "/indicators/" +
+            std::to_string(obj.contains("indicators") ? obj["indicators"].size() : 0);
+        note(p, n);
+        note(p + "/name", n);
+        if (where_) where_->emplace(path + "/indicators", SourceRange{head.begin, head.length});
+        at_ = p;
         while (!c.done())
           attribute(c, ind, {"kpi", "weight", "direction", "min_observations", "na", "description"},
                     "an indicator");
-        if (!ind.contains("kpi")) ind["kpi"] = n.text;
-        if (opens) block(ind, Ctx::indicator, li, &line.toks.back());
+        if (!ind.contains("kpi")) {
+          ind["kpi"] = n.text;
+          note(p + "/kpi", n);
+        }
+        if (opens) block(ind, Ctx::indicator, li, &line.toks.back(), p);
         if (!ind.contains("rule"))
           fail("E0507", "indicator " + quoted(n.text) + " has no `rule`", n);
         obj["indicators"].push_back(std::move(ind));
       } else if (kw == "target") {
         json e = json::object();
+        const std::string ep = path + "/target/" + std::to_string(targets.size());
+        note(ep, head);
+        if (!c.done()) note(ep + "/value", c.peek());
         e["value"] = c.value("a target value");
+        if (!first_value) first_value = &c.last();
         while (!c.done()) {
           const Tok& k = c.word("`from`, `until` or `when`");
           if (k.text == "when") {
+            at_ = ep;
             e["when"] = condition(c);
           } else if (k.text == "from" || k.text == "until") {
             if (e.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
+            if (!c.done()) note(ep + "/" + k.text, c.peek());
             e[k.text] = c.take("a date").text;
           } else {
             fail("E0501",
@@ -350,27 +395,42 @@ private:
         targets.push_back(std::move(e));
       } else if (kw == "rule") {
         if (obj.contains("rule")) fail("E0504", "`rule` is given twice", head);
+        at_ = path + "/rule";
+        note(at_, head);
         obj["rule"] = rule(c);
       } else if (kw == "penalty") {
-        obj["penalties"].push_back(penalty(c));
+        obj["penalties"].push_back(penalty(
+            c, "/penalties/" +
+                   std::to_string(obj.contains("penalties") ? obj["penalties"].size() : 0)));
       } else if (kw == "grade") {
         json g = json::object();
+        at_ = "/grades/" + std::to_string(obj.contains("grades") ? obj["grades"].size() : 0);
+        if (!c.done()) {
+          note(at_, c.peek());
+          note(at_ + "/name", c.peek());
+        }
         g["name"] = c.take("a grade name").text;
         while (!c.done())
           attribute(c, g, {"min", "bonus"}, "a grade");
         obj["grades"].push_back(std::move(g));
       } else if (kw == "input") {
         const std::string name = c.word("a KPI name").text;
+        note("/inputs", c.last());
+        if (!c.done()) note("/inputs/" + name, c.peek());
         obj["inputs"][name] = c.word("a unit").text;
       } else if (kw == "scorecard") {
         if (obj.contains("name")) fail("E0504", "`scorecard` is given twice", head);
+        if (!c.done()) note("/name", c.peek());
         obj["name"] = c.take("a name").text;
       } else if (kw == "decimals") {
         if (obj.contains("display")) fail("E0504", "`decimals` is given twice", head);
+        if (!c.done()) note("/display", c.peek());
+        if (!c.done()) note("/display/decimals", c.peek());
         obj["display"]["decimals"] = c.value("a number of decimals");
       } else {
         // An attribute line: description, weight, normalize, na, min_observations, direction.
         Cursor a{*this, line, 0, c.end};
+        at_ = path;
         attribute(a, obj, {kw}, "a block");
         c.i = a.i;
       }
@@ -378,11 +438,13 @@ private:
         fail("E0501", "unexpected " + quoted(c.peek().text) + " after " + quoted(kw), c.peek());
     }
     if (ctx != Ctx::top) fail("E0503", "block not closed: expected `}`", *open);
-    finish_targets(obj, targets, qualified, first_target);
+    finish_targets(obj, targets, qualified, first_target, first_value, path);
   }
 
-  void finish_targets(json& obj, json& targets, bool qualified, const Tok* first) const {
+  void finish_targets(json& obj, json& targets, bool qualified, const Tok* first,
+                      const Tok* first_value, const std::string& path) {
     if (targets.empty()) return;
+    note(path + "/target", targets.size() == 1 && !qualified ? *first_value : *first);
     if (obj.contains("target")) fail("E0504", "`target` is given twice", *first);
     // One unqualified `target V` is the plain JSON value; otherwise the array of entries.
     obj["target"] = targets.size() == 1 && !qualified ? targets[0]["value"] : targets;
@@ -392,10 +454,13 @@ private:
   /// `rule proportional`, `rule tiers max 5% score 100, ..., score 0`, `rule bands V S, V S, ...`;
   /// `floor F cap C` of tiers and bands come as a last comma-separated group.
   json rule(Cursor& c) {
+    const std::string rp = at_;
     const Tok& type = c.word("a rule type");
+    note(rp + "/type", type);
     json r = {{"type", type.text}};
     const std::vector<std::string> bounds{"floor", "cap"};
     if (type.text == "deduct") {
+      if (!c.done()) note(rp + "/points", c.peek());
       r["points"] = c.value("the points per step");
       while (!c.done())
         attribute(c, r, {"per", "step_rounding", "floor", "cap"}, "a deduct rule");
@@ -410,17 +475,25 @@ private:
       const bool tiers = type.text == "tiers";
       json list = json::array();
       while (!c.done()) {
+        at_ = rp;
+        const std::string item =
+            rp + (tiers ? "/tiers/" : "/points/") + std::to_string(list.size());
         if (c.peek().kind == Tok::Kind::word &&
             (c.peek().text == "floor" || c.peek().text == "cap")) {
           while (!c.done() && c.peek().kind != Tok::Kind::comma)
             attribute(c, r, bounds, "a " + type.text + " rule");
         } else if (tiers) {
           json t = json::object();
+          note(item, c.peek());
+          at_ = item;
           while (!c.done() && c.peek().kind != Tok::Kind::comma)
             attribute(c, t, {"min", "above", "max", "below", "score"}, "a tier");
           list.push_back(std::move(t));
         } else {
+          note(item, c.peek());
+          note(item + "/0", c.peek());
           json x = c.value("a value");
+          if (!c.done()) note(item + "/1", c.peek());
           json y = c.value("a score");
           list.push_back(json::array({std::move(x), std::move(y)}));
         }
@@ -447,8 +520,13 @@ private:
 
   /// `penalty NAME [on dimension|indicator T] deduct P [per K] [beyond V] [cap C]` (or bonus),
   /// `penalty NAME veto max_grade G | veto score S`, then `[description "..."] [when EXPR]`.
-  json penalty(Cursor& c) {
+  json penalty(Cursor& c, const std::string& pp) {
     json p = json::object();
+    if (!c.done()) {
+      note(pp, c.peek());
+      note(pp + "/name", c.peek());
+      note(pp + "/level", c.peek());
+    }
     p["name"] = c.take("a penalty name").text;
     p["level"] = "overall";
     if (!c.done() && c.peek().kind == Tok::Kind::word && c.peek().text == "on") {
@@ -458,11 +536,16 @@ private:
         fail("E0501", "expected `dimension` or `indicator` after `on`, actual " + quoted(lv.text),
              lv);
       p["level"] = lv.text;
+      note(pp + "/level", lv);
+      if (!c.done()) note(pp + "/target", c.peek());
       p["target"] = c.take("a dimension or indicator name").text;
     }
     const Tok& effect = c.word("`deduct`, `bonus` or `veto`");
+    note(pp + "/" + effect.text, effect);
+    at_ = pp + "/" + effect.text;
     if (effect.text == "deduct" || effect.text == "bonus") {
       json e = json::object();
+      if (!c.done()) note(at_ + "/points", c.peek());
       e["points"] = c.value("points");
       while (!c.done() && !(c.peek().kind == Tok::Kind::word &&
                             (c.peek().text == "when" || c.peek().text == "description")))
@@ -470,6 +553,7 @@ private:
       p[effect.text] = std::move(e);
     } else if (effect.text == "veto") {
       const Tok& k = c.word("`max_grade` or `score`");
+      if (!c.done()) note(pp + "/veto/" + k.text, c.peek());
       if (k.text == "max_grade")
         p["veto"] = {{"max_grade", c.take("a grade").text}};
       else if (k.text == "score")
@@ -482,9 +566,11 @@ private:
     while (!c.done()) {
       const Tok& k = c.word("`description` or `when`");
       if (k.text == "when") {
+        at_ = pp;
         p["when"] = condition(c);
       } else if (k.text == "description") {
         if (p.contains("description")) fail("E0504", "`description` is given twice", k);
+        if (!c.done()) note(pp + "/description", c.peek());
         p["description"] = c.take("a description").text;
       } else {
         fail("E0501",
@@ -497,8 +583,19 @@ private:
 
 } // namespace
 
-json scorecard_text_to_json(std::string_view text, std::string_view file) {
-  return Translator(text, file).run();
+json scorecard_text_to_json(std::string_view text, std::string_view file, SpecSourceMap* where) {
+  return Translator(text, file, where).run();
+}
+
+SourceRange locate(const SpecSourceMap& where, std::string_view path) {
+  std::string p(path);
+  while (!p.empty() && p != "/") {
+    if (const auto it = where.find(p); it != where.end()) return it->second;
+    const auto slash = p.rfind('/');
+    p.resize(slash == std::string::npos ? 0 : slash);
+  }
+  const auto root = where.find("/");
+  return root != where.end() ? root->second : SourceRange{0, 0};
 }
 
 bool is_scorecard_text(std::string_view text) {

@@ -106,7 +106,15 @@ expect_in("${err}" "card_bad.kpi: 1 error(s) in the scorecard")
 # The spec's own checks (units here) report with the JSON path, as for a JSON spec.
 file(WRITE ${WORK}/card_unit.kpi "scorecard x\nindicator fcr {\n  target 85\n  rule value\n}\n")
 run(1 check ${WORK}/card_unit.kpi)
-expect_in("${out}" "card_unit.kpi: spec /indicators/0/target: ")
+set(expected "${WORK}/card_unit.kpi:3:10: error[E0510]: spec /indicators/0/target: expected a fraction 0..1 or a percentage such as \"85%\", actual 85
+  3 |   target 85
+    |          ^^
+")
+if(NOT out STREQUAL expected)
+  message(FATAL_ERROR "check card_unit.kpi: expected\n${expected}\nactual\n${out}")
+endif()
+run(1 score --spec ${WORK}/card_unit.kpi --input ${DATA}/contacts.csv)
+expect_in("${err}" "${expected}")
 
 # The example of docs/rules.md, "Scorecards in text", checks and scores.
 file(READ ${EXAMPLES}/../docs/rules.md doc)

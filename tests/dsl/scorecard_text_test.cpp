@@ -181,6 +181,44 @@ TEST(ScorecardText, SpecErrorsComeFromTheSameChecksAsJson) {
                    .what());
 }
 
+TEST(ScorecardText, SpecErrorPathsMapToTheTextThatWroteThem) {
+  const std::string text = "scorecard x\n"
+                           "dimension a weight 30% {\n"
+                           "  indicator asa kpi asa_s {\n"
+                           "    target 30s\n"
+                           "    rule deduct 10 per 10%\n"
+                           "  }\n"
+                           "}\n"
+                           "penalty p veto max_grade Z when asa_s > 30s\n"
+                           "grade A min 90\n";
+  kpiscore::dsl::SpecSourceMap where;
+  const json spec = kpiscore::dsl::scorecard_text_to_json(text, "s.kpi", &where);
+  const auto errors = Scorecard::check(spec);
+  ASSERT_EQ(errors.size(), 3u);
+  std::string out;
+  for (const auto& e : errors)
+    out += kpiscore::dsl::format(
+        kpiscore::dsl::Diagnostic{"E0510", e.what(), kpiscore::dsl::locate(where, e.path()), {}},
+        "s.kpi", text);
+  EXPECT_EQ(
+      out,
+      "s.kpi:5:24: error[E0510]: spec /dimensions/0/indicators/0/rule/per: expected a duration, "
+      "actual a "
+      "percentage \"10%\"\n"
+      "  5 |     rule deduct 10 per 10%\n"
+      "    |                        ^^^\n"
+      "s.kpi:2:1: error[E0510]: spec /dimensions: weights add up to 30% (expected 100%, or set "
+      "\"normalize\": true)\n"
+      "  2 | dimension a weight 30% {\n"
+      "    | ^^^^^^^^^\n"
+      "s.kpi:8:26: error[E0510]: spec /penalties/0/veto/max_grade: no grade named \"Z\"\n"
+      "  8 | penalty p veto max_grade Z when asa_s > 30s\n"
+      "    |                          ^\n");
+  // A path the text never wrote falls back to its nearest recorded parent.
+  EXPECT_EQ(kpiscore::dsl::locate(where, "/dimensions/0/indicators/0/rule/tiers/3").begin,
+            where.at("/dimensions/0/indicators/0/rule").begin);
+}
+
 TEST(ScorecardText, RecognisesScorecardsAmongKpiFiles) {
   EXPECT_TRUE(kpiscore::dsl::is_scorecard_text("# c\n\n  scorecard x\n"));
   EXPECT_FALSE(kpiscore::dsl::is_scorecard_text("rule x = asa_s > 30s\n"));
