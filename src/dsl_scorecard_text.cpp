@@ -66,7 +66,33 @@ private:
     fail(code, std::move(message), t.begin, t.length, std::move(hint));
   }
 
+  /// Offset of the first byte that is not well-formed UTF-8 (RFC 3629), or the size: the spec
+  /// is JSON, whose strings must be UTF-8.
+  static std::size_t invalid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      std::size_t len = c < 0x80         ? 1
+                        : (c >> 5) == 6  ? 2
+                        : (c >> 4) == 14 ? 3
+                        : (c >> 3) == 30 ? 4
+                                         : 0;
+      if (len == 0 || (len == 2 && c < 0xc2) || (len == 4 && c > 0xf4) || i + len > s.size())
+        return i;
+      for (std::size_t k = 1; k < len; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return i;
+      const auto c1 = len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) ||
+          (c == 0xf4 && c1 > 0x8f))
+        return i; // overlong, surrogate or beyond U+10FFFF
+      i += len;
+    }
+    return i;
+  }
+
   void lex() {
+    if (const std::size_t bad = invalid_utf8(src_); bad < src_.size())
+      fail("E0506", "invalid UTF-8", static_cast<std::uint32_t>(bad), 1);
     std::uint32_t pos = 0;
     const auto n = static_cast<std::uint32_t>(src_.size());
     while (pos <= n) {
