@@ -172,8 +172,8 @@ TEST(ScorecardText, InvalidUtf8IsRejectedBeforeItReachesTheJson) {
   // Found by fuzz/scorecard_text_fuzz.cpp: a stray byte in a word made the spec unprintable.
   EXPECT_EQ(error_of("scorecard x\xff\n"),
             "s.kpi:1:12: error[E0506]: invalid UTF-8\n  1 | scorecard x\xff\n    |            ^\n");
-  EXPECT_EQ(error_of("scorecard \"\xed\xa0\x80\"\n").substr(0, 42),
-            "s.kpi:1:12: error[E0506]: invalid UTF-8\n  1");
+  EXPECT_EQ(error_of("scorecard \"\xed\xa0\x80\"\n").substr(0, 40),
+            "s.kpi:1:12: error[E0506]: invalid UTF-8\n");
   EXPECT_NO_THROW(translate("scorecard \"Qualit\xc3\xa4t \xe2\x9c\x93\"\n"));
 }
 
