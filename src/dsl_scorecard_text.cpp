@@ -30,12 +30,15 @@ struct Line {
 
 class Translator {
 public:
-  Translator(std::string_view text, std::string_view file) : src_(text), file_(file) { lex(); }
+  Translator(std::string_view text, std::string_view file, SpecSourceMap* where)
+      : src_(text), file_(file), where_(where) {
+    lex();
+  }
 
   json run() {
     json spec = json::object();
     std::size_t i = 0;
-    block(spec, Ctx::top, i, nullptr);
+    block(spec, Ctx::top, i, nullptr, "");
     return spec;
   }
 
@@ -44,18 +47,52 @@ private:
 
   std::string_view src_, file_;
   std::vector<Line> lines_;
+  SpecSourceMap* where_;
+  std::string at_; ///< JSON pointer of the object attribute() writes to
 
-  [[noreturn]] void fail(const char* code, std::string message, std::uint32_t begin, std::uint32_t length,
-                         std::string hint = {}) const {
+  void note(const std::string& path, std::uint32_t begin, std::uint32_t length) {
+    if (where_) (*where_)[path.empty() ? "/" : path] = {begin, length};
+  }
+  void note(const std::string& path, const Tok& t) { note(path, t.begin, t.length); }
+
+  [[noreturn]] void fail(const char* code, std::string message, std::uint32_t begin,
+                         std::uint32_t length, std::string hint = {}) const {
     Diagnostic d{code, std::move(message), {begin, length == 0 ? 1u : length}, std::move(hint)};
     std::string text = format(d, file_, src_);
     throw CompileError({d}, std::move(text));
   }
-  [[noreturn]] void fail(const char* code, std::string message, const Tok& t, std::string hint = {}) const {
+  [[noreturn]] void fail(const char* code, std::string message, const Tok& t,
+                         std::string hint = {}) const {
     fail(code, std::move(message), t.begin, t.length, std::move(hint));
   }
 
+  /// Offset of the first byte that is not well-formed UTF-8 (RFC 3629), or the size: the spec
+  /// is JSON, whose strings must be UTF-8.
+  static std::size_t invalid_utf8(std::string_view s) {
+    std::size_t i = 0;
+    while (i < s.size()) {
+      const auto c = static_cast<unsigned char>(s[i]);
+      std::size_t len = c < 0x80         ? 1
+                        : (c >> 5) == 6  ? 2
+                        : (c >> 4) == 14 ? 3
+                        : (c >> 3) == 30 ? 4
+                                         : 0;
+      if (len == 0 || (len == 2 && c < 0xc2) || (len == 4 && c > 0xf4) || i + len > s.size())
+        return i;
+      for (std::size_t k = 1; k < len; ++k)
+        if ((static_cast<unsigned char>(s[i + k]) >> 6) != 2) return i;
+      const auto c1 = len > 1 ? static_cast<unsigned char>(s[i + 1]) : 0;
+      if ((c == 0xe0 && c1 < 0xa0) || (c == 0xed && c1 > 0x9f) || (c == 0xf0 && c1 < 0x90) ||
+          (c == 0xf4 && c1 > 0x8f))
+        return i; // overlong, surrogate or beyond U+10FFFF
+      i += len;
+    }
+    return i;
+  }
+
   void lex() {
+    if (const std::size_t bad = invalid_utf8(src_); bad < src_.size())
+      fail("E0506", "invalid UTF-8", static_cast<std::uint32_t>(bad), 1);
     std::uint32_t pos = 0;
     const auto n = static_cast<std::uint32_t>(src_.size());
     while (pos <= n) {
@@ -74,7 +111,8 @@ private:
           ++pos;
         } else if (c == '"') {
           const std::uint32_t b = pos++;
-          while (pos < n && src_[pos] != '"' && src_[pos] != '\n') pos += src_[pos] == '\\' && pos + 1 < n ? 2 : 1;
+          while (pos < n && src_[pos] != '"' && src_[pos] != '\n')
+            pos += src_[pos] == '\\' && pos + 1 < n ? 2 : 1;
           if (pos >= n || src_[pos] != '"') fail("E0506", "unterminated string", b, pos - b);
           ++pos;
           Tok t{Tok::Kind::string, {}, b, pos - b};
@@ -86,12 +124,15 @@ private:
           line.toks.push_back(std::move(t));
         } else {
           const std::uint32_t b = pos;
-          while (pos < n && std::string_view(" \t\r\n#{},\"").find(src_[pos]) == std::string_view::npos) ++pos;
+          while (pos < n &&
+                 std::string_view(" \t\r\n#{},\"").find(src_[pos]) == std::string_view::npos)
+            ++pos;
           line.toks.push_back({Tok::Kind::word, std::string(src_.substr(b, pos - b)), b, pos - b});
         }
       }
       line.end = pos;
-      while (pos < n && src_[pos] != '\n') ++pos; // the comment
+      while (pos < n && src_[pos] != '\n')
+        ++pos; // the comment
       if (!line.toks.empty()) lines_.push_back(std::move(line));
       ++pos;
     }
@@ -157,25 +198,33 @@ private:
 
   /// Attributes `KEY VALUE` of a head or of a line in a block, written to obj under the same
   /// key as in JSON. `na` takes `renormalize` or `score V`; `normalize` takes true/false.
-  void attribute(Cursor& c, json& obj, const std::vector<std::string>& allowed, const std::string& construct) {
+  void attribute(Cursor& c, json& obj, const std::vector<std::string>& allowed,
+                 const std::string& construct) {
     const Tok& k = c.word("an attribute");
     bool ok = false;
-    for (const auto& a : allowed) ok = ok || a == k.text;
+    for (const auto& a : allowed)
+      ok = ok || a == k.text;
     if (!ok)
-      fail("E0501", "unexpected " + quoted(k.text) + " in " + construct + "; expected " + one_of(allowed), k,
+      fail("E0501",
+           "unexpected " + quoted(k.text) + " in " + construct + "; expected " + one_of(allowed), k,
            hint_for(k.text, allowed));
     if (obj.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
+    if (c.i < c.end) note(at_ + "/" + k.text, c.line.toks[c.i]);
     if (k.text == "na") {
       const Tok& p = c.word("`renormalize` or `score`");
-      if (p.text == "renormalize") obj["na"] = "renormalize";
-      else if (p.text == "score") obj["na"] = {{"score", c.value("a score")}};
-      else fail("E0501", "expected `renormalize` or `score`, actual " + quoted(p.text), p);
+      if (p.text == "renormalize")
+        obj["na"] = "renormalize";
+      else if (p.text == "score")
+        obj["na"] = {{"score", c.value("a score")}};
+      else
+        fail("E0501", "expected `renormalize` or `score`, actual " + quoted(p.text), p);
     } else if (k.text == "normalize") {
       const Tok& b = c.word("`true` or `false`");
-      if (b.text != "true" && b.text != "false") fail("E0501", "expected `true` or `false`, actual " + quoted(b.text), b);
+      if (b.text != "true" && b.text != "false")
+        fail("E0501", "expected `true` or `false`, actual " + quoted(b.text), b);
       obj["normalize"] = b.text == "true";
-    } else if (k.text == "description" || k.text == "kpi" || k.text == "use" || k.text == "direction" ||
-               k.text == "step_rounding") {
+    } else if (k.text == "description" || k.text == "kpi" || k.text == "use" ||
+               k.text == "direction" || k.text == "step_rounding") {
       obj[k.text] = c.take("a value").text;
     } else {
       obj[k.text] = c.value("a value");
@@ -193,6 +242,13 @@ private:
     const Tok& w = c.line.toks[c.i - 1];
     const std::uint32_t b = w.begin + w.length;
     const std::string_view expr = src_.substr(b, c.line.end - b);
+    {
+      const std::size_t lead = expr.find_first_not_of(" \t");
+      const std::string_view shown = lead == std::string_view::npos ? expr : expr.substr(lead);
+      const std::size_t trail = shown.find_last_not_of(" \t\r");
+      note(at_ + "/when", b + static_cast<std::uint32_t>(lead == std::string_view::npos ? 0 : lead),
+           static_cast<std::uint32_t>(trail == std::string_view::npos ? 0 : trail + 1));
+    }
     c.i = c.line.toks.size();
     std::string out;
     try {
@@ -201,10 +257,18 @@ private:
       const std::string m = e.what();
       std::uint32_t col = 1;
       std::string message = m;
-      if (m.rfind("column ", 0) == 0) {
-        const auto colon = m.find(": ");
-        col = static_cast<std::uint32_t>(std::stoul(m.substr(7, colon - 7)));
-        message = m.substr(colon + 2);
+      if (const auto colon = m.find(": ");
+          m.rfind("column ", 0) == 0 && colon != std::string::npos) {
+        std::uint32_t parsed = 0;
+        bool digits = colon > 7;
+        for (std::size_t k = 7; k < colon && digits; ++k) {
+          digits = m[k] >= '0' && m[k] <= '9';
+          parsed = parsed * 10 + static_cast<std::uint32_t>(m[k] - '0');
+        }
+        if (digits && parsed >= 1 && parsed <= expr.size() + 1) {
+          col = parsed;
+          message = m.substr(colon + 2);
+        }
       }
       fail("E0505", message, b + col - 1, 1);
     }
@@ -218,7 +282,8 @@ private:
     if (j.contains("key") && j.contains("op") && j["op"] == "==") j.erase("op");
     for (auto& [k, v] : j.items()) {
       if (v.is_array())
-        for (auto& x : v) strip_default_op(x);
+        for (auto& x : v)
+          strip_default_op(x);
       else if (k == "not")
         strip_default_op(v);
     }
@@ -227,8 +292,8 @@ private:
   std::vector<std::string> statements(Ctx ctx) const {
     switch (ctx) {
     case Ctx::top:
-      return {"scorecard", "description", "min_observations", "normalize", "na", "decimals", "input",
-              "grade", "template", "dimension", "indicator", "penalty"};
+      return {"scorecard", "description", "min_observations", "normalize", "na",        "decimals",
+              "input",     "grade",       "template",         "dimension", "indicator", "penalty"};
     case Ctx::dimension:
       return {"dimension", "indicator", "description", "weight", "normalize", "na"};
     case Ctx::indicator:
@@ -238,31 +303,35 @@ private:
   }
 
   /// Statements until the matching `}` (or the end of the text at the top level).
-  void block(json& obj, Ctx ctx, std::size_t& li, const Tok* open) {
+  void block(json& obj, Ctx ctx, std::size_t& li, const Tok* open, const std::string& path) {
     json targets = json::array();
     bool qualified = false;
     const Tok* first_target = nullptr;
+    const Tok* first_value = nullptr;
     while (li < lines_.size()) {
       const Line& line = lines_[li++];
       const Tok& head = line.toks.front();
       if (head.kind == Tok::Kind::rbrace) {
         if (line.toks.size() > 1) fail("E0501", "expected nothing after `}`", line.toks[1]);
         if (ctx == Ctx::top) fail("E0503", "`}` without an open block", head);
-        finish_targets(obj, targets, qualified, first_target);
+        finish_targets(obj, targets, qualified, first_target, first_value, path);
         return;
       }
-      if (head.kind != Tok::Kind::word) fail("E0501", "expected a statement, actual " + quoted(head.text), head);
+      if (head.kind != Tok::Kind::word)
+        fail("E0501", "expected a statement, actual " + quoted(head.text), head);
       const bool opens = line.toks.back().kind == Tok::Kind::lbrace;
       Cursor c{*this, line, 1, line.toks.size() - (opens ? 1 : 0)};
       const auto allowed = statements(ctx);
       const std::string& kw = head.text;
       bool known = false;
-      for (const auto& a : allowed) known = known || a == kw;
+      for (const auto& a : allowed)
+        known = known || a == kw;
       if (!known)
         fail("E0501",
              "unknown statement " + quoted(kw) +
-                 (ctx == Ctx::top ? std::string(" at the top level") :
-                  ctx == Ctx::dimension ? std::string(" in a dimension") : std::string(" in an indicator")) +
+                 (ctx == Ctx::top         ? std::string(" at the top level")
+                  : ctx == Ctx::dimension ? std::string(" in a dimension")
+                                          : std::string(" in an indicator")) +
                  "; expected " + one_of(allowed),
              head, hint_for(kw, allowed));
       const bool block_kw = kw == "dimension" || kw == "indicator" || kw == "template";
@@ -271,11 +340,29 @@ private:
         json d = json::object();
         const std::string name = c.take("a name").text;
         if (kw == "dimension") d["name"] = name;
-        while (!c.done()) attribute(c, d, kw == "dimension" ? std::vector<std::string>{"weight", "normalize", "na", "use", "description"} : std::vector<std::string>{"normalize", "na", "description"}, "a " + kw);
-        if (d.contains("use") && opens) fail("E0503", "a dimension with `use` takes no block", line.toks.back());
+        const std::string p =
+            kw == "template"
+                ? path + "/templates/" + name
+                : path + "/dimensions/" +
+                      std::to_string(obj.contains("dimensions") ? obj["dimensions"].size() : 0);
+        note(p, line.toks[1]);
+        if (kw == "dimension") note(p + "/name", line.toks[1]);
+        if (kw == "dimension" && where_)
+          where_->emplace(path + "/dimensions", SourceRange{head.begin, head.length});
+        at_ = p;
+        while (!c.done())
+          attribute(c, d,
+                    kw == "dimension" ? std::vector<std::string>{"weight", "normalize", "na", "use",
+                                                                 "description"}
+                                      : std::vector<std::string>{"normalize", "na", "description"},
+                    "a " + kw);
+        if (d.contains("use") && opens)
+          fail("E0503", "a dimension with `use` takes no block", line.toks.back());
         if (!d.contains("use")) {
-          if (!opens) fail("E0503", "expected `{` at the end of the line to open the " + kw + "'s block", line.toks.back().begin + line.toks.back().length, 1);
-          block(d, Ctx::dimension, li, &line.toks.back());
+          if (!opens)
+            fail("E0503", "expected `{` at the end of the line to open the " + kw + "'s block",
+                 line.toks.back().begin + line.toks.back().length, 1);
+          block(d, Ctx::dimension, li, &line.toks.back(), p);
         }
         if (kw == "template") {
           if (obj.contains("templates") && obj["templates"].contains(name))
@@ -288,24 +375,45 @@ private:
         json ind = json::object();
         const Tok& n = c.word("a name");
         ind["name"] = n.text;
+        const std::string p =
+            path + "/indicators/" +
+            std::to_string(obj.contains("indicators") ? obj["indicators"].size() : 0);
+        note(p, n);
+        note(p + "/name", n);
+        if (where_) where_->emplace(path + "/indicators", SourceRange{head.begin, head.length});
+        at_ = p;
         while (!c.done())
-          attribute(c, ind, {"kpi", "weight", "direction", "min_observations", "na", "description"}, "an indicator");
-        if (!ind.contains("kpi")) ind["kpi"] = n.text;
-        if (opens) block(ind, Ctx::indicator, li, &line.toks.back());
-        if (!ind.contains("rule")) fail("E0507", "indicator " + quoted(n.text) + " has no `rule`", n);
+          attribute(c, ind, {"kpi", "weight", "direction", "min_observations", "na", "description"},
+                    "an indicator");
+        if (!ind.contains("kpi")) {
+          ind["kpi"] = n.text;
+          note(p + "/kpi", n);
+        }
+        if (opens) block(ind, Ctx::indicator, li, &line.toks.back(), p);
+        if (!ind.contains("rule"))
+          fail("E0507", "indicator " + quoted(n.text) + " has no `rule`", n);
         obj["indicators"].push_back(std::move(ind));
       } else if (kw == "target") {
         json e = json::object();
+        const std::string ep = path + "/target/" + std::to_string(targets.size());
+        note(ep, head);
+        if (!c.done()) note(ep + "/value", c.peek());
         e["value"] = c.value("a target value");
+        if (!first_value) first_value = &c.last();
         while (!c.done()) {
           const Tok& k = c.word("`from`, `until` or `when`");
           if (k.text == "when") {
+            at_ = ep;
             e["when"] = condition(c);
           } else if (k.text == "from" || k.text == "until") {
             if (e.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
+            if (!c.done()) note(ep + "/" + k.text, c.peek());
             e[k.text] = c.take("a date").text;
           } else {
-            fail("E0501", "unexpected " + quoted(k.text) + " in a target; expected `from`, `until` or `when`", k);
+            fail("E0501",
+                 "unexpected " + quoted(k.text) +
+                     " in a target; expected `from`, `until` or `when`",
+                 k);
           }
         }
         qualified = qualified || e.size() > 1;
@@ -313,37 +421,56 @@ private:
         targets.push_back(std::move(e));
       } else if (kw == "rule") {
         if (obj.contains("rule")) fail("E0504", "`rule` is given twice", head);
+        at_ = path + "/rule";
+        note(at_, head);
         obj["rule"] = rule(c);
       } else if (kw == "penalty") {
-        obj["penalties"].push_back(penalty(c));
+        obj["penalties"].push_back(penalty(
+            c, "/penalties/" +
+                   std::to_string(obj.contains("penalties") ? obj["penalties"].size() : 0)));
       } else if (kw == "grade") {
         json g = json::object();
+        at_ = "/grades/" + std::to_string(obj.contains("grades") ? obj["grades"].size() : 0);
+        if (!c.done()) {
+          note(at_, c.peek());
+          note(at_ + "/name", c.peek());
+        }
         g["name"] = c.take("a grade name").text;
-        while (!c.done()) attribute(c, g, {"min", "bonus"}, "a grade");
+        while (!c.done())
+          attribute(c, g, {"min", "bonus"}, "a grade");
         obj["grades"].push_back(std::move(g));
       } else if (kw == "input") {
         const std::string name = c.word("a KPI name").text;
+        note("/inputs", c.last());
+        if (!c.done()) note("/inputs/" + name, c.peek());
         obj["inputs"][name] = c.word("a unit").text;
       } else if (kw == "scorecard") {
         if (obj.contains("name")) fail("E0504", "`scorecard` is given twice", head);
+        if (!c.done()) note("/name", c.peek());
         obj["name"] = c.take("a name").text;
       } else if (kw == "decimals") {
         if (obj.contains("display")) fail("E0504", "`decimals` is given twice", head);
+        if (!c.done()) note("/display", c.peek());
+        if (!c.done()) note("/display/decimals", c.peek());
         obj["display"]["decimals"] = c.value("a number of decimals");
       } else {
         // An attribute line: description, weight, normalize, na, min_observations, direction.
         Cursor a{*this, line, 0, c.end};
+        at_ = path;
         attribute(a, obj, {kw}, "a block");
         c.i = a.i;
       }
-      if (!c.done()) fail("E0501", "unexpected " + quoted(c.peek().text) + " after " + quoted(kw), c.peek());
+      if (!c.done())
+        fail("E0501", "unexpected " + quoted(c.peek().text) + " after " + quoted(kw), c.peek());
     }
     if (ctx != Ctx::top) fail("E0503", "block not closed: expected `}`", *open);
-    finish_targets(obj, targets, qualified, first_target);
+    finish_targets(obj, targets, qualified, first_target, first_value, path);
   }
 
-  void finish_targets(json& obj, json& targets, bool qualified, const Tok* first) const {
+  void finish_targets(json& obj, json& targets, bool qualified, const Tok* first,
+                      const Tok* first_value, const std::string& path) {
     if (targets.empty()) return;
+    note(path + "/target", targets.size() == 1 && !qualified ? *first_value : *first);
     if (obj.contains("target")) fail("E0504", "`target` is given twice", *first);
     // One unqualified `target V` is the plain JSON value; otherwise the array of entries.
     obj["target"] = targets.size() == 1 && !qualified ? targets[0]["value"] : targets;
@@ -353,38 +480,59 @@ private:
   /// `rule proportional`, `rule tiers max 5% score 100, ..., score 0`, `rule bands V S, V S, ...`;
   /// `floor F cap C` of tiers and bands come as a last comma-separated group.
   json rule(Cursor& c) {
+    const std::string rp = at_;
     const Tok& type = c.word("a rule type");
+    note(rp + "/type", type);
     json r = {{"type", type.text}};
     const std::vector<std::string> bounds{"floor", "cap"};
     if (type.text == "deduct") {
+      if (!c.done()) note(rp + "/points", c.peek());
       r["points"] = c.value("the points per step");
-      while (!c.done()) attribute(c, r, {"per", "step_rounding", "floor", "cap"}, "a deduct rule");
+      while (!c.done())
+        attribute(c, r, {"per", "step_rounding", "floor", "cap"}, "a deduct rule");
       if (!r.contains("per")) fail("E0502", "expected `per STEP` in a deduct rule", type);
     } else if (type.text == "value") {
-      while (!c.done()) attribute(c, r, {"scale", "floor", "cap"}, "a value rule");
+      while (!c.done())
+        attribute(c, r, {"scale", "floor", "cap"}, "a value rule");
     } else if (type.text == "proportional") {
-      while (!c.done()) attribute(c, r, bounds, "a proportional rule");
+      while (!c.done())
+        attribute(c, r, bounds, "a proportional rule");
     } else if (type.text == "tiers" || type.text == "bands") {
       const bool tiers = type.text == "tiers";
       json list = json::array();
       while (!c.done()) {
-        if (c.peek().kind == Tok::Kind::word && (c.peek().text == "floor" || c.peek().text == "cap")) {
-          while (!c.done() && c.peek().kind != Tok::Kind::comma) attribute(c, r, bounds, "a " + type.text + " rule");
+        at_ = rp;
+        const std::string item =
+            rp + (tiers ? "/tiers/" : "/points/") + std::to_string(list.size());
+        if (c.peek().kind == Tok::Kind::word &&
+            (c.peek().text == "floor" || c.peek().text == "cap")) {
+          while (!c.done() && c.peek().kind != Tok::Kind::comma)
+            attribute(c, r, bounds, "a " + type.text + " rule");
         } else if (tiers) {
           json t = json::object();
+          note(item, c.peek());
+          at_ = item;
           while (!c.done() && c.peek().kind != Tok::Kind::comma)
             attribute(c, t, {"min", "above", "max", "below", "score"}, "a tier");
           list.push_back(std::move(t));
         } else {
+          note(item, c.peek());
+          note(item + "/0", c.peek());
           json x = c.value("a value");
+          if (!c.done()) note(item + "/1", c.peek());
           json y = c.value("a score");
           list.push_back(json::array({std::move(x), std::move(y)}));
         }
         if (!c.done()) {
           if (c.peek().kind != Tok::Kind::comma)
-            fail("E0501", "expected `,` between " + std::string(tiers ? "tiers" : "points") + ", actual " + quoted(c.peek().text), c.peek());
+            fail("E0501",
+                 "expected `,` between " + std::string(tiers ? "tiers" : "points") + ", actual " +
+                     quoted(c.peek().text),
+                 c.peek());
           ++c.i;
-          if (c.done()) fail("E0502", "expected a " + std::string(tiers ? "tier" : "point") + " after `,`", c.last());
+          if (c.done())
+            fail("E0502", "expected a " + std::string(tiers ? "tier" : "point") + " after `,`",
+                 c.last());
         }
       }
       r[tiers ? "tiers" : "points"] = std::move(list);
@@ -398,42 +546,61 @@ private:
 
   /// `penalty NAME [on dimension|indicator T] deduct P [per K] [beyond V] [cap C]` (or bonus),
   /// `penalty NAME veto max_grade G | veto score S`, then `[description "..."] [when EXPR]`.
-  json penalty(Cursor& c) {
+  json penalty(Cursor& c, const std::string& pp) {
     json p = json::object();
+    if (!c.done()) {
+      note(pp, c.peek());
+      note(pp + "/name", c.peek());
+      note(pp + "/level", c.peek());
+    }
     p["name"] = c.take("a penalty name").text;
     p["level"] = "overall";
     if (!c.done() && c.peek().kind == Tok::Kind::word && c.peek().text == "on") {
       ++c.i;
       const Tok& lv = c.word("`dimension` or `indicator`");
       if (lv.text != "dimension" && lv.text != "indicator")
-        fail("E0501", "expected `dimension` or `indicator` after `on`, actual " + quoted(lv.text), lv);
+        fail("E0501", "expected `dimension` or `indicator` after `on`, actual " + quoted(lv.text),
+             lv);
       p["level"] = lv.text;
+      note(pp + "/level", lv);
+      if (!c.done()) note(pp + "/target", c.peek());
       p["target"] = c.take("a dimension or indicator name").text;
     }
     const Tok& effect = c.word("`deduct`, `bonus` or `veto`");
+    note(pp + "/" + effect.text, effect);
+    at_ = pp + "/" + effect.text;
     if (effect.text == "deduct" || effect.text == "bonus") {
       json e = json::object();
+      if (!c.done()) note(at_ + "/points", c.peek());
       e["points"] = c.value("points");
-      while (!c.done() && !(c.peek().kind == Tok::Kind::word && (c.peek().text == "when" || c.peek().text == "description")))
+      while (!c.done() && !(c.peek().kind == Tok::Kind::word &&
+                            (c.peek().text == "when" || c.peek().text == "description")))
         attribute(c, e, {"per", "beyond", "cap"}, "a " + effect.text + " effect");
       p[effect.text] = std::move(e);
     } else if (effect.text == "veto") {
       const Tok& k = c.word("`max_grade` or `score`");
-      if (k.text == "max_grade") p["veto"] = {{"max_grade", c.take("a grade").text}};
-      else if (k.text == "score") p["veto"] = {{"score", c.value("a score")}};
-      else fail("E0501", "expected `max_grade` or `score` after `veto`, actual " + quoted(k.text), k);
+      if (!c.done()) note(pp + "/veto/" + k.text, c.peek());
+      if (k.text == "max_grade")
+        p["veto"] = {{"max_grade", c.take("a grade").text}};
+      else if (k.text == "score")
+        p["veto"] = {{"score", c.value("a score")}};
+      else
+        fail("E0501", "expected `max_grade` or `score` after `veto`, actual " + quoted(k.text), k);
     } else {
       fail("E0501", "expected `deduct`, `bonus` or `veto`, actual " + quoted(effect.text), effect);
     }
     while (!c.done()) {
       const Tok& k = c.word("`description` or `when`");
       if (k.text == "when") {
+        at_ = pp;
         p["when"] = condition(c);
       } else if (k.text == "description") {
         if (p.contains("description")) fail("E0504", "`description` is given twice", k);
+        if (!c.done()) note(pp + "/description", c.peek());
         p["description"] = c.take("a description").text;
       } else {
-        fail("E0501", "unexpected " + quoted(k.text) + " in a penalty; expected `description` or `when`", k);
+        fail("E0501",
+             "unexpected " + quoted(k.text) + " in a penalty; expected `description` or `when`", k);
       }
     }
     return p;
@@ -442,7 +609,20 @@ private:
 
 } // namespace
 
-json scorecard_text_to_json(std::string_view text, std::string_view file) { return Translator(text, file).run(); }
+json scorecard_text_to_json(std::string_view text, std::string_view file, SpecSourceMap* where) {
+  return Translator(text, file, where).run();
+}
+
+SourceRange locate(const SpecSourceMap& where, std::string_view path) {
+  std::string p(path);
+  while (!p.empty() && p != "/") {
+    if (const auto it = where.find(p); it != where.end()) return it->second;
+    const auto slash = p.rfind('/');
+    p.resize(slash == std::string::npos ? 0 : slash);
+  }
+  const auto root = where.find("/");
+  return root != where.end() ? root->second : SourceRange{0, 0};
+}
 
 bool is_scorecard_text(std::string_view text) {
   std::size_t pos = 0;
@@ -452,7 +632,8 @@ bool is_scorecard_text(std::string_view text) {
     const std::size_t b = line.find_first_not_of(" \t\r");
     if (b != std::string_view::npos && line[b] != '#') {
       line.remove_prefix(b);
-      return line.rfind("scorecard", 0) == 0 && (line.size() == 9 || line[9] == ' ' || line[9] == '\t');
+      return line.rfind("scorecard", 0) == 0 &&
+             (line.size() == 9 || line[9] == ' ' || line[9] == '\t');
     }
     pos = eol + 1;
   }

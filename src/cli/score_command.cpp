@@ -29,7 +29,7 @@ using namespace kpiscore::cli;
 const char* score_help = R"(kpiscore score — score groups of contacts with a scorecard
 
 Usage:
-  kpiscore score --spec SPEC.json --input FILE.csv [--by agent_id,month] [--options FILE.json]
+  kpiscore score --spec SPEC.json|SPEC.kpi --input FILE.csv [--by agent_id,month] [--options FILE.json]
                  [--evaluations EVALS.csv --form FORM.json] [--qa-period contact|evaluated]
                  [--indicators T.csv] [--tz IANA_ZONE] [--format json|csv|table] [--decimals N]
                  [--no-trace] [--trace all|weakest|none] [--rejects FILE]
@@ -84,6 +84,16 @@ bool is_text_scorecard(const std::string& path, const std::string& text) {
   return path.size() > 4 && path.ends_with(".kpi") && dsl::is_scorecard_text(text);
 }
 
+/// The spec's own errors for a `.kpi` scorecard, at the line and column that wrote the value
+/// (E0510; the message keeps the JSON path).
+std::string format_text_spec_errors(const std::vector<scoring::SpecError>& errors, const dsl::SpecSourceMap& where,
+                                    const std::string& path, const std::string& text) {
+  std::string out;
+  for (const auto& e : errors)
+    out += dsl::format(dsl::Diagnostic{"E0510", e.what(), dsl::locate(where, e.path()), {}}, path, text);
+  return out;
+}
+
 scoring::Scorecard load_spec(const std::string& path) {
   std::string text;
   try {
@@ -100,15 +110,16 @@ scoring::Scorecard load_spec(const std::string& path) {
     return scoring::Scorecard::compile_text(text);
   }
   nlohmann::json spec;
+  dsl::SpecSourceMap where;
   try {
-    spec = dsl::scorecard_text_to_json(text, path);
+    spec = dsl::scorecard_text_to_json(text, path, &where);
   } catch (const dsl::CompileError& e) {
     std::cerr << e.what();
     throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) + " error(s) in the scorecard");
   }
   const auto errors = scoring::Scorecard::check(spec);
   if (!errors.empty()) {
-    for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+    std::cerr << format_text_spec_errors(errors, where, path, text);
     throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
   }
   return scoring::Scorecard::compile(spec);
@@ -319,9 +330,10 @@ int run_check(const std::vector<std::string>& args) {
   if (args.size() != 1) throw UsageError("check: expected one SPEC file or --form FORM (see kpiscore check --help)");
   const std::string text = read_file(args[0]);
   nlohmann::json spec;
+  dsl::SpecSourceMap where;
   if (kpi_file) {
     try {
-      spec = dsl::scorecard_text_to_json(text, args[0]);
+      spec = dsl::scorecard_text_to_json(text, args[0], &where);
     } catch (const dsl::CompileError& e) {
       std::cout << e.what();
       std::cerr << "kpiscore: " << e.diagnostics().size() << " error(s)\n";
@@ -330,7 +342,9 @@ int run_check(const std::vector<std::string>& args) {
   }
   const auto errors = kpi_file ? scoring::Scorecard::check(spec) : scoring::Scorecard::check_text(text);
   if (!errors.empty()) {
-    for (const auto& e : errors) std::cout << args[0] << ": " << e.what() << "\n";
+    if (kpi_file) std::cout << format_text_spec_errors(errors, where, args[0], text);
+    else
+      for (const auto& e : errors) std::cout << args[0] << ": " << e.what() << "\n";
     std::cerr << "kpiscore: " << errors.size() << " error(s)\n";
     return exit_usage;
   }

@@ -71,3 +71,61 @@ string(JSON first GET "${out}" rules 0 name)
 if(NOT first STREQUAL "slow_answer")
   message(FATAL_ERROR "manual_targets: ${out}")
 endif()
+
+# Scorecards in text: default.kpi is default.json written as text; check and score treat both alike.
+run(0 check ${EXAMPLES}/scorecards/default.kpi)
+set(kpi_check "${out}")
+run(0 check ${EXAMPLES}/scorecards/default.json)
+string(REPLACE "default.json" "default.kpi" json_check "${out}")
+if(NOT kpi_check STREQUAL json_check)
+  message(FATAL_ERROR "check default.kpi vs default.json:\n${kpi_check}\n${json_check}")
+endif()
+foreach(fmt json table csv)
+  run(0 score --spec ${EXAMPLES}/scorecards/default.kpi --input ${DATA}/contacts.csv --by agent_id,month --format ${fmt})
+  set(from_kpi "${out}")
+  run(0 score --spec ${EXAMPLES}/scorecards/default.json --input ${DATA}/contacts.csv --by agent_id,month --format ${fmt})
+  if(NOT from_kpi STREQUAL out OR out STREQUAL "")
+    message(FATAL_ERROR "score --format ${fmt}: default.kpi and default.json differ")
+  endif()
+endforeach()
+
+file(WRITE ${WORK}/card_bad.kpi "scorecard x\nindicator fcr {\n  rule band 5% 100, 15% 60\n}\n")
+run(1 check ${WORK}/card_bad.kpi)
+set(expected "${WORK}/card_bad.kpi:3:8: error[E0501]: unknown rule type `band`; expected `deduct`, `value`, `proportional`, `tiers` or `bands`
+  3 |   rule band 5% 100, 15% 60
+    |        ^^^^
+    = hint: did you mean `bands`?
+")
+if(NOT out STREQUAL expected OR NOT err STREQUAL "kpiscore: 1 error(s)\n")
+  message(FATAL_ERROR "check card_bad.kpi: expected\n${expected}\nactual\n${out}\n${err}")
+endif()
+run(1 score --spec ${WORK}/card_bad.kpi --input ${DATA}/contacts.csv)
+expect_in("${err}" "${expected}")
+expect_in("${err}" "card_bad.kpi: 1 error(s) in the scorecard")
+
+# The spec's own checks (units here) report with the JSON path, as for a JSON spec.
+file(WRITE ${WORK}/card_unit.kpi "scorecard x\nindicator fcr {\n  target 85\n  rule value\n}\n")
+run(1 check ${WORK}/card_unit.kpi)
+set(expected "${WORK}/card_unit.kpi:3:10: error[E0510]: spec /indicators/0/target: expected a fraction 0..1 or a percentage such as \"85%\", actual 85
+  3 |   target 85
+    |          ^^
+")
+if(NOT out STREQUAL expected)
+  message(FATAL_ERROR "check card_unit.kpi: expected\n${expected}\nactual\n${out}")
+endif()
+run(1 score --spec ${WORK}/card_unit.kpi --input ${DATA}/contacts.csv)
+expect_in("${err}" "${expected}")
+
+# The example of docs/rules.md, "Scorecards in text", checks and scores.
+file(READ ${EXAMPLES}/../docs/rules.md doc)
+string(FIND "${doc}" "## Scorecards in text" at)
+string(SUBSTRING "${doc}" ${at} -1 doc)
+string(FIND "${doc}" "```\nscorecard" b)
+string(SUBSTRING "${doc}" ${b} -1 doc)
+string(SUBSTRING "${doc}" 4 -1 doc)
+string(FIND "${doc}" "```" e)
+string(SUBSTRING "${doc}" 0 ${e} doc)
+file(WRITE ${WORK}/doc_card.kpi "${doc}")
+run(0 check ${WORK}/doc_card.kpi)
+expect_in("${out}" "ok: scorecard \"Monthly\", 3 indicators in 1 dimensions, 2 penalty rules, 2 grades")
+run(0 score --spec ${WORK}/doc_card.kpi --input ${DATA}/contacts.csv --by agent_id)

@@ -1,8 +1,12 @@
 #ifndef KPISCORE_DSL_SCORECARD_TEXT_HPP
 #define KPISCORE_DSL_SCORECARD_TEXT_HPP
 
+#include <kpiscore/dsl/diagnostic.hpp>
+
 #include <nlohmann/json.hpp>
 
+#include <map>
+#include <string>
 #include <string_view>
 
 namespace kpiscore::dsl {
@@ -13,7 +17,17 @@ namespace kpiscore::dsl {
 /// construction. Syntax errors throw dsl::CompileError whose what() is
 /// `FILE:LINE:COLUMN: error[E05xx]: MESSAGE` with the line and a caret; the spec's own checks
 /// (units, weights, names) are reported by Scorecard with their JSON path.
-nlohmann::json scorecard_text_to_json(std::string_view text, std::string_view file);
+///
+/// When `where` is given it receives, for each JSON pointer of the spec the text wrote, the source
+/// range it came from, so that Scorecard's errors (which carry JSON paths) can be shown at their
+/// line and column (locate()).
+using SpecSourceMap = std::map<std::string, SourceRange>;
+nlohmann::json scorecard_text_to_json(std::string_view text, std::string_view file,
+                                      SpecSourceMap* where = nullptr);
+
+/// The source range of a spec error's JSON path: the longest recorded prefix of `path`
+/// (`/indicators/0/rule/per` falls back to the rule, then to the indicator); {0, 0} when none.
+SourceRange locate(const SpecSourceMap& where, std::string_view path);
 
 /// True when the text starts (after blank and `#` comment lines) with a `scorecard` statement:
 /// `kpiscore check FILE.kpi` uses it to tell a scorecard from a file of rules.

@@ -1,0 +1,50 @@
+// libFuzzer target: `.kpi` scorecards, text → JSON spec → Scorecard, on arbitrary text.
+// Invariants (abort() when broken): the translation either returns a spec or throws
+// dsl::CompileError with one diagnostic inside the text; a translated spec goes through
+// Scorecard::check without any other exception, and compile() succeeds exactly when check() finds
+// no error.
+//
+//   ./build-fuzz/fuzz/scorecard_text_fuzz -max_total_time=60 fuzz/corpus-scorecard_text_fuzz
+#include <kpiscore/dsl/diagnostic.hpp>
+#include <kpiscore/dsl/scorecard_text.hpp>
+#include <kpiscore/scoring/scorecard.hpp>
+
+#include <cstdint>
+#include <cstdio>
+#include <cstdlib>
+#include <string_view>
+
+namespace {
+
+[[noreturn]] void fail(const char* what) {
+  std::fprintf(stderr, "scorecard_text_fuzz: invariant broken: %s\n", what);
+  std::abort();
+}
+
+} // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  if (size > 4096) return 0;
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  nlohmann::json spec;
+  try {
+    spec = kpiscore::dsl::scorecard_text_to_json(text, "f.kpi");
+  } catch (const kpiscore::dsl::CompileError& e) {
+    if (e.diagnostics().size() != 1) fail("a syntax error carries one diagnostic");
+    if (e.diagnostics().front().range.begin > text.size()) fail("a diagnostic outside the text");
+    return 0;
+  } catch (...) {
+    fail("the translation threw something other than CompileError");
+  }
+  bool compiled = true;
+  try {
+    (void)kpiscore::scoring::Scorecard::compile(spec);
+  } catch (const kpiscore::scoring::SpecError&) {
+    compiled = false;
+  } catch (...) {
+    fail("compile threw something other than SpecError");
+  }
+  if (kpiscore::scoring::Scorecard::check(spec).empty() != compiled)
+    fail("check and compile disagree");
+  return 0;
+}
