@@ -17,7 +17,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run_compare(tmp_path, *extra, env=None):
     env = dict(env or os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "python"), env.get("PYTHONPATH", "")])
+    # The kpiscore this test imported (the installed package in CI, python/ in a dev tree with
+    # scripts/dev_python.sh), so the script never picks a source tree without its _core.
+    import kpiscore
+
+    package_root = str(Path(kpiscore.__file__).resolve().parents[1])
+    env["PYTHONPATH"] = os.pathsep.join([package_root, env.get("PYTHONPATH", "")])
     return subprocess.run([sys.executable, str(ROOT / "benchmarks" / "compare.py"), "--tiny",
                            "--workdir", str(tmp_path), *extra],
                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, timeout=600)
