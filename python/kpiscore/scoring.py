@@ -41,6 +41,8 @@ class SpecError(ValueError):
         self.path: str = errors[0][0] if errors else "/"
         self.line = line
         self.column = column
+        #: The stable error code of rules text (``E0501``…); empty for JSON specs.
+        self.code: str = ""
         text = "\n".join(full for _, _, full in errors)
         super().__init__(text)
 
@@ -72,10 +74,28 @@ class Scorecard:
         return cls(_core.Scorecard.compile_text(text), text)
 
     @classmethod
+    def from_text(cls, text: str, file: str = "<text>") -> Scorecard:
+        """Compiles a scorecard written in the rules language (a ``.kpi`` file's text;
+        docs/rules.md, "Scorecards in text"). It translates to the JSON spec, so it compiles to
+        the same model as :meth:`from_json`. A syntax error raises :class:`SpecError` with
+        ``.line``, ``.column`` and ``.code`` of the first error and the compiler's full text
+        (every error, with carets) as its message."""
+        ok, out, line, column, code = _core.scorecard_text_to_json(text, file)
+        if not ok:
+            error = SpecError([("/", str(out), str(out))], line=int(line) or None, column=int(column) or None)
+            error.code = str(code)
+            raise error
+        return cls.from_json(str(out))
+
+    @classmethod
     def from_file(cls, path: PathType) -> Scorecard:
-        """Compiles a scorecard spec file (JSON, docs/scoring.md)."""
+        """Compiles a scorecard spec file: JSON (docs/scoring.md), or rules text when the file
+        starts with ``scorecard`` (a ``.kpi`` file; docs/rules.md)."""
         with open(os.fspath(path), encoding="utf-8") as f:
-            return cls.from_json(f.read())
+            text = f.read()
+        if _core.is_scorecard_text(text):
+            return cls.from_text(text, os.path.basename(os.fspath(path)))
+        return cls.from_json(text)
 
     @staticmethod
     def check(spec: Mapping[str, Any] | str) -> list[tuple[str, str]]:

@@ -4,6 +4,8 @@
 #include "bindings.hpp"
 #include "py_table.hpp"
 
+#include <kpiscore/dsl/diagnostic.hpp>
+#include <kpiscore/dsl/scorecard_text.hpp>
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/engine/kpi_table.hpp>
 #include <kpiscore/io/csv_reader.hpp>
@@ -200,6 +202,27 @@ void register_scoring(py::module_& m) {
         for (const auto& g : c.grades()) names.push_back(g.name);
         return names;
       });
+
+  // A .kpi scorecard → its JSON spec text, or every error with the first one's line and column.
+  m.def(
+      "scorecard_text_to_json",
+      [](const std::string& text, const std::string& file) -> py::tuple {
+        try {
+          return py::make_tuple(true, dsl::scorecard_text_to_json(text, file).dump(), 0, 0, std::string());
+        } catch (const dsl::CompileError& e) {
+          std::uint32_t line = 0, column = 0;
+          std::string code;
+          if (!e.diagnostics().empty()) {
+            const auto lc = dsl::line_column(text, e.diagnostics().front().range.begin);
+            line = lc.line;
+            column = lc.column;
+            code = e.diagnostics().front().code;
+          }
+          return py::make_tuple(false, std::string(e.what()), line, column, code);
+        }
+      },
+      py::arg("text"), py::arg("file") = "<text>");
+  m.def("is_scorecard_text", [](const std::string& text) { return dsl::is_scorecard_text(text); });
 
   m.def("check_form_text", [](const std::string& text) { return errors_of(scoring::QaForm::check_text(text)); });
 

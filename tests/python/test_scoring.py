@@ -100,3 +100,19 @@ def test_spec_errors_carry_paths() -> None:
     assert kpiscore.Scorecard.check(spec) == info.value.errors
     with pytest.raises(ValueError, match="need a QA form"):
         kpiscore.Scorecard.from_file(SPEC).score(CONTACTS, evaluations=EVALS)
+
+
+def test_kpi_text_scorecard_equals_json() -> None:
+    text_card = kpiscore.Scorecard.from_file(EX / "scorecards" / "default.kpi")
+    json_card = kpiscore.Scorecard.from_file(SPEC)
+    assert text_card.fingerprint == json_card.fingerprint
+    a = text_card.score(CONTACTS, by="team", tz="Asia/Shanghai")
+    b = json_card.score(CONTACTS, by="team", tz="Asia/Shanghai")
+    assert a.to_json() == b.to_json()
+    source = (EX / "scorecards" / "default.kpi").read_text(encoding="utf-8")
+    broken = source.replace("scorecard", "scorecard", 1) + "\nnonsense here\n"
+    with pytest.raises(kpiscore.SpecError) as info:
+        kpiscore.Scorecard.from_text(broken, "broken.kpi")
+    assert info.value.line == source.count("\n") + 2 and info.value.column == 1
+    assert info.value.code.startswith("E05")
+    assert "broken.kpi:" in str(info.value)
