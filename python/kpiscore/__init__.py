@@ -134,9 +134,16 @@ def aggregate(
 ) -> State:
     """The mergeable KPI :class:`State` per group (arguments as :func:`kpis`)."""
     text = options_json(options, tz=tz, sl_threshold=sl_threshold, quantiles=quantiles, threads=threads)
+    return State(_aggregate_core(data, by, text, mapping)[0])
+
+
+def _aggregate_core(data: Data, by: str | Sequence[str] | None, text: str,
+                    mapping: Mapping[str, Any] | PathType | None) -> tuple[_core.KpiState, Contacts]:
+    """Reads ``data`` with the options ``text`` and aggregates it: the one pipeline behind
+    :func:`aggregate` and :func:`kpis`."""
     keys = group_keys(by)
     contacts = _read_for(data, text, mapping)
-    return State(_core.aggregate(contacts._core, keys, text))
+    return _core.aggregate(contacts._core, keys, text), contacts
 
 
 def default_options() -> dict[str, Any]:
@@ -235,7 +242,5 @@ def kpis(
             not errors: they are counted in ``rejects``.
     """
     text = options_json(options, tz=tz, sl_threshold=sl_threshold, quantiles=quantiles, threads=threads)
-    keys = group_keys(by)
-    contacts = _read_for(data, text, mapping)
-    state = _core.aggregate(contacts._core, keys, text)
+    state, contacts = _aggregate_core(data, by, text, mapping)
     return KpiResult(state.finalize(intervals), contacts._core.summary)
