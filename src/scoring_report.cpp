@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <sstream>
 
 namespace kpiscore::scoring {
@@ -71,6 +72,37 @@ std::string describe(const TargetEntry& e, const Scorecard& card) {
   if (e.from) s += std::string(s.empty() ? "" : ", ") + "from " + format_date(*e.from);
   if (e.until) s += std::string(s.empty() ? "" : ", ") + "until " + format_date(*e.until);
   return s.empty() ? "default" : s;
+}
+
+/// A matched decision-table rule for people: `rule 2: "phone" | >= 6 => 15s` (1-based).
+std::string table_row(const dsl::DecisionTable& t, std::int32_t rule) {
+  return "rule " + std::to_string(rule + 1) + ": " + t.describe(static_cast<std::size_t>(rule));
+}
+
+/// The grade table's matching rules of group g (COLLECT lists every one).
+std::vector<std::size_t> grade_matches(const ScoreTable& t, std::size_t g) {
+  const BoundTable& b = *t.card.grade_table();
+  std::vector<double> numbers(b.inputs.size(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<std::string_view> labels(b.inputs.size());
+  std::vector<std::uint8_t> valid(b.inputs.size(), 1);
+  std::vector<dsl::TableInput> in(b.inputs.size());
+  // Node inputs are read back from the score table; KPI and key inputs from the trace are not
+  // kept, so the list is recomputed from what the grade rule recorded when it can be.
+  for (std::size_t c = 0; c < b.inputs.size(); ++c) {
+    const TableInputRef& ref = b.inputs[c];
+    if (ref.kind == TableInputRef::Kind::node) numbers[c] = t.node(g, ref.index);
+    else if (ref.kind == TableInputRef::Kind::key) {
+      valid[c] = 0;
+      for (std::size_t k = 0; k < t.key_names.size(); ++k)
+        if (t.key_names[k] == t.card.keys()[ref.index] && t.keys[g][k]) {
+          labels[c] = *t.keys[g][k];
+          valid[c] = 1;
+        }
+    } else
+      numbers[c] = t.grade_inputs.empty() ? std::numeric_limits<double>::quiet_NaN() : t.grade_inputs[g * b.inputs.size() + c];
+    in[c] = ref.kind == TableInputRef::Kind::key ? dsl::TableInput{nullptr, &labels[c], &valid[c]} : dsl::TableInput{&numbers[c], nullptr, nullptr};
+  }
+  return b.table.matching(in, 0);
 }
 
 std::string na_text(const IndicatorResult& r, const Indicator& ind) {
@@ -191,7 +223,8 @@ ojson explain_json(const ScoreTable& t, std::size_t g, const OutputOptions& o) {
     ojson j = {{"name", ind.name}, {"kpi", ind.kpi}, {"value", num(r.value)}, {"observations", r.observations},
                {"target", num(r.target)}};
     j["target_in_force"] = r.target_entry >= 0 ? ojson(describe(ind.target->entries[static_cast<std::size_t>(r.target_entry)], card))
-                                               : ojson(nullptr);
+                           : r.target_rule >= 0 ? ojson(table_row(ind.target->table->table, r.target_rule))
+                                                : ojson(nullptr);
     j["direction"] = ind.direction == Direction::lower_is_better ? "lower" : "higher";
     j["rule"] = ind.rule.describe(ind.unit, ind.direction);
     j["rule_score"] = num(r.rule_score, dec);
@@ -218,6 +251,22 @@ ojson explain_json(const ScoreTable& t, std::size_t g, const OutputOptions& o) {
                     {"after", num(a.after, dec)}, {"why", penalty_why(p, a, card)}});
   }
   out["penalties"] = std::move(pens);
+  if (const BoundTable* b = card.grade_table()) {
+    ojson gt = {{"grade", t.grade[g] >= 0 ? ojson(card.grades()[static_cast<std::size_t>(t.grade[g])].name) : ojson(nullptr)},
+                {"hit_policy", dsl::name_of(b->table.hit_policy())}};
+    const std::int32_t rr = t.grade_rule[g];
+    if (rr >= 0) gt["rule"] = table_row(b->table, rr);
+    else if (rr == dsl::DecisionTable::collected) {
+      ojson rows = ojson::array();
+      for (std::size_t m : grade_matches(t, g)) rows.push_back(table_row(b->table, static_cast<std::int32_t>(m)));
+      gt["rules"] = std::move(rows);
+    } else
+      gt["rule"] = nullptr;
+    const auto bonus = t.bonus(g);
+    gt["bonus"] = bonus ? ojson(*bonus) : ojson(nullptr);
+    gt["capped_by_veto"] = static_cast<bool>(t.grade_capped[g]);
+    out["grade_table"] = std::move(gt);
+  }
   return out;
 }
 
@@ -333,6 +382,20 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
   if (t.grade[g] >= 0) out << ", grade " << card.grades()[static_cast<std::size_t>(t.grade[g])].name;
   if (const auto b = t.bonus(g)) out << ", bonus " << format_quantity(*b, Unit::ratio);
   out << "   (scorecard \"" << card.name() << "\" " << card.fingerprint() << ", kpiscore " << t.library_version << ")\n";
+  if (const BoundTable* b = card.grade_table()) {
+    const std::int32_t rr = t.grade_rule[g];
+    out << "grade table (" << dsl::name_of(b->table.hit_policy());
+    if (b->table.aggregation() != dsl::Aggregation::none) out << " " << dsl::name_of(b->table.aggregation());
+    out << "): ";
+    if (rr >= 0) out << table_row(b->table, rr);
+    else if (rr == dsl::DecisionTable::collected) {
+      const auto m = grade_matches(t, g);
+      for (std::size_t k = 0; k < m.size(); ++k) out << (k ? "; " : "") << table_row(b->table, static_cast<std::int32_t>(m[k]));
+    } else
+      out << "no rule matches";
+    if (t.grade_capped[g]) out << " (grade capped by a veto)";
+    out << "\n";
+  }
   std::function<void(std::uint32_t, int)> walk = [&](std::uint32_t n, int depth) {
     const Node& node = nodes[n];
     const auto w = effective_weights(t, g, node);
@@ -354,6 +417,13 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
           out << ", target " << (ind.direction == Direction::lower_is_better ? "<= " : ">= ")
               << shown(r.target, ind.unit, dec) << " ("
               << describe(ind.target->entries[static_cast<std::size_t>(r.target_entry)], card) << ")";
+        else if (ind.target && ind.target->table) {
+          if (!std::isnan(r.target))
+            out << ", target " << (ind.direction == Direction::lower_is_better ? "<= " : ">= ") << shown(r.target, ind.unit, dec)
+                << " (target table " << (r.target_rule >= 0 ? table_row(ind.target->table->table, r.target_rule) : std::string("collect")) << ")";
+          else
+            out << ", target: no rule of the target table matches";
+        }
         out << "; rule: " << ind.rule.describe(ind.unit, ind.direction);
         if (!std::isnan(r.rule_score)) out << "; points lost " << text_num(ind.rule.cap - r.rule_score, dec);
         if (r.to_improve)

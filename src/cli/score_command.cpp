@@ -90,7 +90,8 @@ std::string format_text_spec_errors(const std::vector<scoring::SpecError>& error
                                     const std::string& path, const std::string& text) {
   std::string out;
   for (const auto& e : errors)
-    out += dsl::format(dsl::Diagnostic{"E0510", e.what(), dsl::locate(where, e.path()), {}}, path, text);
+    out += dsl::format(dsl::Diagnostic{e.code().empty() ? "E0510" : e.code(), e.what(), dsl::locate(where, e.path()), {}},
+                       path, text);
   return out;
 }
 

@@ -22,6 +22,7 @@ struct IndicatorResult {
   double rule_score = NAN;   ///< the rule's score before penalties (NaN: N/A)
   double score = NAN;        ///< the score the dimension used (NaN: dropped as N/A)
   std::int16_t target_entry = -1; ///< index into Indicator::target->entries
+  std::int32_t target_rule = -1;  ///< the target table's rule that matched (-1: none or no table)
   NaReason na = NaReason::none;
   bool substituted = false;  ///< N/A scored as the configured value
   bool to_improve = false;   ///< misses its target
@@ -45,6 +46,10 @@ struct ScoreTable {
   std::vector<double> node_scores;          ///< [group * card.nodes().size() + n]; n = 0 overall
   std::vector<std::uint8_t> node_substituted; ///< same layout: N/A scored as configured value
   std::vector<int> grade;                   ///< per group; -1: none
+  std::vector<std::int32_t> grade_rule;     ///< per group: the grade table's rule that matched (-1: none; empty without a table)
+  std::vector<double> table_bonus;          ///< per group: the grade table's `bonus` output (NaN: none; empty without one)
+  std::vector<std::uint8_t> grade_capped;   ///< per group: a veto capped the grade
+  std::vector<double> grade_inputs;         ///< [group * inputs + c]: the grade table's numeric inputs (explanations)
   std::vector<PenaltyApplication> penalties;
   std::vector<std::uint32_t> penalty_offsets; ///< group g's applications: [offsets[g], offsets[g+1])
 
@@ -56,7 +61,8 @@ struct ScoreTable {
   const IndicatorResult& indicator(std::size_t g, std::size_t i) const noexcept {
     return indicators[g * card.indicators().size() + i];
   }
-  /// The bonus share of the group's grade (nullopt: no grade or no bonus configured).
+  /// The bonus share of the group: the grade table's `bonus` output when it has one and no
+  /// veto capped the grade, else the grade's bonus (nullopt: no grade or no bonus configured).
   std::optional<double> bonus(std::size_t g) const noexcept;
 };
 
