@@ -221,6 +221,7 @@ ScoreTable score(const Scorecard& card, const KpiTable& table, const EvaluationO
         else {
           const KpiValue& kv = table.values[g][static_cast<std::size_t>(kc)];
           r.observations = kv.denominator;
+          r.numerator = kv.numerator;
           if (kv.value) r.value = *kv.value;
           if (!table_rule.empty()) {
             r.target_rule = table_rule[g];

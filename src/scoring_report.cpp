@@ -205,6 +205,7 @@ ojson explain_json(const ScoreTable& t, std::size_t g, const OutputOptions& o) {
       renormalized = renormalized || !present;
       ojson cj = {{"name", nodes[c].name}, {"score", num(t.node(g, c), dec)}, {"weight", node.weights[k]},
                   {"effective_weight", w[k]}};
+      if (o.arithmetic) cj["contribution"] = present ? num(w[k] * t.node(g, c), dec) : ojson(nullptr);
       if (!present) cj["na"] = "dropped";
       else if (t.node_substituted[g * nodes.size() + c]) cj["na"] = "scored as the configured value";
       children.push_back(std::move(cj));
@@ -222,6 +223,7 @@ ojson explain_json(const ScoreTable& t, std::size_t g, const OutputOptions& o) {
     const IndicatorResult& r = t.indicator(g, i);
     ojson j = {{"name", ind.name}, {"kpi", ind.kpi}, {"value", num(r.value)}, {"observations", r.observations},
                {"target", num(r.target)}};
+    if (o.arithmetic) j["numerator"] = num(r.numerator);
     j["target_in_force"] = r.target_entry >= 0 ? ojson(describe(ind.target->entries[static_cast<std::size_t>(r.target_entry)], card))
                            : r.target_rule >= 0 ? ojson(table_row(ind.target->table->table, r.target_rule))
                                                 : ojson(nullptr);
@@ -408,11 +410,16 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
         out << " (renormalized to " << format_quantity(w[k], Unit::ratio) << ")";
       if (std::isnan(t.node(g, c))) out << " (N/A: dropped, the other weights renormalized)";
       else if (t.node_substituted[g * nodes.size() + c]) out << " (N/A: scored as the configured value)";
+      if (o.arithmetic && !std::isnan(t.node(g, c)))
+        out << "  contributes " << format_quantity(w[k], Unit::ratio) << " x " << text_num(t.node(g, c), dec) << " = "
+            << text_num(w[k] * t.node(g, c), dec) << " to " << node.name;
       out << "\n";
       if (nodes[c].indicator) {
         const Indicator& ind = card.indicators()[*nodes[c].indicator];
         const IndicatorResult& r = t.indicator(g, *nodes[c].indicator);
         out << indent << "  " << ind.kpi << " = " << shown(r.value, ind.unit, dec);
+        if (o.arithmetic && !std::isnan(r.value))
+          out << " (numerator " << format_number(r.numerator) << " / denominator " << format_number(r.observations) << ")";
         if (r.target_entry >= 0)
           out << ", target " << (ind.direction == Direction::lower_is_better ? "<= " : ">= ")
               << shown(r.target, ind.unit, dec) << " ("
@@ -434,6 +441,21 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
       } else
         walk(c, depth + 1);
     }
+    if (o.arithmetic && !std::isnan(t.node(g, n))) {
+      double sum = 0;
+      std::string terms;
+      for (std::size_t k = 0; k < node.children.size(); ++k) {
+        const double s = t.node(g, node.children[k]);
+        if (std::isnan(s)) continue;
+        sum += w[k] * s;
+        terms += (terms.empty() ? "" : " + ") + text_num(w[k] * s, dec);
+      }
+      out << std::string(static_cast<std::size_t>(depth) * 2 + 2, ' ') << "= " << node.name << " " << terms << " = "
+          << text_num(sum, dec);
+      if (std::abs(sum - t.node(g, n)) > 1e-9) out << " (then penalties: " << text_num(t.node(g, n), dec) << ")";
+      else if (t.node_substituted[g * nodes.size() + n]) out << " (N/A: scored as the configured value)";
+      out << "\n";
+    }
   };
   walk(0, 0);
   if (t.penalty_offsets[g] != t.penalty_offsets[g + 1]) {
@@ -446,6 +468,81 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
     }
   }
   return out.str();
+}
+
+namespace {
+
+struct Bound {
+  std::vector<std::int32_t> kpi_column, key_column;
+  GroupView view;
+};
+
+Bound bind_group(const Scorecard& card, const KpiTable& table, std::size_t g) {
+  Bound b;
+  b.kpi_column.assign(card.kpis().size(), -1);
+  b.key_column.assign(card.keys().size(), -1);
+  for (std::size_t s = 0; s < card.kpis().size(); ++s)
+    for (std::size_t c = 0; c < table.kpis.size(); ++c)
+      if (table.kpis[c].name == card.kpis()[s].name) b.kpi_column[s] = static_cast<std::int32_t>(c);
+  for (std::size_t s = 0; s < card.keys().size(); ++s)
+    for (std::size_t c = 0; c < table.key_names.size(); ++c)
+      if (table.key_names[c] == card.keys()[s]) b.key_column[s] = static_cast<std::int32_t>(c);
+  b.view = GroupView{&table.values[g], &table.keys[g], b.kpi_column, b.key_column};
+  return b;
+}
+
+const char* truth_name(Truth t) { return t == Truth::yes ? "yes" : t == Truth::no ? "no" : "unknown"; }
+
+ojson condition_json(const Condition& c, const Scorecard& card, const GroupView& v) {
+  ojson j = {{"expr", describe(c, card)}, {"truth", truth_name(evaluate(c, v))}};
+  if (c.kind == Condition::Kind::kpi) {
+    const auto x = v.kpi(c.slot);
+    j["value"] = x ? ojson(*x) : ojson(nullptr);
+  } else if (c.kind == Condition::Kind::key) {
+    const auto* k = v.key(c.slot);
+    j["value"] = k && *k ? ojson(**k) : ojson(nullptr);
+  } else {
+    ojson parts = ojson::array();
+    for (const auto& p : c.parts) parts.push_back(condition_json(p, card, v));
+    j["parts"] = std::move(parts);
+  }
+  return j;
+}
+
+std::string condition_text(const Condition& c, const Scorecard& card, const GroupView& v) {
+  switch (c.kind) {
+  case Condition::Kind::all:
+  case Condition::Kind::any: {
+    std::string s = "(";
+    for (std::size_t i = 0; i < c.parts.size(); ++i)
+      s += (i ? (c.kind == Condition::Kind::all ? " and " : " or ") : "") + condition_text(c.parts[i], card, v);
+    return s + ")";
+  }
+  case Condition::Kind::negate:
+    return "not " + condition_text(c.parts.front(), card, v) + " [" + truth_name(evaluate(c, v)) + "]";
+  case Condition::Kind::kpi: {
+    const auto x = v.kpi(c.slot);
+    return describe(c, card) + " [" + truth_name(evaluate(c, v)) + ": " +
+           (x ? format_quantity(*x, card.kpis()[c.slot].unit) : std::string("null")) + "]";
+  }
+  case Condition::Kind::key: {
+    const auto* k = v.key(c.slot);
+    return describe(c, card) + " [" + truth_name(evaluate(c, v)) + ": " + (k && *k ? **k : std::string("null")) + "]";
+  }
+  }
+  return "";
+}
+
+} // namespace
+
+ojson explain_condition(const Condition& c, const Scorecard& card, const KpiTable& table, std::size_t group) {
+  const Bound b = bind_group(card, table, group);
+  return condition_json(c, card, b.view);
+}
+
+std::string explain_condition_text(const Condition& c, const Scorecard& card, const KpiTable& table, std::size_t group) {
+  const Bound b = bind_group(card, table, group);
+  return condition_text(c, card, b.view);
 }
 
 } // namespace kpiscore::scoring

@@ -18,6 +18,7 @@ namespace kpiscore::scoring {
 struct IndicatorResult {
   double value = NAN;        ///< the KPI value (NaN when null or absent)
   double observations = 0;   ///< the KPI's denominator
+  double numerator = NAN;    ///< the KPI's numerator (NaN when absent)
   double target = NAN;       ///< the target in force (NaN: none)
   double rule_score = NAN;   ///< the rule's score before penalties (NaN: N/A)
   double score = NAN;        ///< the score the dimension used (NaN: dropped as N/A)
@@ -82,6 +83,10 @@ ScoreTable score(const Scorecard& card, const KpiTable& table, const EvaluationO
 struct OutputOptions {
   int decimals = -1;   ///< display rounding (-1: the scorecard's; still -1: none)
   bool trace = true;   ///< include the trace in JSON
+  /// explain_text/explain_json show the arithmetic too: each KPI's numerator and denominator,
+  /// each child's contribution (effective weight × score) and each dimension's sum
+  /// (`kpiscore explain`).
+  bool arithmetic = false;
 };
 
 /// {"library_version", "scorecard", "spec_fingerprint", "groups": [{keys..., "score", "grade",
@@ -97,6 +102,14 @@ std::string to_text(const ScoreTable& t, const OutputOptions& o = {});
 nlohmann::ordered_json explain_json(const ScoreTable& t, std::size_t group, const OutputOptions& o = {});
 /// The same trace as readable text.
 std::string explain_text(const ScoreTable& t, std::size_t group, const OutputOptions& o = {});
+
+/// A condition of the scorecard evaluated for one group of `table` (the table the scores came
+/// from), part by part: {"expr", "truth": "yes"|"no"|"unknown", "value" (KPI or key leaves),
+/// "parts": [...]} — why a penalty fired or did not, or why a segment target applied.
+nlohmann::ordered_json explain_condition(const Condition& c, const Scorecard& card, const KpiTable& table,
+                                         std::size_t group);
+/// The same as one line: `(complaint_rate > 15% [no: 7.08%] and ...)`.
+std::string explain_condition_text(const Condition& c, const Scorecard& card, const KpiTable& table, std::size_t group);
 
 } // namespace kpiscore::scoring
 
