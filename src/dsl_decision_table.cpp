@@ -214,7 +214,12 @@ private:
         op += '=';
         ++i_;
       }
-      if (op == "!" || op == "!=") fail2("E0601", "FEEL has no `!=` in an input entry", "write `not(" + std::string(trimmed().substr(op.size())) + ")`");
+      if (op == "!" || op == "!=") {
+        std::string_view rest = s_.substr(i_);
+        while (!rest.empty() && (rest.front() == ' ' || rest.front() == '\t')) rest.remove_prefix(1);
+        while (!rest.empty() && (rest.back() == ' ' || rest.back() == '\t')) rest.remove_suffix(1);
+        fail2("E0601", "FEEL has no `!=` in an input entry", "write `not(" + std::string(rest) + ")`");
+      }
       skip();
       const Literal l = literal();
       if (op == "=") {
