@@ -493,16 +493,20 @@ private:
   std::vector<std::vector<Cell>> cells(std::uint32_t b, std::uint32_t e) const {
     std::vector<std::vector<Cell>> parts(1);
     auto push = [&](std::uint32_t from, std::uint32_t to) {
-      while (from < to && (src_[from] == ' ' || src_[from] == '\t')) ++from;
-      while (to > from && (src_[to - 1] == ' ' || src_[to - 1] == '\t' || src_[to - 1] == '\r')) --to;
+      while (from < to && (src_[from] == ' ' || src_[from] == '\t'))
+        ++from;
+      while (to > from && (src_[to - 1] == ' ' || src_[to - 1] == '\t' || src_[to - 1] == '\r'))
+        --to;
       parts.back().push_back({from, to - from, std::string(src_.substr(from, to - from))});
     };
     std::uint32_t start = b;
     bool quoted_text = false;
     for (std::uint32_t i = b; i < e; ++i) {
       const char ch = src_[i];
-      if (ch == '"') quoted_text = !quoted_text;
-      else if (ch == '\\' && quoted_text) ++i;
+      if (ch == '"')
+        quoted_text = !quoted_text;
+      else if (ch == '\\' && quoted_text)
+        ++i;
       else if (!quoted_text && ch == '|') {
         push(start, i);
         start = i + 1;
@@ -540,8 +544,8 @@ private:
     const Tok& pol = c.word("a hit policy (`unique`, `first`, `priority` or `collect`)");
     const std::vector<std::string> policies{"unique", "first", "priority", "collect"};
     if (std::find(policies.begin(), policies.end(), pol.text) == policies.end())
-      fail("E0501", "unknown hit policy " + quoted(pol.text) + "; expected " + one_of(policies), pol,
-           hint_for(pol.text, policies));
+      fail("E0501", "unknown hit policy " + quoted(pol.text) + "; expected " + one_of(policies),
+           pol, hint_for(pol.text, policies));
     note(tp + "/hit_policy", pol);
     t["hit_policy"] = pol.text;
     while (!c.done()) {
@@ -549,17 +553,22 @@ private:
       if (w.text == "allow_gaps") {
         t["allow_gaps"] = true;
         note(tp + "/allow_gaps", w);
-      } else if (pol.text == "collect" && (w.text == "sum" || w.text == "min" || w.text == "max" || w.text == "count") &&
+      } else if (pol.text == "collect" &&
+                 (w.text == "sum" || w.text == "min" || w.text == "max" || w.text == "count") &&
                  !t.contains("aggregation")) {
         t["aggregation"] = w.text;
         note(tp + "/aggregation", w);
       } else
-        fail("E0501", "unexpected " + quoted(w.text) + " in a table head; expected " +
-                          (pol.text == "collect" ? std::string("`sum`, `min`, `max`, `count` or ") : std::string()) +
-                          "`allow_gaps`", w);
+        fail("E0501",
+             "unexpected " + quoted(w.text) + " in a table head; expected " +
+                 (pol.text == "collect" ? std::string("`sum`, `min`, `max`, `count` or ")
+                                        : std::string()) +
+                 "`allow_gaps`",
+             w);
     }
     if (!opens)
-      fail("E0503", "expected `{` at the end of the line to open the table", line.toks.back().begin + line.toks.back().length, 1);
+      fail("E0503", "expected `{` at the end of the line to open the table",
+           line.toks.back().begin + line.toks.back().length, 1);
     const Tok& open = line.toks.back();
     t["inputs"] = json::array();
     t["outputs"] = json::array();
@@ -570,13 +579,15 @@ private:
       const Tok& first = l.toks.front();
       if (first.kind == Tok::Kind::rbrace) {
         if (l.toks.size() > 1) fail("E0501", "expected nothing after `}`", l.toks[1]);
-        if (!header) fail("E0502", "expected a header line `INPUT | ... => OUTPUT | ...` in the table", first);
+        if (!header)
+          fail("E0502", "expected a header line `INPUT | ... => OUTPUT | ...` in the table", first);
         return t;
       }
       const auto parts = cells(first.begin, l.end);
       if (parts.size() != 2)
         fail("E0501",
-             std::string(header ? "a rule" : "the header") + " needs `=>` between the inputs and the outputs",
+             std::string(header ? "a rule" : "the header") +
+                 " needs `=>` between the inputs and the outputs",
              first.begin, l.end - first.begin);
       if (!header) {
         header = true;
@@ -601,7 +612,8 @@ private:
           }
           const std::size_t in = cell.text.find_first_not_of(" \t", sp);
           if (cell.text.compare(in, 3, "in ") != 0)
-            fail("E0501", "expected `in V, V, ...` after the output name", cell.begin + static_cast<std::uint32_t>(in), 1);
+            fail("E0501", "expected `in V, V, ...` after the output name",
+                 cell.begin + static_cast<std::uint32_t>(in), 1);
           json values = json::array();
           std::uint32_t from = cell.begin + static_cast<std::uint32_t>(in) + 3;
           const std::uint32_t to = cell.begin + cell.length;
@@ -610,8 +622,10 @@ private:
             if (i < to && src_[i] == '"') q = !q;
             if (i == to || (!q && src_[i] == ',')) {
               std::uint32_t a = from, b = i;
-              while (a < b && src_[a] == ' ') ++a;
-              while (b > a && src_[b - 1] == ' ') --b;
+              while (a < b && src_[a] == ' ')
+                ++a;
+              while (b > a && src_[b - 1] == ' ')
+                --b;
               note(op + "/values/" + std::to_string(values.size()), a, b - a);
               json v = output_cell({a, b - a, std::string(src_.substr(a, b - a))});
               values.push_back(v.is_string() ? v : json(v.dump()));

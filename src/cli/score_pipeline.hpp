@@ -37,7 +37,8 @@ struct ScoredInputs {
 
 /// Reads, aggregates, joins and scores; nullopt when --strict refused a reject (exit 2).
 /// Usage problems throw UsageError (messages name `command`).
-std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::string& command, const std::string& format,
+std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::string& command,
+                                                const std::string& format,
                                                 ScoredInputs* inputs = nullptr);
 
 inline int parse_decimals(const std::string& v) {

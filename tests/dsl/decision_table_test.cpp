@@ -50,7 +50,8 @@ std::vector<std::string> errors_of(const json& j) {
   std::vector<TableError> errors;
   (void)DecisionTable::compile(j, scope(), DecisionTable::Options{}, &errors);
   std::vector<std::string> out;
-  for (const auto& e : errors) out.push_back(e.what());
+  for (const auto& e : errors)
+    out.push_back(e.what());
   return out;
 }
 
@@ -66,7 +67,8 @@ std::string cell_error(std::string_view text, Type t) {
 /// One row evaluated through the index: `numbers` feed the numeric inputs in order, `labels`
 /// the string inputs in order (`valid` 0 makes a label null).
 std::pair<std::int32_t, double> eval1(const DecisionTable& t, std::vector<double> numbers,
-                                      std::vector<std::string_view> labels = {}, std::vector<std::uint8_t> valid = {}) {
+                                      std::vector<std::string_view> labels = {},
+                                      std::vector<std::uint8_t> valid = {}) {
   const std::size_t C = t.inputs().size();
   std::vector<TableInput> in(C);
   numbers.resize(C, NAN);
@@ -121,7 +123,7 @@ TEST(UnaryTest, FeelSimpleUnaryTests) {
   EXPECT_TRUE(parse_unary_test("= 30s, > 5min", Type::duration).matches(301));
   EXPECT_TRUE(parse_unary_test("0.5", Type::ratio).matches(0.5)); // a plain fraction for a ratio
   // Null (NaN) passes only `-`; `not(...)` of null is not a match either (DMN 1.3 §10.3.2.9).
-  EXPECT_FALSE(neg.matches(std::nan("")) );
+  EXPECT_FALSE(neg.matches(std::nan("")));
   EXPECT_FALSE(parse_unary_test("not(< 5)", Type::number).matches(std::nan("")));
   EXPECT_TRUE(parse_unary_test("-", Type::number).matches(std::nan("")));
 }
@@ -131,24 +133,33 @@ TEST(UnaryTest, MistakesArePinned) {
             "E0602: /: a number without a unit where a duration is expected (did you mean `30s`?)");
   EXPECT_EQ(cell_error(">= 85", Type::ratio),
             "E0602: /: a number above 1 where a ratio is expected (did you mean `85%`?)");
-  EXPECT_EQ(cell_error("phone", Type::string), "E0601: /: expected a quoted string (did you mean `\"phone\"`?)");
+  EXPECT_EQ(cell_error("phone", Type::string),
+            "E0601: /: expected a quoted string (did you mean `\"phone\"`?)");
   EXPECT_EQ(cell_error("< \"a\"", Type::string), "E0602: /: ordering (`<`) of strings");
   EXPECT_EQ(cell_error("[90..80]", Type::number),
             "E0601: /: an empty interval (the lower end is not below the upper end)");
-  EXPECT_EQ(cell_error("!= 5", Type::number), "E0601: /: FEEL has no `!=` in an input entry (write `not(5)`)");
+  EXPECT_EQ(cell_error("!= 5", Type::number),
+            "E0601: /: FEEL has no `!=` in an input entry (write `not(5)`)");
   EXPECT_EQ(cell_error("30x", Type::duration),
-            "E0601: /: unknown unit `x` (durations are written with ms, s, min (or m), h or d: `30s`, `5min`, `1h30m`)");
-  EXPECT_EQ(cell_error("", Type::number), "E0601: /: an empty input entry; write `-` for any value");
+            "E0601: /: unknown unit `x` (durations are written with ms, s, min (or m), h or d: "
+            "`30s`, `5min`, `1h30m`)");
+  EXPECT_EQ(cell_error("", Type::number),
+            "E0601: /: an empty input entry; write `-` for any value");
   EXPECT_EQ(cell_error("5%", Type::points), "E0602: /: a percentage where a number is expected");
-  EXPECT_EQ(cell_error("1, -", Type::number), "E0601: /: `-` (any value) stands alone, not in a list");
-  EXPECT_EQ(cell_error("[1..2", Type::number), "E0601: /: expected `]` or `)` to close the interval");
+  EXPECT_EQ(cell_error("1, -", Type::number),
+            "E0601: /: `-` (any value) stands alone, not in a list");
+  EXPECT_EQ(cell_error("[1..2", Type::number),
+            "E0601: /: expected `]` or `)` to close the interval");
 }
 
 TEST(DecisionTable, FirstReturnsTheFirstMatchInRuleOrder) {
   json j = {{"hit_policy", "first"},
             {"inputs", {"score"}},
             {"outputs", {"points"}},
-            {"rules", {{{"when", {">= 90"}}, {"then", {1}}}, {{"when", {">= 80"}}, {"then", {2}}}, {{"when", {"-"}}, {"then", {3}}}}}};
+            {"rules",
+             {{{"when", {">= 90"}}, {"then", {1}}},
+              {{"when", {">= 80"}}, {"then", {2}}},
+              {{"when", {"-"}}, {"then", {3}}}}}};
   const DecisionTable t = compile(j);
   EXPECT_EQ(eval1(t, {95}), std::make_pair(0, 1.0));
   EXPECT_EQ(eval1(t, {85}), std::make_pair(1, 2.0));
@@ -166,11 +177,14 @@ TEST(DecisionTable, UniqueOverlapIsACompileErrorAndARuntimeNullWhenUnchecked) {
               {{"when", {"< 80", "-"}}, {"then", {2}}},
               {{"when", {"[85..100]", "\"phone\", \"chat\""}}, {"then", {3}}},
               {{"when", {">= 80", "not(\"phone\")"}}, {"then", {4}}}}}};
-  EXPECT_EQ(errors_of(j), (std::vector<std::string>{
-                              "E0606: /rules/2: rules 1 and 3 both match score = 85, channel = \"phone\" (a unique "
-                              "table allows one match; narrow the entries, or use first or priority)",
-                              "E0606: /rules/3: rules 3 and 4 both match score = 85, channel = \"chat\" (a unique table "
-                              "allows one match; narrow the entries, or use first or priority)"}));
+  EXPECT_EQ(
+      errors_of(j),
+      (std::vector<std::string>{
+          "E0606: /rules/2: rules 1 and 3 both match score = 85, channel = \"phone\" (a unique "
+          "table allows one match; narrow the entries, or use first or priority)",
+          "E0606: /rules/3: rules 3 and 4 both match score = 85, channel = \"chat\" (a unique "
+          "table "
+          "allows one match; narrow the entries, or use first or priority)"}));
   // Compiled without the checks, a double match is DMN's "unique violation": no result.
   const DecisionTable t = compile(j, false);
   EXPECT_EQ(eval1(t, {90}, {"phone"}).first, DecisionTable::unique_violation);
@@ -198,11 +212,12 @@ TEST(DecisionTable, PriorityRanksByTheOutputsValueOrderNotRuleOrder) {
   EXPECT_EQ(eval1(t, {95, NAN}).first, 0);  // a null rate matches only `-`
   // A value outside the list is an error; a priority table needs a list.
   j["rules"][0]["then"][0] = "E";
-  EXPECT_EQ(errors_of(j).front(), "E0604: /rules/0/then/0: `E` is not one of the values of `grade` (D, C, B, A)");
+  EXPECT_EQ(errors_of(j).front(),
+            "E0604: /rules/0/then/0: `E` is not one of the values of `grade` (D, C, B, A)");
   json k = grades_json("priority");
-  EXPECT_EQ(errors_of(k).front(),
-            "E0603: /outputs: a priority table ranks rules by their outputs' values: give an output its \"values\", "
-            "highest priority first");
+  EXPECT_EQ(errors_of(k).front(), "E0603: /outputs: a priority table ranks rules by their outputs' "
+                                  "values: give an output its \"values\", "
+                                  "highest priority first");
 }
 
 TEST(DecisionTable, CollectAggregatesAndNoMatchIsNull) {
@@ -234,12 +249,13 @@ TEST(DecisionTable, CollectAggregatesAndNoMatchIsNull) {
 TEST(DecisionTable, CollectRules) {
   json j = grades_json("collect");
   j["aggregation"] = "sum";
-  EXPECT_EQ(errors_of(j).front(),
-            "E0603: /outputs: a collect table with an aggregation has at most one output (DMN: no aggregation of "
-            "compound outputs)");
+  EXPECT_EQ(errors_of(j).front(), "E0603: /outputs: a collect table with an aggregation has at "
+                                  "most one output (DMN: no aggregation of "
+                                  "compound outputs)");
   json k = grades_json("first");
   k["aggregation"] = "sum";
-  EXPECT_EQ(errors_of(k).front(), "E0603: /aggregation: an aggregation needs the collect hit policy");
+  EXPECT_EQ(errors_of(k).front(),
+            "E0603: /aggregation: an aggregation needs the collect hit policy");
 }
 
 TEST(DecisionTable, GapsAreFoundExactlyWithAnExample) {
@@ -247,8 +263,9 @@ TEST(DecisionTable, GapsAreFoundExactlyWithAnExample) {
             {"inputs", {"score"}},
             {"outputs", {"points"}},
             {"rules", {{{"when", {"< 80"}}, {"then", {1}}}, {{"when", {"> 80"}}, {"then", {2}}}}}};
-  EXPECT_EQ(errors_of(j), std::vector<std::string>{"E0605: /: the table has a gap: no rule matches score = 80 (add a "
-                                                   "rule, a last rule with `-`, or set allow_gaps)"});
+  EXPECT_EQ(errors_of(j), std::vector<std::string>{
+                              "E0605: /: the table has a gap: no rule matches score = 80 (add a "
+                              "rule, a last rule with `-`, or set allow_gaps)"});
   j["rules"][1]["when"][0] = ">= 80";
   EXPECT_TRUE(errors_of(j).empty());
   // Two columns: an open interval left uncovered for one channel; other labels are a gap too.
@@ -259,14 +276,16 @@ TEST(DecisionTable, GapsAreFoundExactlyWithAnExample) {
              {{{"when", {"\"phone\"", "<= 20s"}}, {"then", {"15s"}}},
               {{"when", {"\"phone\"", "> 1min"}}, {"then", {"20s"}}},
               {{"when", {"not(\"phone\")", "-"}}, {"then", {"30s"}}}}}};
-  EXPECT_EQ(errors_of(k), std::vector<std::string>{"E0605: /: the table has a gap: no rule matches channel = \"phone\", "
-                                                   "wait = 40s (any value in (20s..60s)) (add a rule, a last rule "
-                                                   "with `-`, or set allow_gaps)"});
+  EXPECT_EQ(errors_of(k), std::vector<std::string>{
+                              "E0605: /: the table has a gap: no rule matches channel = \"phone\", "
+                              "wait = 40s (any value in (20s..60s)) (add a rule, a last rule "
+                              "with `-`, or set allow_gaps)"});
   k["rules"][2]["when"][0] = "\"chat\"";
   k["rules"][1]["when"][1] = "> 20s";
-  EXPECT_EQ(errors_of(k), std::vector<std::string>{"E0605: /: the table has a gap: no rule matches channel = (any other "
-                                                   "value), wait = 0s (any value in (-inf..20s)) (add a rule, a last "
-                                                   "rule with `-`, or set allow_gaps)"});
+  EXPECT_EQ(errors_of(k), std::vector<std::string>{
+                              "E0605: /: the table has a gap: no rule matches channel = (any other "
+                              "value), wait = 0s (any value in (-inf..20s)) (add a rule, a last "
+                              "rule with `-`, or set allow_gaps)"});
   k["allow_gaps"] = true;
   EXPECT_TRUE(errors_of(k).empty());
 }
@@ -280,30 +299,37 @@ TEST(DecisionTable, ShadowedRulesAreErrorsForFirstAndPriority) {
               {{"when", {"< 80", "\"phone\""}}, {"then", {2}}},
               {{"when", {">= 90", "\"chat\""}}, {"then", {3}}},
               {{"when", {"-", "-"}}, {"then", {4}}}}}};
-  EXPECT_EQ(errors_of(j), std::vector<std::string>{
-                              "E0607: /rules/2: rule 3 can never be chosen: rule 1 before it match every input it matches"});
+  EXPECT_EQ(errors_of(j),
+            std::vector<std::string>{"E0607: /rules/2: rule 3 can never be chosen: rule 1 before "
+                                     "it match every input it matches"});
   // Covered by two earlier rules together (neither alone covers it).
   json k = {{"hit_policy", "first"},
             {"inputs", {"x"}},
             {"outputs", {"points"}},
             {"rules",
-             {{{"when", {"< 5"}}, {"then", {1}}}, {{"when", {">= 5"}}, {"then", {2}}}, {{"when", {"[3..7]"}}, {"then", {3}}}}}};
-  EXPECT_EQ(errors_of(k), std::vector<std::string>{
-                              "E0607: /rules/2: rule 3 can never be chosen: rules 1, 2 before it match every input it matches"});
+             {{{"when", {"< 5"}}, {"then", {1}}},
+              {{"when", {">= 5"}}, {"then", {2}}},
+              {{"when", {"[3..7]"}}, {"then", {3}}}}}};
+  EXPECT_EQ(errors_of(k),
+            std::vector<std::string>{"E0607: /rules/2: rule 3 can never be chosen: rules 1, 2 "
+                                     "before it match every input it matches"});
 }
 
 TEST(DecisionTable, TableShapeErrors) {
   json j = grades_json("first");
   j["inputs"][0] = "scroe";
-  EXPECT_EQ(errors_of(j).front(), "E0603: /inputs/0: unknown input `scroe` (did you mean `score`?)");
+  EXPECT_EQ(errors_of(j).front(),
+            "E0603: /inputs/0: unknown input `scroe` (did you mean `score`?)");
   j = grades_json("first");
   j["rules"][1]["when"] = {">= 1", "-"};
   EXPECT_EQ(errors_of(j).front(), "E0603: /rules/1/when: expected 1 input entry");
   j = grades_json("first");
   j["rules"][2]["then"][1] = "30s";
-  EXPECT_EQ(errors_of(j).front(), "E0602: /rules/2/then/1: a duration where a ratio is expected (output `bonus`)");
+  EXPECT_EQ(errors_of(j).front(),
+            "E0602: /rules/2/then/1: a duration where a ratio is expected (output `bonus`)");
   j = grades_json("firts");
-  EXPECT_EQ(errors_of(j).front(), "E0603: /hit_policy: expected a hit policy: unique, first, priority or collect, actual \"firts\"");
+  EXPECT_EQ(errors_of(j).front(), "E0603: /hit_policy: expected a hit policy: unique, first, "
+                                  "priority or collect, actual \"firts\"");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,46 +344,60 @@ struct Random {
 
 std::string random_numeric_entry(Random& r) {
   switch (r.below(6)) {
-  case 0: return "-";
-  case 1: return std::string(r.below(2) ? "<" : "<=") + " " + std::to_string(r.below(10));
-  case 2: return std::string(r.below(2) ? ">" : ">=") + " " + std::to_string(r.below(10));
+  case 0:
+    return "-";
+  case 1:
+    return std::string(r.below(2) ? "<" : "<=") + " " + std::to_string(r.below(10));
+  case 2:
+    return std::string(r.below(2) ? ">" : ">=") + " " + std::to_string(r.below(10));
   case 3: {
     const int a = r.below(9), b = a + 1 + r.below(3);
-    return std::string(r.below(2) ? "[" : "(") + std::to_string(a) + ".." + std::to_string(b) + (r.below(2) ? "]" : ")");
+    return std::string(r.below(2) ? "[" : "(") + std::to_string(a) + ".." + std::to_string(b) +
+           (r.below(2) ? "]" : ")");
   }
-  case 4: return std::to_string(r.below(10)) + ", " + std::to_string(r.below(10));
-  default: return "not(" + std::to_string(r.below(10)) + ")";
+  case 4:
+    return std::to_string(r.below(10)) + ", " + std::to_string(r.below(10));
+  default:
+    return "not(" + std::to_string(r.below(10)) + ")";
   }
 }
 
 std::string random_label_entry(Random& r) {
   static const char* labels[] = {"\"a\"", "\"b\"", "\"c\""};
   switch (r.below(4)) {
-  case 0: return "-";
-  case 1: return labels[r.below(3)];
-  case 2: return std::string(labels[r.below(3)]) + ", " + labels[r.below(3)];
-  default: return std::string("not(") + labels[r.below(3)] + ")";
+  case 0:
+    return "-";
+  case 1:
+    return labels[r.below(3)];
+  case 2:
+    return std::string(labels[r.below(3)]) + ", " + labels[r.below(3)];
+  default:
+    return std::string("not(") + labels[r.below(3)] + ")";
   }
 }
 
 TEST(DecisionTableProperty, IndexEqualsBruteForceScan) {
   Random r{std::mt19937_64(20261122)};
-  const HitPolicy policies[] = {HitPolicy::unique, HitPolicy::first, HitPolicy::priority, HitPolicy::collect};
+  const HitPolicy policies[] = {HitPolicy::unique, HitPolicy::first, HitPolicy::priority,
+                                HitPolicy::collect};
   const char* names[] = {"unique", "first", "priority", "collect"};
   for (int trial = 0; trial < 300; ++trial) {
     const int p = r.below(4);
     const int R = 1 + r.below(trial < 250 ? 12 : 150); // some tables span several bitset words
     json j = {{"hit_policy", names[p]}, {"inputs", {"x", "channel", "y"}}};
-    if (policies[p] == HitPolicy::priority) j["outputs"] = {json{{"name", "v"}, {"values", {3, 1, 2, 0}}}};
-    else j["outputs"] = {"v"};
+    if (policies[p] == HitPolicy::priority)
+      j["outputs"] = {json{{"name", "v"}, {"values", {3, 1, 2, 0}}}};
+    else
+      j["outputs"] = {"v"};
     if (policies[p] == HitPolicy::collect) {
       const char* aggs[] = {"sum", "min", "max", "count"};
       j["aggregation"] = aggs[r.below(4)];
     }
     j["rules"] = json::array();
     for (int k = 0; k < R; ++k)
-      j["rules"].push_back({{"when", {random_numeric_entry(r), random_label_entry(r), random_numeric_entry(r)}},
-                            {"then", {r.below(4)}}});
+      j["rules"].push_back(
+          {{"when", {random_numeric_entry(r), random_label_entry(r), random_numeric_entry(r)}},
+           {"then", {r.below(4)}}});
     const DecisionTable t = compile(j, false);
     // Inputs: every half-step in [-1, 11] and nulls; labels a, b, c, d (other) and null.
     std::vector<double> xs, ys;
@@ -370,7 +410,9 @@ TEST(DecisionTableProperty, IndexEqualsBruteForceScan) {
       ls.push_back(labels[r.below(4)]);
       lv.push_back(r.below(10) == 0 ? 0 : 1);
     }
-    const std::vector<TableInput> in = {{xs.data(), nullptr, nullptr}, {nullptr, ls.data(), lv.data()}, {ys.data(), nullptr, nullptr}};
+    const std::vector<TableInput> in = {{xs.data(), nullptr, nullptr},
+                                        {nullptr, ls.data(), lv.data()},
+                                        {ys.data(), nullptr, nullptr}};
     std::vector<std::int32_t> rule(xs.size());
     std::vector<double> value(xs.size());
     t.evaluate(in, xs.size(), rule.data(), value.data());
@@ -397,7 +439,8 @@ TEST(DecisionTableProperty, IndexEqualsBruteForceScan) {
         const std::vector<double> order = {3, 1, 2, 0};
         std::size_t best_pos = 99;
         for (std::size_t k : hits) {
-          const auto pos = static_cast<std::size_t>(std::find(order.begin(), order.end(), out(k)) - order.begin());
+          const auto pos = static_cast<std::size_t>(std::find(order.begin(), order.end(), out(k)) -
+                                                    order.begin());
           if (pos < best_pos) {
             best_pos = pos;
             want = static_cast<std::int32_t>(k);
@@ -409,7 +452,9 @@ TEST(DecisionTableProperty, IndexEqualsBruteForceScan) {
         if (hits.empty()) break;
         want = DecisionTable::collected;
         const std::string agg = j["aggregation"];
-        want_value = agg == "count" ? static_cast<double>(hits.size()) : agg == "sum" ? 0.0 : out(hits[0]);
+        want_value = agg == "count" ? static_cast<double>(hits.size())
+                     : agg == "sum" ? 0.0
+                                    : out(hits[0]);
         for (std::size_t k : hits) {
           if (agg == "sum") want_value += out(k);
           if (agg == "min") want_value = std::min(want_value, out(k));
@@ -418,10 +463,13 @@ TEST(DecisionTableProperty, IndexEqualsBruteForceScan) {
         break;
       }
       }
-      if (policies[p] != HitPolicy::collect && want >= 0) want_value = out(static_cast<std::size_t>(want));
+      if (policies[p] != HitPolicy::collect && want >= 0)
+        want_value = out(static_cast<std::size_t>(want));
       ASSERT_EQ(rule[n], want) << "trial " << trial << " row " << n << "\n" << j.dump();
-      if (std::isnan(want_value)) EXPECT_TRUE(std::isnan(value[n]));
-      else EXPECT_EQ(value[n], want_value);
+      if (std::isnan(want_value))
+        EXPECT_TRUE(std::isnan(value[n]));
+      else
+        EXPECT_EQ(value[n], want_value);
     }
   }
 }
@@ -434,16 +482,21 @@ TEST(DecisionTableProperty, GapCheckAgreesWithAnExhaustiveGrid) {
   int with_gap = 0;
   for (int trial = 0; trial < 400; ++trial) {
     const int R = 1 + r.below(6);
-    json j = {{"hit_policy", "collect"}, {"aggregation", "count"}, {"inputs", {"x", "channel"}}, {"outputs", json::array()}};
+    json j = {{"hit_policy", "collect"},
+              {"aggregation", "count"},
+              {"inputs", {"x", "channel"}},
+              {"outputs", json::array()}};
     j["rules"] = json::array();
     for (int k = 0; k < R; ++k)
-      j["rules"].push_back({{"when", {random_numeric_entry(r), random_label_entry(r)}}, {"then", json::array()}});
+      j["rules"].push_back(
+          {{"when", {random_numeric_entry(r), random_label_entry(r)}}, {"then", json::array()}});
     const DecisionTable t = compile(j, false);
     bool gap = false;
     for (int xi = 0; xi <= 24 && !gap; ++xi)
       for (const char* l : {"a", "b", "c", "other"}) {
         bool hit = false;
-        for (const auto& rule : t.rules()) hit = hit || (rule.inputs[0].matches(-1 + 0.5 * xi) && rule.inputs[1].matches(l));
+        for (const auto& rule : t.rules())
+          hit = hit || (rule.inputs[0].matches(-1 + 0.5 * xi) && rule.inputs[1].matches(l));
         gap = gap || !hit;
       }
     const auto errs = errors_of(j);

@@ -76,7 +76,8 @@ TEST(DecisionTables, TextAndJsonCompileToTheSameModel) {
 
 KpiTable groups() {
   // Four groups: phone at peak, phone off-peak, chat, and phone with many complaints.
-  return make_table({"channel", "peak"}, {{"phone", "off"}, {"phone", "off"}, {"chat", "off"}, {"phone", "off"}},
+  return make_table({"channel", "peak"},
+                    {{"phone", "off"}, {"phone", "off"}, {"chat", "off"}, {"phone", "off"}},
                     {{"asa_s", KpiKind::mean_seconds, {25.0, 25.0, 25.0, 10.0}},
                      {"complaint_rate", KpiKind::ratio, {0.01, 0.01, 0.12, 0.20}}});
 }
@@ -100,12 +101,15 @@ TEST(DecisionTables, TargetTableChoosesTheRowPerGroup) {
   EXPECT_EQ(s.indicator(3, 0).target_rule, 1);
   EXPECT_TRUE(s.indicator(1, 0).to_improve);
   const std::string why = explain_text(s, 1);
-  EXPECT_NE(why.find("asa_s = 25s, target <= 15s (target table rule 2: \"phone\" | - => 15s)"), std::string::npos) << why;
+  EXPECT_NE(why.find("asa_s = 25s, target <= 15s (target table rule 2: \"phone\" | - => 15s)"),
+            std::string::npos)
+      << why;
 }
 
 TEST(DecisionTables, GradeTableDecidesGradeAndBonusAndVetoesStillCap) {
   KpiTable t = groups();
-  for (auto& k : t.keys) k[1] = "off";
+  for (auto& k : t.keys)
+    k[1] = "off";
   const Scorecard card = Scorecard::compile(card_json());
   const ScoreTable s = score(card, t);
   // Scores: phone 90 (25 s vs 15 s), phone 90, chat 100, phone 100.
@@ -117,16 +121,19 @@ TEST(DecisionTables, GradeTableDecidesGradeAndBonusAndVetoesStillCap) {
   EXPECT_EQ(s.bonus(2), 0.5);
   EXPECT_EQ(s.grade[3], 2); // complaints above 15 %: the table gives C and the veto caps at C
   const nlohmann::ordered_json j = explain_json(s, 2);
-  EXPECT_EQ(j["grade_table"].dump(),
-            R"({"grade":"C","hit_policy":"priority","rule":"rule 4: - | > 10% => C | 50%","bonus":0.5,"capped_by_veto":false})");
+  EXPECT_EQ(
+      j["grade_table"].dump(),
+      R"({"grade":"C","hit_policy":"priority","rule":"rule 4: - | > 10% => C | 50%","bonus":0.5,"capped_by_veto":false})");
   EXPECT_EQ(j["grade_table"]["bonus"], 0.5);
   const std::string text = explain_text(s, 0);
-  EXPECT_NE(text.find("grade table (priority): rule 1: >= 90 | - => A | 120%\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("grade table (priority): rule 1: >= 90 | - => A | 120%\n"), std::string::npos)
+      << text;
 }
 
 TEST(DecisionTables, VetoCapReplacesTheTablesBonusWithTheCappedGrades) {
   json spec = card_json();
-  spec["grades"] = json::parse(R"([{"name": "A", "bonus": "120%"}, {"name": "B", "bonus": "100%"}, {"name": "C", "bonus": "10%"}])");
+  spec["grades"] = json::parse(
+      R"([{"name": "A", "bonus": "120%"}, {"name": "B", "bonus": "100%"}, {"name": "C", "bonus": "10%"}])");
   spec["grade_table"]["rules"][3]["when"][1] = "> 50%"; // the table itself no longer caps
   const Scorecard card = Scorecard::compile(spec);
   KpiTable t = groups();
@@ -139,7 +146,8 @@ TEST(DecisionTables, VetoCapReplacesTheTablesBonusWithTheCappedGrades) {
 TEST(DecisionTables, GradesByTableHaveNoMinimums) {
   json spec = card_json();
   spec["grades"][0]["min"] = 90;
-  EXPECT_EQ(spec_error(spec.dump()), "spec /grades/0/min: the grade table decides the grade: a grade has no \"min\"");
+  EXPECT_EQ(spec_error(spec.dump()),
+            "spec /grades/0/min: the grade table decides the grade: a grade has no \"min\"");
   spec = card_json();
   spec["grade_table"]["rules"][2]["then"][0] = "D";
   EXPECT_EQ(spec_error(spec.dump()),
@@ -152,8 +160,10 @@ std::string text_errors(const std::string& text) {
   const json spec = dsl::scorecard_text_to_json(text, "t.kpi", &where);
   std::string out;
   for (const auto& e : Scorecard::check(spec))
-    out += dsl::format(dsl::Diagnostic{e.code().empty() ? "E0510" : e.code(), e.what(), dsl::locate(where, e.path()), {}},
-                       "t.kpi", text);
+    out += dsl::format(
+        dsl::Diagnostic{
+            e.code().empty() ? "E0510" : e.code(), e.what(), dsl::locate(where, e.path()), {}},
+        "t.kpi", text);
   return out;
 }
 
@@ -166,24 +176,29 @@ void replace_once(std::string& text, const std::string& from, const std::string&
 TEST(DecisionTables, ErrorsPointAtTheCellInTheText) {
   std::string text = card_text;
   replace_once(text, "[80..90)", "(80..90)");
-  EXPECT_EQ(text_errors(text), "t.kpi:15:1: error[E0605]: spec /grade_table: the table has a gap: no rule matches score = 80, "
-                               "complaint_rate = -90% (any value in (-inf..10%)) (add a rule, a last rule with `-`, or set allow_gaps)\n"
+  EXPECT_EQ(text_errors(text), "t.kpi:15:1: error[E0605]: spec /grade_table: the table has a gap: "
+                               "no rule matches score = 80, "
+                               "complaint_rate = -90% (any value in (-inf..10%)) (add a rule, a "
+                               "last rule with `-`, or set allow_gaps)\n"
                                "  15 | grades table priority {\n"
                                "     | ^^^^^^\n");
   text = card_text;
   replace_once(text, "\"phone\"  | -       => 15s", "\"phone\"  | -       => 15");
   EXPECT_EQ(text_errors(text),
-            "t.kpi:6:27: error[E0602]: spec /indicators/0/target/table/rules/1/then/0: a number without a unit where a "
+            "t.kpi:6:27: error[E0602]: spec /indicators/0/target/table/rules/1/then/0: a number "
+            "without a unit where a "
             "duration is expected (did you mean `15s`?) (output `target`)\n"
             "  6 |     \"phone\"  | -       => 15\n"
             "    |                           ^^\n");
   text = card_text;
   replace_once(text, "-        | -       => 30s", "\"chat\"   | -       => 30s");
-  EXPECT_EQ(text_errors(text), "t.kpi:3:3: error[E0605]: spec /indicators/0/target/table: the table has a gap: no rule "
-                               "matches channel = (any other value), peak = \"peak\" (add a rule, a last rule with `-`, or "
-                               "set allow_gaps)\n"
-                               "  3 |   target table first {\n"
-                               "    |   ^^^^^^\n");
+  EXPECT_EQ(
+      text_errors(text),
+      "t.kpi:3:3: error[E0605]: spec /indicators/0/target/table: the table has a gap: no rule "
+      "matches channel = (any other value), peak = \"peak\" (add a rule, a last rule with `-`, or "
+      "set allow_gaps)\n"
+      "  3 |   target table first {\n"
+      "    |   ^^^^^^\n");
 }
 
 TEST(DecisionTables, TextSyntaxMistakes) {
@@ -196,7 +211,8 @@ TEST(DecisionTables, TextSyntaxMistakes) {
     return std::string("no error");
   };
   EXPECT_EQ(err("scorecard \"x\"\ngrades table firts {\n}\n"),
-            "t.kpi:2:14: error[E0501]: unknown hit policy `firts`; expected `unique`, `first`, `priority` or `collect`\n"
+            "t.kpi:2:14: error[E0501]: unknown hit policy `firts`; expected `unique`, `first`, "
+            "`priority` or `collect`\n"
             "  2 | grades table firts {\n"
             "    |              ^^^^^\n"
             "    = hint: did you mean `first`?\n");

@@ -47,9 +47,9 @@ struct Interval {
 struct UnaryTest {
   bool any = false;
   bool negated = false;
-  std::vector<Interval> intervals;  ///< numeric columns: the union tested
-  std::vector<std::string> labels;  ///< string columns: the labels tested
-  std::string text;                 ///< as written
+  std::vector<Interval> intervals; ///< numeric columns: the union tested
+  std::vector<std::string> labels; ///< string columns: the labels tested
+  std::string text;                ///< as written
 
   /// Whether a (non-null) value passes. Null passes only `-`.
   bool matches(double x) const noexcept;
@@ -104,7 +104,7 @@ private:
 struct TableScope {
   std::function<std::optional<Type>(std::string_view)> input;
   std::function<std::optional<Type>(std::string_view, std::vector<std::string>& values)> output;
-  std::vector<std::string> input_names;  ///< for "did you mean" hints
+  std::vector<std::string> input_names; ///< for "did you mean" hints
   std::vector<std::string> output_names;
 };
 
@@ -131,7 +131,8 @@ struct TableInput {
 class DecisionTable {
 public:
   struct Options {
-    bool check = true; ///< run the gap/overlap/shadow checks (false: a UNIQUE violation shows at run time)
+    bool check =
+        true; ///< run the gap/overlap/shadow checks (false: a UNIQUE violation shows at run time)
     std::size_t max_rules = 100000;
     std::size_t max_columns = 64;
     std::size_t check_budget = 4000000; ///< elementary steps of the checks (E0608 beyond)
