@@ -546,28 +546,14 @@ public:
   Checker(const DecisionTable& t, const Index& ix, const std::vector<std::uint32_t>& rank,
           std::size_t budget, std::vector<TableError>& errors)
       : t_(t), ix_(ix), rank_(rank), budget_(budget), errors_(errors), W_(ix.words) {
-    // Per column and rule: the non-empty segments its entry covers (any: flagged, not listed).
     segs_.resize(ix.cols.size());
     any_.resize(ix.cols.size());
     all_segs_.resize(ix.cols.size());
-    for (std::size_t c = 0; c < ix.cols.size(); ++c) {
-      segs_[c].resize(ix.rules);
-      any_[c].resize(ix.rules);
-      for (std::size_t r = 0; r < ix.rules; ++r) {
-        const UnaryTest& u = t.rules()[r].inputs[c];
-        any_[c][r] = u.any;
-        if (u.any) continue;
-        for (std::size_t s = 0; s < ix.cols[c].segments; ++s)
-          if (!ix.cols[c].empty[s] && get_bit(ix.cols[c].seg(s, W_), r))
-            segs_[c][r].push_back(static_cast<std::uint32_t>(s));
-      }
-      for (std::size_t s = 0; s < ix.cols[c].segments; ++s)
-        if (!ix.cols[c].empty[s]) all_segs_[c].push_back(static_cast<std::uint32_t>(s));
-    }
   }
 
   bool run() {
     try {
+      prepare();
       if (!t_.allow_gaps()) gaps();
       if (t_.hit_policy() == HitPolicy::unique) overlaps();
       if (t_.hit_policy() == HitPolicy::first || t_.hit_policy() == HitPolicy::priority) shadows();
@@ -579,6 +565,35 @@ public:
   }
 
 private:
+  /// Per column and rule: the non-empty segments its entry covers (`-`: flagged, not listed),
+  /// from the entry's ranges (work proportional to the output, within the budget).
+  void prepare() {
+    for (std::size_t c = 0; c < ix_.cols.size(); ++c) {
+      const Index::Col& col = ix_.cols[c];
+      segs_[c].resize(ix_.rules);
+      any_[c].resize(ix_.rules);
+      for (std::size_t r = 0; r < ix_.rules; ++r) {
+        const UnaryTest& u = t_.rules()[r].inputs[c];
+        any_[c][r] = u.any;
+        if (u.any) continue;
+        if (col.numeric) {
+          for (const auto& [a, b] : numeric_ranges(u, col)) {
+            spend(b - a + 1);
+            for (std::size_t s = a; s <= b; ++s)
+              if (!col.empty[s]) segs_[c][r].push_back(static_cast<std::uint32_t>(s));
+          }
+        } else {
+          spend(col.segments);
+          for (std::size_t s = 0; s < col.segments; ++s)
+            if (get_bit(col.seg(s, W_), r)) segs_[c][r].push_back(static_cast<std::uint32_t>(s));
+        }
+      }
+      spend(col.segments);
+      for (std::size_t s = 0; s < col.segments; ++s)
+        if (!col.empty[s]) all_segs_[c].push_back(static_cast<std::uint32_t>(s));
+    }
+  }
+
   const DecisionTable& t_;
   const Index& ix_;
   const std::vector<std::uint32_t>& rank_;
@@ -1078,16 +1093,23 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
     std::sort(col.labels.begin(), col.labels.end());
     col.labels.erase(std::unique(col.labels.begin(), col.labels.end()), col.labels.end());
     col.segments = col.numeric ? 2 * col.bounds.size() + 1 : col.labels.size() + 1;
+    if ((col.segments + 1) * W > options.max_index_words) {
+      errs.emplace_back("E0603", "/inputs/" + std::to_string(c),
+                        "the table is too large to index: " + std::to_string(col.segments) +
+                            " segments x " + std::to_string(R) + " rules in input " +
+                            tick(t.inputs_[c].name));
+      return finish();
+    }
     col.bits.assign((col.segments + 1) * W, 0);
     col.empty.assign(col.segments, 0);
     if (col.numeric)
       for (std::size_t k = 1; k < col.bounds.size(); ++k)
         if (std::nextafter(col.bounds[k - 1], inf) == col.bounds[k]) col.empty[2 * k] = 1;
+    std::vector<std::uint64_t> any_mask(W, 0);
     for (std::size_t r = 0; r < R; ++r) {
       const UnaryTest& u = t.rules_[r].inputs[c];
       if (u.any) {
-        for (std::size_t s = 0; s <= col.segments; ++s)
-          set_bit(col.bits.data() + s * W, r); // null too
+        set_bit(any_mask.data(), r);
         continue;
       }
       if (col.numeric) {
@@ -1103,6 +1125,10 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
         }
       }
     }
+    // `-` covers every segment, and is the only entry the null segment (the last) carries.
+    for (std::size_t s = 0; s <= col.segments; ++s)
+      for (std::size_t w = 0; w < W; ++w)
+        col.bits[s * W + w] |= any_mask[w];
     ix->cols.push_back(std::move(col));
   }
   t.index_ = ix;

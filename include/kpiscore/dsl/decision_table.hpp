@@ -134,6 +134,8 @@ public:
     bool check =
         true; ///< run the gap/overlap/shadow checks (false: a UNIQUE violation shows at run time)
     std::size_t max_rules = 100000;
+    /// Per input: (elementary segments + 1) × 64-bit words of rule bits, at most (E0603).
+    std::size_t max_index_words = std::size_t{1} << 24;
     std::size_t max_columns = 64;
     std::size_t check_budget = 4000000; ///< elementary steps of the checks (E0608 beyond)
   };
