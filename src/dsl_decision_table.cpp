@@ -767,25 +767,23 @@ private:
   }
 };
 
-HitPolicy policy_of(const json& v, const std::string& path) {
+/// An enum from its name (name_of), or E0603 listing the names.
+template <class E, std::size_t N>
+E enum_of(const json& v, const std::string& path, const E (&all)[N], const char* what) {
   const std::string s = v.is_string() ? v.get<std::string>() : "";
-  if (s == "unique") return HitPolicy::unique;
-  if (s == "first") return HitPolicy::first;
-  if (s == "priority") return HitPolicy::priority;
-  if (s == "collect") return HitPolicy::collect;
+  std::string list;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (s == name_of(all[i])) return all[i];
+    list += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(name_of(all[i]));
+  }
   throw TableError("E0603", path,
-                   "expected a hit policy: unique, first, priority or collect, actual " + v.dump());
+                   std::string("expected ") + what + ": " + list + ", actual " + v.dump());
 }
 
-Aggregation aggregation_of(const json& v, const std::string& path) {
-  const std::string s = v.is_string() ? v.get<std::string>() : "";
-  if (s == "sum") return Aggregation::sum;
-  if (s == "min") return Aggregation::min;
-  if (s == "max") return Aggregation::max;
-  if (s == "count") return Aggregation::count;
-  throw TableError("E0603", path,
-                   "expected an aggregation: sum, min, max or count, actual " + v.dump());
-}
+constexpr HitPolicy all_policies[] = {HitPolicy::unique, HitPolicy::first, HitPolicy::priority,
+                                      HitPolicy::collect};
+constexpr Aggregation all_aggregations[] = {Aggregation::sum, Aggregation::min, Aggregation::max,
+                                            Aggregation::count};
 
 std::string hint_for(std::string_view name, const std::vector<std::string>& names) {
   const std::string c = closest_name(name, names);
@@ -823,11 +821,12 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
                          "inputs, outputs, rules)");
     if (!j.contains("hit_policy"))
       throw TableError("E0603", "", "missing required key \"hit_policy\"");
-    t.policy_ = policy_of(j["hit_policy"], "/hit_policy");
+    t.policy_ = enum_of(j["hit_policy"], "/hit_policy", all_policies, "a hit policy");
     if (j.contains("aggregation")) {
       if (t.policy_ != HitPolicy::collect)
         throw TableError("E0603", "/aggregation", "an aggregation needs the collect hit policy");
-      t.aggregation_ = aggregation_of(j["aggregation"], "/aggregation");
+      t.aggregation_ =
+          enum_of(j["aggregation"], "/aggregation", all_aggregations, "an aggregation");
     }
     if (j.contains("allow_gaps")) {
       if (!j["allow_gaps"].is_boolean())
