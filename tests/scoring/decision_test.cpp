@@ -131,6 +131,18 @@ TEST(DecisionTables, GradeTableDecidesGradeAndBonusAndVetoesStillCap) {
       << text;
 }
 
+TEST(DecisionTables, AGroupWithoutAScoreGetsNoGradeAndNoBonus) {
+  const Scorecard card = Scorecard::compile(card_json());
+  const KpiTable t = make_table({"channel", "peak"}, {{"phone", "off"}},
+                                {{"asa_s", KpiKind::mean_seconds, {std::nullopt}},
+                                 {"complaint_rate", KpiKind::ratio, {0.2}}});
+  const ScoreTable s = score(card, t);
+  EXPECT_TRUE(std::isnan(s.overall(0)));
+  EXPECT_EQ(s.grade[0], -1);
+  EXPECT_EQ(s.grade_rule[0], dsl::DecisionTable::no_match); // rule 4 (`-`, > 10%) is not consulted
+  EXPECT_FALSE(s.bonus(0).has_value());
+}
+
 TEST(DecisionTables, RollUpRegradesWithTheTable) {
   const Scorecard card = Scorecard::compile(card_json());
   const ScoreTable s = score(card, groups()); // scores 90, 90, 100, 100
