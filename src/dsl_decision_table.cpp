@@ -444,6 +444,7 @@ struct DecisionTable::Index {
     std::size_t segments = 0;        ///< without the null segment (index `segments`)
     std::vector<std::uint64_t> bits; ///< (segments + 1) × words
     std::vector<std::uint8_t> empty; ///< an open segment between adjacent doubles
+    std::vector<std::vector<std::uint32_t>> nonzero; ///< per segment: its non-zero words
     const std::uint64_t* seg(std::size_t s, std::size_t words) const {
       return bits.data() + s * words;
     }
@@ -1128,6 +1129,10 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
     for (std::size_t s = 0; s <= col.segments; ++s)
       for (std::size_t w = 0; w < W; ++w)
         col.bits[s * W + w] |= any_mask[w];
+    col.nonzero.resize(col.segments + 1);
+    for (std::size_t s = 0; s <= col.segments; ++s)
+      for (std::size_t w = 0; w < W; ++w)
+        if (col.bits[s * W + w]) col.nonzero[s].push_back(static_cast<std::uint32_t>(w));
     ix->cols.push_back(std::move(col));
   }
   t.index_ = ix;
@@ -1138,6 +1143,38 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
   return finish();
 }
 
+namespace {
+
+/// The segment of row `row` of an input column (the null segment for a null or absent value).
+std::size_t segment_at(const Index::Col& col, const TableInput& in, std::size_t row) {
+  if (in.valid && !in.valid[row]) return col.segments;
+  if (col.numeric) return in.numbers ? col.segment_of(in.numbers[row]) : col.segments;
+  return in.labels ? col.segment_of(in.labels[row]) : col.segments;
+}
+
+/// Calls f(w, bits) for each non-zero word of the row's candidate bitset, in rule order. The
+/// input whose segment has the fewest non-zero words drives: only those words are ANDed with
+/// the other inputs' words, so a row costs O(inputs × that count), not O(inputs × rules / 64).
+template <class F> void for_each_word(const Index& ix, const std::size_t* seg, F&& f) {
+  const std::size_t C = ix.cols.size(), W = ix.words;
+  if (C == 0) {
+    for (std::size_t w = 0; w < W; ++w)
+      if (ix.all[w]) f(w, ix.all[w]);
+    return;
+  }
+  std::size_t driver = 0;
+  for (std::size_t c = 1; c < C; ++c)
+    if (ix.cols[c].nonzero[seg[c]].size() < ix.cols[driver].nonzero[seg[driver]].size()) driver = c;
+  for (const std::uint32_t w : ix.cols[driver].nonzero[seg[driver]]) {
+    std::uint64_t x = ix.cols[driver].seg(seg[driver], W)[w];
+    for (std::size_t c = 0; c < C && x; ++c)
+      if (c != driver) x &= ix.cols[c].seg(seg[c], W)[w];
+    if (x) f(w, x);
+  }
+}
+
+} // namespace
+
 void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n, std::int32_t* rule,
                              double* value) const {
   if (!index_) throw std::logic_error("decision table: not compiled (compile() reported errors)");
@@ -1145,45 +1182,25 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
     throw std::invalid_argument("decision table: expected " + std::to_string(inputs_.size()) +
                                 " input columns, actual " + std::to_string(columns.size()));
   const Index& ix = *index_;
-  const std::size_t W = ix.words;
+  const std::size_t C = ix.cols.size();
   constexpr std::size_t batch = 256;
-  std::vector<std::uint64_t> cand(batch * W);
-  std::vector<std::size_t> seg(batch);
+  std::vector<std::size_t> segs(batch * std::max<std::size_t>(C, 1)); // [row][column]
   for (std::size_t b0 = 0; b0 < n; b0 += batch) {
     const std::size_t m = std::min(batch, n - b0);
-    for (std::size_t i = 0; i < m; ++i)
-      std::copy(ix.all.begin(), ix.all.end(), cand.begin() + static_cast<std::ptrdiff_t>(i * W));
-    for (std::size_t c = 0; c < ix.cols.size(); ++c) {
-      const Index::Col& col = ix.cols[c];
-      const TableInput& in = columns[c];
-      // Segment of each row, then one AND of its bitset: a lookup per value, no scan of rules.
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::size_t row = b0 + i;
-        if (in.valid && !in.valid[row])
-          seg[i] = col.segments;
-        else if (col.numeric)
-          seg[i] = in.numbers ? col.segment_of(in.numbers[row]) : col.segments;
-        else
-          seg[i] = in.labels ? col.segment_of(in.labels[row]) : col.segments;
-      }
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint64_t* b = col.seg(seg[i], W);
-        std::uint64_t* x = cand.data() + i * W;
-        for (std::size_t w = 0; w < W; ++w)
-          x[w] &= b[w];
-      }
-    }
+    // A lookup per value and input (binary search over the boundaries), column by column.
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t i = 0; i < m; ++i)
+        segs[i * C + c] = segment_at(ix.cols[c], columns[c], b0 + i);
     for (std::size_t i = 0; i < m; ++i) {
-      const std::uint64_t* x = cand.data() + i * W;
       std::int32_t chosen = no_match;
       double v = nan;
+      std::size_t count = 0;
       if (policy_ == HitPolicy::collect) {
-        std::size_t count = 0;
         double acc = aggregation_ == Aggregation::min   ? inf
                      : aggregation_ == Aggregation::max ? -inf
                                                         : 0.0;
-        for (std::size_t w = 0; w < W; ++w)
-          for (std::uint64_t bits = x[w]; bits; bits &= bits - 1) {
+        for_each_word(ix, segs.data() + i * C, [&](std::size_t w, std::uint64_t bits) {
+          for (; bits; bits &= bits - 1) {
             const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
             ++count;
             if (aggregation_ == Aggregation::count || outputs_.empty()) continue;
@@ -1195,6 +1212,7 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
             else if (aggregation_ == Aggregation::max)
               acc = std::max(acc, o);
           }
+        });
         // DMN 1.3 §8.2.11: a table without a hit has the result null, for every aggregation.
         if (count > 0) {
           chosen = collected;
@@ -1204,9 +1222,8 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
             v = acc;
         }
       } else {
-        std::size_t count = 0;
-        for (std::size_t w = 0; w < W; ++w)
-          for (std::uint64_t bits = x[w]; bits; bits &= bits - 1) {
+        for_each_word(ix, segs.data() + i * C, [&](std::size_t w, std::uint64_t bits) {
+          for (; bits; bits &= bits - 1) {
             const auto r = static_cast<std::int32_t>(
                 w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
             ++count;
@@ -1216,6 +1233,7 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
                      rank_[static_cast<std::size_t>(r)] < rank_[static_cast<std::size_t>(chosen)])
               chosen = r;
           }
+        });
         if (policy_ == HitPolicy::unique && count > 1) chosen = unique_violation;
         if (chosen >= 0 && !outputs_.empty() && numeric(outputs_[0].type))
           v = rules_[static_cast<std::size_t>(chosen)].outputs[0].number;
@@ -1232,25 +1250,14 @@ std::vector<std::size_t> DecisionTable::matching(std::span<const TableInput> col
   if (columns.size() != inputs_.size())
     throw std::invalid_argument("decision table: wrong number of input columns");
   const Index& ix = *index_;
-  std::vector<std::uint64_t> x = ix.all;
-  for (std::size_t c = 0; c < ix.cols.size(); ++c) {
-    const Index::Col& col = ix.cols[c];
-    const TableInput& in = columns[c];
-    std::size_t s = col.segments;
-    if (!(in.valid && !in.valid[row])) {
-      if (col.numeric && in.numbers)
-        s = col.segment_of(in.numbers[row]);
-      else if (!col.numeric && in.labels)
-        s = col.segment_of(in.labels[row]);
-    }
-    const std::uint64_t* b = col.seg(s, ix.words);
-    for (std::size_t w = 0; w < ix.words; ++w)
-      x[w] &= b[w];
-  }
+  std::vector<std::size_t> seg(ix.cols.size());
+  for (std::size_t c = 0; c < ix.cols.size(); ++c)
+    seg[c] = segment_at(ix.cols[c], columns[c], row);
   std::vector<std::size_t> out;
-  for (std::size_t w = 0; w < ix.words; ++w)
-    for (std::uint64_t bits = x[w]; bits; bits &= bits - 1)
+  for_each_word(ix, seg.data(), [&](std::size_t w, std::uint64_t bits) {
+    for (; bits; bits &= bits - 1)
       out.push_back(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+  });
   return out;
 }
 
