@@ -1041,7 +1041,7 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
   if (!ok) return finish();
 
   // PRIORITY: rank each rule by the positions of its outputs in their value lists (DMN 1.3
-  // §8.2.11: the first output's priority decides, then the next output's).
+  // clause 8, hit policy Priority: the first output's priority decides, then the next output's).
   if (t.policy_ == HitPolicy::priority) {
     std::vector<std::vector<std::size_t>> keys(t.rules_.size());
     for (std::size_t r = 0; r < t.rules_.size(); ++r)
@@ -1213,7 +1213,8 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
               acc = std::max(acc, o);
           }
         });
-        // DMN 1.3 §8.2.11: a table without a hit has the result null, for every aggregation.
+        // DMN 1.3 (clause 8, hit policies): a table without a hit has the result null, for every
+        // aggregation.
         if (count > 0) {
           chosen = collected;
           if (aggregation_ == Aggregation::count)
