@@ -444,6 +444,7 @@ struct DecisionTable::Index {
     std::size_t segments = 0;        ///< without the null segment (index `segments`)
     std::vector<std::uint64_t> bits; ///< (segments + 1) × words
     std::vector<std::uint8_t> empty; ///< an open segment between adjacent doubles
+    std::vector<std::vector<std::uint32_t>> nonzero; ///< per segment: its non-zero words
     const std::uint64_t* seg(std::size_t s, std::size_t words) const {
       return bits.data() + s * words;
     }
@@ -546,28 +547,14 @@ public:
   Checker(const DecisionTable& t, const Index& ix, const std::vector<std::uint32_t>& rank,
           std::size_t budget, std::vector<TableError>& errors)
       : t_(t), ix_(ix), rank_(rank), budget_(budget), errors_(errors), W_(ix.words) {
-    // Per column and rule: the non-empty segments its entry covers (any: flagged, not listed).
     segs_.resize(ix.cols.size());
     any_.resize(ix.cols.size());
     all_segs_.resize(ix.cols.size());
-    for (std::size_t c = 0; c < ix.cols.size(); ++c) {
-      segs_[c].resize(ix.rules);
-      any_[c].resize(ix.rules);
-      for (std::size_t r = 0; r < ix.rules; ++r) {
-        const UnaryTest& u = t.rules()[r].inputs[c];
-        any_[c][r] = u.any;
-        if (u.any) continue;
-        for (std::size_t s = 0; s < ix.cols[c].segments; ++s)
-          if (!ix.cols[c].empty[s] && get_bit(ix.cols[c].seg(s, W_), r))
-            segs_[c][r].push_back(static_cast<std::uint32_t>(s));
-      }
-      for (std::size_t s = 0; s < ix.cols[c].segments; ++s)
-        if (!ix.cols[c].empty[s]) all_segs_[c].push_back(static_cast<std::uint32_t>(s));
-    }
   }
 
   bool run() {
     try {
+      prepare();
       if (!t_.allow_gaps()) gaps();
       if (t_.hit_policy() == HitPolicy::unique) overlaps();
       if (t_.hit_policy() == HitPolicy::first || t_.hit_policy() == HitPolicy::priority) shadows();
@@ -579,6 +566,35 @@ public:
   }
 
 private:
+  /// Per column and rule: the non-empty segments its entry covers (`-`: flagged, not listed),
+  /// from the entry's ranges (work proportional to the output, within the budget).
+  void prepare() {
+    for (std::size_t c = 0; c < ix_.cols.size(); ++c) {
+      const Index::Col& col = ix_.cols[c];
+      segs_[c].resize(ix_.rules);
+      any_[c].resize(ix_.rules);
+      for (std::size_t r = 0; r < ix_.rules; ++r) {
+        const UnaryTest& u = t_.rules()[r].inputs[c];
+        any_[c][r] = u.any;
+        if (u.any) continue;
+        if (col.numeric) {
+          for (const auto& [a, b] : numeric_ranges(u, col)) {
+            spend(b - a + 1);
+            for (std::size_t s = a; s <= b; ++s)
+              if (!col.empty[s]) segs_[c][r].push_back(static_cast<std::uint32_t>(s));
+          }
+        } else {
+          spend(col.segments);
+          for (std::size_t s = 0; s < col.segments; ++s)
+            if (get_bit(col.seg(s, W_), r)) segs_[c][r].push_back(static_cast<std::uint32_t>(s));
+        }
+      }
+      spend(col.segments);
+      for (std::size_t s = 0; s < col.segments; ++s)
+        if (!col.empty[s]) all_segs_[c].push_back(static_cast<std::uint32_t>(s));
+    }
+  }
+
   const DecisionTable& t_;
   const Index& ix_;
   const std::vector<std::uint32_t>& rank_;
@@ -752,25 +768,23 @@ private:
   }
 };
 
-HitPolicy policy_of(const json& v, const std::string& path) {
+/// An enum from its name (name_of), or E0603 listing the names.
+template <class E, std::size_t N>
+E enum_of(const json& v, const std::string& path, const E (&all)[N], const char* what) {
   const std::string s = v.is_string() ? v.get<std::string>() : "";
-  if (s == "unique") return HitPolicy::unique;
-  if (s == "first") return HitPolicy::first;
-  if (s == "priority") return HitPolicy::priority;
-  if (s == "collect") return HitPolicy::collect;
+  std::string list;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (s == name_of(all[i])) return all[i];
+    list += (i == 0 ? "" : i + 1 == N ? " or " : ", ") + std::string(name_of(all[i]));
+  }
   throw TableError("E0603", path,
-                   "expected a hit policy: unique, first, priority or collect, actual " + v.dump());
+                   std::string("expected ") + what + ": " + list + ", actual " + v.dump());
 }
 
-Aggregation aggregation_of(const json& v, const std::string& path) {
-  const std::string s = v.is_string() ? v.get<std::string>() : "";
-  if (s == "sum") return Aggregation::sum;
-  if (s == "min") return Aggregation::min;
-  if (s == "max") return Aggregation::max;
-  if (s == "count") return Aggregation::count;
-  throw TableError("E0603", path,
-                   "expected an aggregation: sum, min, max or count, actual " + v.dump());
-}
+constexpr HitPolicy all_policies[] = {HitPolicy::unique, HitPolicy::first, HitPolicy::priority,
+                                      HitPolicy::collect};
+constexpr Aggregation all_aggregations[] = {Aggregation::sum, Aggregation::min, Aggregation::max,
+                                            Aggregation::count};
 
 std::string hint_for(std::string_view name, const std::vector<std::string>& names) {
   const std::string c = closest_name(name, names);
@@ -808,11 +822,12 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
                          "inputs, outputs, rules)");
     if (!j.contains("hit_policy"))
       throw TableError("E0603", "", "missing required key \"hit_policy\"");
-    t.policy_ = policy_of(j["hit_policy"], "/hit_policy");
+    t.policy_ = enum_of(j["hit_policy"], "/hit_policy", all_policies, "a hit policy");
     if (j.contains("aggregation")) {
       if (t.policy_ != HitPolicy::collect)
         throw TableError("E0603", "/aggregation", "an aggregation needs the collect hit policy");
-      t.aggregation_ = aggregation_of(j["aggregation"], "/aggregation");
+      t.aggregation_ =
+          enum_of(j["aggregation"], "/aggregation", all_aggregations, "an aggregation");
     }
     if (j.contains("allow_gaps")) {
       if (!j["allow_gaps"].is_boolean())
@@ -1026,7 +1041,7 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
   if (!ok) return finish();
 
   // PRIORITY: rank each rule by the positions of its outputs in their value lists (DMN 1.3
-  // §8.2.11: the first output's priority decides, then the next output's).
+  // clause 8, hit policy Priority: the first output's priority decides, then the next output's).
   if (t.policy_ == HitPolicy::priority) {
     std::vector<std::vector<std::size_t>> keys(t.rules_.size());
     for (std::size_t r = 0; r < t.rules_.size(); ++r)
@@ -1078,16 +1093,23 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
     std::sort(col.labels.begin(), col.labels.end());
     col.labels.erase(std::unique(col.labels.begin(), col.labels.end()), col.labels.end());
     col.segments = col.numeric ? 2 * col.bounds.size() + 1 : col.labels.size() + 1;
+    if ((col.segments + 1) * W > options.max_index_words) {
+      errs.emplace_back("E0603", "/inputs/" + std::to_string(c),
+                        "the table is too large to index: " + std::to_string(col.segments) +
+                            " segments x " + std::to_string(R) + " rules in input " +
+                            tick(t.inputs_[c].name));
+      return finish();
+    }
     col.bits.assign((col.segments + 1) * W, 0);
     col.empty.assign(col.segments, 0);
     if (col.numeric)
       for (std::size_t k = 1; k < col.bounds.size(); ++k)
         if (std::nextafter(col.bounds[k - 1], inf) == col.bounds[k]) col.empty[2 * k] = 1;
+    std::vector<std::uint64_t> any_mask(W, 0);
     for (std::size_t r = 0; r < R; ++r) {
       const UnaryTest& u = t.rules_[r].inputs[c];
       if (u.any) {
-        for (std::size_t s = 0; s <= col.segments; ++s)
-          set_bit(col.bits.data() + s * W, r); // null too
+        set_bit(any_mask.data(), r);
         continue;
       }
       if (col.numeric) {
@@ -1103,6 +1125,14 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
         }
       }
     }
+    // `-` covers every segment, and is the only entry the null segment (the last) carries.
+    for (std::size_t s = 0; s <= col.segments; ++s)
+      for (std::size_t w = 0; w < W; ++w)
+        col.bits[s * W + w] |= any_mask[w];
+    col.nonzero.resize(col.segments + 1);
+    for (std::size_t s = 0; s <= col.segments; ++s)
+      for (std::size_t w = 0; w < W; ++w)
+        if (col.bits[s * W + w]) col.nonzero[s].push_back(static_cast<std::uint32_t>(w));
     ix->cols.push_back(std::move(col));
   }
   t.index_ = ix;
@@ -1113,6 +1143,38 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
   return finish();
 }
 
+namespace {
+
+/// The segment of row `row` of an input column (the null segment for a null or absent value).
+std::size_t segment_at(const Index::Col& col, const TableInput& in, std::size_t row) {
+  if (in.valid && !in.valid[row]) return col.segments;
+  if (col.numeric) return in.numbers ? col.segment_of(in.numbers[row]) : col.segments;
+  return in.labels ? col.segment_of(in.labels[row]) : col.segments;
+}
+
+/// Calls f(w, bits) for each non-zero word of the row's candidate bitset, in rule order. The
+/// input whose segment has the fewest non-zero words drives: only those words are ANDed with
+/// the other inputs' words, so a row costs O(inputs × that count), not O(inputs × rules / 64).
+template <class F> void for_each_word(const Index& ix, const std::size_t* seg, F&& f) {
+  const std::size_t C = ix.cols.size(), W = ix.words;
+  if (C == 0) {
+    for (std::size_t w = 0; w < W; ++w)
+      if (ix.all[w]) f(w, ix.all[w]);
+    return;
+  }
+  std::size_t driver = 0;
+  for (std::size_t c = 1; c < C; ++c)
+    if (ix.cols[c].nonzero[seg[c]].size() < ix.cols[driver].nonzero[seg[driver]].size()) driver = c;
+  for (const std::uint32_t w : ix.cols[driver].nonzero[seg[driver]]) {
+    std::uint64_t x = ix.cols[driver].seg(seg[driver], W)[w];
+    for (std::size_t c = 0; c < C && x; ++c)
+      if (c != driver) x &= ix.cols[c].seg(seg[c], W)[w];
+    if (x) f(w, x);
+  }
+}
+
+} // namespace
+
 void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n, std::int32_t* rule,
                              double* value) const {
   if (!index_) throw std::logic_error("decision table: not compiled (compile() reported errors)");
@@ -1120,45 +1182,25 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
     throw std::invalid_argument("decision table: expected " + std::to_string(inputs_.size()) +
                                 " input columns, actual " + std::to_string(columns.size()));
   const Index& ix = *index_;
-  const std::size_t W = ix.words;
+  const std::size_t C = ix.cols.size();
   constexpr std::size_t batch = 256;
-  std::vector<std::uint64_t> cand(batch * W);
-  std::vector<std::size_t> seg(batch);
+  std::vector<std::size_t> segs(batch * std::max<std::size_t>(C, 1)); // [row][column]
   for (std::size_t b0 = 0; b0 < n; b0 += batch) {
     const std::size_t m = std::min(batch, n - b0);
-    for (std::size_t i = 0; i < m; ++i)
-      std::copy(ix.all.begin(), ix.all.end(), cand.begin() + static_cast<std::ptrdiff_t>(i * W));
-    for (std::size_t c = 0; c < ix.cols.size(); ++c) {
-      const Index::Col& col = ix.cols[c];
-      const TableInput& in = columns[c];
-      // Segment of each row, then one AND of its bitset: a lookup per value, no scan of rules.
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::size_t row = b0 + i;
-        if (in.valid && !in.valid[row])
-          seg[i] = col.segments;
-        else if (col.numeric)
-          seg[i] = in.numbers ? col.segment_of(in.numbers[row]) : col.segments;
-        else
-          seg[i] = in.labels ? col.segment_of(in.labels[row]) : col.segments;
-      }
-      for (std::size_t i = 0; i < m; ++i) {
-        const std::uint64_t* b = col.seg(seg[i], W);
-        std::uint64_t* x = cand.data() + i * W;
-        for (std::size_t w = 0; w < W; ++w)
-          x[w] &= b[w];
-      }
-    }
+    // A lookup per value and input (binary search over the boundaries), column by column.
+    for (std::size_t c = 0; c < C; ++c)
+      for (std::size_t i = 0; i < m; ++i)
+        segs[i * C + c] = segment_at(ix.cols[c], columns[c], b0 + i);
     for (std::size_t i = 0; i < m; ++i) {
-      const std::uint64_t* x = cand.data() + i * W;
       std::int32_t chosen = no_match;
       double v = nan;
+      std::size_t count = 0;
       if (policy_ == HitPolicy::collect) {
-        std::size_t count = 0;
         double acc = aggregation_ == Aggregation::min   ? inf
                      : aggregation_ == Aggregation::max ? -inf
                                                         : 0.0;
-        for (std::size_t w = 0; w < W; ++w)
-          for (std::uint64_t bits = x[w]; bits; bits &= bits - 1) {
+        for_each_word(ix, segs.data() + i * C, [&](std::size_t w, std::uint64_t bits) {
+          for (; bits; bits &= bits - 1) {
             const std::size_t r = w * 64 + static_cast<std::size_t>(std::countr_zero(bits));
             ++count;
             if (aggregation_ == Aggregation::count || outputs_.empty()) continue;
@@ -1170,7 +1212,9 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
             else if (aggregation_ == Aggregation::max)
               acc = std::max(acc, o);
           }
-        // DMN 1.3 §8.2.11: a table without a hit has the result null, for every aggregation.
+        });
+        // DMN 1.3 (clause 8, hit policies): a table without a hit has the result null, for every
+        // aggregation.
         if (count > 0) {
           chosen = collected;
           if (aggregation_ == Aggregation::count)
@@ -1179,9 +1223,8 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
             v = acc;
         }
       } else {
-        std::size_t count = 0;
-        for (std::size_t w = 0; w < W; ++w)
-          for (std::uint64_t bits = x[w]; bits; bits &= bits - 1) {
+        for_each_word(ix, segs.data() + i * C, [&](std::size_t w, std::uint64_t bits) {
+          for (; bits; bits &= bits - 1) {
             const auto r = static_cast<std::int32_t>(
                 w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
             ++count;
@@ -1191,6 +1234,7 @@ void DecisionTable::evaluate(std::span<const TableInput> columns, std::size_t n,
                      rank_[static_cast<std::size_t>(r)] < rank_[static_cast<std::size_t>(chosen)])
               chosen = r;
           }
+        });
         if (policy_ == HitPolicy::unique && count > 1) chosen = unique_violation;
         if (chosen >= 0 && !outputs_.empty() && numeric(outputs_[0].type))
           v = rules_[static_cast<std::size_t>(chosen)].outputs[0].number;
@@ -1207,25 +1251,14 @@ std::vector<std::size_t> DecisionTable::matching(std::span<const TableInput> col
   if (columns.size() != inputs_.size())
     throw std::invalid_argument("decision table: wrong number of input columns");
   const Index& ix = *index_;
-  std::vector<std::uint64_t> x = ix.all;
-  for (std::size_t c = 0; c < ix.cols.size(); ++c) {
-    const Index::Col& col = ix.cols[c];
-    const TableInput& in = columns[c];
-    std::size_t s = col.segments;
-    if (!(in.valid && !in.valid[row])) {
-      if (col.numeric && in.numbers)
-        s = col.segment_of(in.numbers[row]);
-      else if (!col.numeric && in.labels)
-        s = col.segment_of(in.labels[row]);
-    }
-    const std::uint64_t* b = col.seg(s, ix.words);
-    for (std::size_t w = 0; w < ix.words; ++w)
-      x[w] &= b[w];
-  }
+  std::vector<std::size_t> seg(ix.cols.size());
+  for (std::size_t c = 0; c < ix.cols.size(); ++c)
+    seg[c] = segment_at(ix.cols[c], columns[c], row);
   std::vector<std::size_t> out;
-  for (std::size_t w = 0; w < ix.words; ++w)
-    for (std::uint64_t bits = x[w]; bits; bits &= bits - 1)
+  for_each_word(ix, seg.data(), [&](std::size_t w, std::uint64_t bits) {
+    for (; bits; bits &= bits - 1)
       out.push_back(w * 64 + static_cast<std::size_t>(std::countr_zero(bits)));
+  });
   return out;
 }
 

@@ -296,6 +296,10 @@ ScoreTable score(const Scorecard& card, const KpiTable& table, const EvaluationO
       b->table.evaluate(cols.inputs, G, out.grade_rule.data(), collected.data());
     }
     for (std::size_t g = 0; g < G; ++g) {
+      // A group without a score has no grade and no bonus: the table is not consulted (as
+      // grade_of gives no grade to N/A), even where its `-` entries would match.
+      if (std::isnan(out.node_scores[g * N])) out.grade_rule[g] = dsl::DecisionTable::no_match;
+      if (std::isnan(out.node_scores[g * N]) && !collected.empty()) collected[g] = nan;
       const std::int32_t rr = out.grade_rule[g];
       if (grade_col) {
         out.grade[g] = -1;

@@ -379,7 +379,14 @@ int run_check(const std::vector<std::string>& args) {
   for (const auto& n : card.nodes()) dims += (!n.indicator && &n != &card.nodes().front()) ? 1 : 0;
   std::cout << args[0] << ": ok: scorecard \"" << card.name() << "\", " << card.indicators().size()
             << " indicators in " << dims << " dimensions, " << card.penalties().size() << " penalty rules, "
-            << card.grades().size() << " grades, fingerprint " << card.fingerprint() << "\n";
+            << card.grades().size() << " grades";
+  std::size_t target_tables = 0;
+  for (const auto& ind : card.indicators()) target_tables += ind.target && ind.target->table ? 1 : 0;
+  if (const scoring::BoundTable* gt = card.grade_table())
+    std::cout << ", a grade table (" << dsl::name_of(gt->table.hit_policy()) << ", " << gt->table.rules().size()
+              << " rules)";
+  if (target_tables) std::cout << ", " << target_tables << " target table" << (target_tables > 1 ? "s" : "");
+  std::cout << ", fingerprint " << card.fingerprint() << "\n";
   return exit_ok;
 }
 

@@ -122,7 +122,8 @@ TEST(UnaryTest, FeelSimpleUnaryTests) {
   EXPECT_TRUE(parse_unary_test("30s", Type::duration).matches(30));
   EXPECT_TRUE(parse_unary_test("= 30s, > 5min", Type::duration).matches(301));
   EXPECT_TRUE(parse_unary_test("0.5", Type::ratio).matches(0.5)); // a plain fraction for a ratio
-  // Null (NaN) passes only `-`; `not(...)` of null is not a match either (DMN 1.3 §10.3.2.9).
+  // Null (NaN) passes only `-`; `not(...)` of null is not a match either (DMN 1.3, FEEL unary
+  // tests).
   EXPECT_FALSE(neg.matches(std::nan("")));
   EXPECT_FALSE(parse_unary_test("not(< 5)", Type::number).matches(std::nan("")));
   EXPECT_TRUE(parse_unary_test("-", Type::number).matches(std::nan("")));
@@ -234,7 +235,7 @@ TEST(DecisionTable, CollectAggregatesAndNoMatchIsNull) {
   EXPECT_EQ(eval1(sum, {95}, {"phone"}).first, DecisionTable::collected);
   EXPECT_NEAR(eval1(sum, {95}, {"phone"}).second, 0.175, 1e-12);
   EXPECT_NEAR(eval1(sum, {85}, {"phone"}).second, 0.075, 1e-12);
-  // No match: null for every aggregation (DMN 1.3 §8.2.11), not 0.
+  // No match: null for every aggregation (DMN 1.3 hit policies), not 0.
   EXPECT_EQ(eval1(sum, {70}, {"chat"}).first, DecisionTable::no_match);
   EXPECT_TRUE(std::isnan(eval1(sum, {70}, {"chat"}).second));
   j["aggregation"] = "min";

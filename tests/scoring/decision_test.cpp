@@ -4,6 +4,7 @@
 
 #include <kpiscore/dsl/diagnostic.hpp>
 #include <kpiscore/dsl/scorecard_text.hpp>
+#include <kpiscore/scoring/rollup.hpp>
 #include <kpiscore/scoring/score_table.hpp>
 
 #include <gtest/gtest.h>
@@ -128,6 +129,33 @@ TEST(DecisionTables, GradeTableDecidesGradeAndBonusAndVetoesStillCap) {
   const std::string text = explain_text(s, 0);
   EXPECT_NE(text.find("grade table (priority): rule 1: >= 90 | - => A | 120%\n"), std::string::npos)
       << text;
+}
+
+TEST(DecisionTables, AGroupWithoutAScoreGetsNoGradeAndNoBonus) {
+  const Scorecard card = Scorecard::compile(card_json());
+  const KpiTable t = make_table({"channel", "peak"}, {{"phone", "off"}},
+                                {{"asa_s", KpiKind::mean_seconds, {std::nullopt}},
+                                 {"complaint_rate", KpiKind::ratio, {0.2}}});
+  const ScoreTable s = score(card, t);
+  EXPECT_TRUE(std::isnan(s.overall(0)));
+  EXPECT_EQ(s.grade[0], -1);
+  EXPECT_EQ(s.grade_rule[0], dsl::DecisionTable::no_match); // rule 4 (`-`, > 10%) is not consulted
+  EXPECT_FALSE(s.bonus(0).has_value());
+}
+
+TEST(DecisionTables, RollUpRegradesWithTheTable) {
+  const Scorecard card = Scorecard::compile(card_json());
+  const ScoreTable s = score(card, groups()); // scores 90, 90, 100, 100
+  const std::vector<std::string> keep = {"peak"};
+  const RolledUpScores r = roll_up(s, keep);
+  ASSERT_EQ(r.size(), 1u);
+  EXPECT_NEAR(r.overall(0), 95.0, 1e-9);
+  EXPECT_EQ(r.grade[0],
+            0); // the table's A (its complaint-rate input is null in a roll-up: `-` rows only)
+  std::vector<double> nodes(card.nodes().size(), 85.0);
+  std::int32_t rule = -9;
+  EXPECT_EQ(grade_by_table(card, nodes, &rule), 1);
+  EXPECT_EQ(rule, 1);
 }
 
 TEST(DecisionTables, VetoCapReplacesTheTablesBonusWithTheCappedGrades) {

@@ -19,7 +19,7 @@
 
 namespace kpiscore::dsl {
 
-/// DMN 1.3 (OMG, formal/21-01-01) §8.2.11 hit policies. UNIQUE: at most one rule may match
+/// OMG DMN 1.3 hit policies (clause 8, "Decision Table"). UNIQUE: at most one rule may match
 /// (two rules that can match the same input are a compile error, E0606); FIRST: the first
 /// matching rule in rule order; PRIORITY: the matching rule whose output comes first in the
 /// output's list of values (ties: rule order); COLLECT: every matching rule, aggregated by
@@ -40,8 +40,8 @@ struct Interval {
   bool operator==(const Interval&) const = default;
 };
 
-/// An input entry: a FEEL simple unary test (DMN 1.3 §10.3.2.9 "simple positive unary tests"
-/// and `not(...)`): `-` (any value, and the only entry a null input matches), a comparison
+/// An input entry: a FEEL simple unary test (OMG DMN 1.3 clause 10.3, FEEL "simple positive unary
+/// tests" and `not(...)`): `-` (any value, and the only entry a null input matches), a comparison
 /// `< 90`, `>= 85%`, `= 30s` (or the bare value), an interval `[80..90)`, `]80..90[`, a string
 /// `"phone"`, a list of those separated by commas, or `not(list)`.
 struct UnaryTest {
@@ -134,6 +134,8 @@ public:
     bool check =
         true; ///< run the gap/overlap/shadow checks (false: a UNIQUE violation shows at run time)
     std::size_t max_rules = 100000;
+    /// Per input: (elementary segments + 1) × 64-bit words of rule bits, at most (E0603).
+    std::size_t max_index_words = std::size_t{1} << 24;
     std::size_t max_columns = 64;
     std::size_t check_budget = 4000000; ///< elementary steps of the checks (E0608 beyond)
   };
