@@ -142,6 +142,15 @@ bool Checker::check(Node& n, bool in_aggregate) {
         return true;
       }
     }
+    // Outside the aggregates of a `kpi` a name is a group KPI first (`answered` is the count).
+    if (aggregate_context && !in_aggregate && group_scope) {
+      if (auto g = group_scope->find(n.text)) {
+        n.slot = static_cast<std::int32_t>(*g);
+        n.host = true; // marks a group-scope name inside a kpi expression
+        n.type = group_scope->fields()[*g].type;
+        return true;
+      }
+    }
     if (auto f = scope.find(n.text)) {
       if (aggregate_context && !in_aggregate) {
         error("E0109", "record field `" + n.text + "` outside an aggregate function in a `kpi`",
@@ -151,14 +160,6 @@ bool Checker::check(Node& n, bool in_aggregate) {
       n.slot = static_cast<std::int32_t>(*f);
       n.type = scope.fields()[*f].type;
       return true;
-    }
-    if (aggregate_context && !in_aggregate && group_scope) {
-      if (auto g = group_scope->find(n.text)) {
-        n.slot = static_cast<std::int32_t>(*g);
-        n.host = true; // marks a group-scope name inside a kpi expression
-        n.type = group_scope->fields()[*g].type;
-        return true;
-      }
     }
     std::vector<std::string> candidates = scope.names();
     for (const auto& l : lets)

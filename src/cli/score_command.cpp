@@ -1,5 +1,6 @@
 // `kpiscore score` (KPIs per group scored by a scorecard) and `kpiscore check` (validate a spec).
 #include "cli_common.hpp"
+#include "custom_kpis_option.hpp"
 #include "output_options.hpp"
 
 #include <kpiscore/dsl/diagnostic.hpp>
@@ -34,7 +35,7 @@ Usage:
                  [--indicators T.csv] [--tz IANA_ZONE] [--format json|csv|table] [--decimals N]
                  [--no-trace] [--trace all|weakest|none] [--rejects FILE]
                  [--evaluation-rejects FILE] [--strict] [--bom]
-                 [--pseudonymise COLUMNS --key-file K] [--max-groups N]
+                 [--pseudonymise COLUMNS --key-file K] [--max-groups N] [--rules CUSTOM.kpi]
 
   --spec FILE      the scorecard (docs/scoring.md); checked first, every error reported
   --input FILE     contact records, CSV with a header (docs/input.md)
@@ -64,6 +65,9 @@ Usage:
   --pseudonymise C replace these identifier group keys (e.g. agent_id) in the output by keyed
                    hashes (HMAC-SHA256, 80 bits), after every join; needs --key-file K
   --max-groups N   refuse (exit 2) to make more groups than N (default 5000000)
+  --rules FILE     custom KPIs (`kpi NAME = ...`, docs/rules.md "Custom KPIs"), usable by the spec
+                   as indicators: each is declared under "inputs" with its unit (seconds, ratio
+                   or number) unless the spec declares it itself
 )";
 
 const char* check_help = R"(kpiscore check — validate a scorecard spec
@@ -94,12 +98,32 @@ std::string format_text_spec_errors(const std::vector<scoring::SpecError>& error
   return out;
 }
 
-scoring::Scorecard load_spec(const std::string& path) {
+scoring::Scorecard load_spec(const std::string& path, const dsl::CustomKpis* custom = nullptr) {
   std::string text;
   try {
     text = read_file(path);
   } catch (const InputError& e) {
     throw UsageError(std::string("--spec: ") + e.what());
+  }
+  if (!is_text_scorecard(path, text) && custom) {
+    // A JSON spec with custom KPIs: declare them, then check as usual (a spec that is not JSON
+    // is reported by the path below).
+    nlohmann::json spec;
+    bool parsed = true;
+    try {
+      spec = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception&) {
+      parsed = false;
+    }
+    if (parsed) {
+      declare_custom_inputs(spec, *custom);
+      const auto errors = scoring::Scorecard::check(spec);
+      if (!errors.empty()) {
+        for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+        throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
+      }
+      return scoring::Scorecard::compile(spec);
+    }
   }
   if (!is_text_scorecard(path, text)) {
     const auto errors = scoring::Scorecard::check_text(text);
@@ -117,6 +141,7 @@ scoring::Scorecard load_spec(const std::string& path) {
     std::cerr << e.what();
     throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) + " error(s) in the scorecard");
   }
+  if (custom) declare_custom_inputs(spec, *custom);
   const auto errors = scoring::Scorecard::check(spec);
   if (!errors.empty()) {
     std::cerr << format_text_spec_errors(errors, where, path, text);
@@ -148,6 +173,7 @@ void print_first_reject(const char* what, const Reject& r) {
 int run_score(const std::vector<std::string>& args) {
   std::string spec, input, by, options_path, tz, format = "json", rejects_path;
   std::string evaluations_path, form_path, eval_rejects_path, indicators_path, trace_which = "all";
+  std::string rules_path;
   scoring::QaAggregateOptions qa_options;
   int decimals = -1;
   bool trace = true, strict = false;
@@ -172,6 +198,7 @@ int run_score(const std::vector<std::string>& args) {
     else if (a == "--form") form_path = value();
     else if (a == "--evaluation-rejects") eval_rejects_path = value();
     else if (a == "--indicators") indicators_path = value();
+    else if (a == "--rules") rules_path = value();
     else if (a == "--qa-period") {
       const std::string& v = value();
       if (v == "contact") qa_options.period = scoring::QaPeriod::contact_arrival;
@@ -204,7 +231,10 @@ int run_score(const std::vector<std::string>& args) {
     throw UsageError("score: --form is used with --evaluations FILE (see kpiscore score --help)");
   shared.finish(format);
   if (shared.lang != Lang::en) throw UsageError("score: --lang is not available for scorecards yet (kpiscore kpis has it)");
-  const scoring::Scorecard card = load_spec(spec);
+  // With --rules the spec is loaded once the custom KPIs are compiled (after the CSV is read:
+  // they may use its extra columns), so that it can use them as indicators.
+  std::optional<scoring::Scorecard> card;
+  if (rules_path.empty()) card = load_spec(spec);
   std::optional<scoring::QaForm> form;
   if (!form_path.empty()) form = load_form(form_path);
 
@@ -225,9 +255,6 @@ int run_score(const std::vector<std::string>& args) {
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  // Scorecards may use the percentile KPIs: compute them when the spec reads any.
-  for (const auto& k : card.kpis())
-    if (k.name.find("_p50_") != std::string::npos || k.name.find("_p90_") != std::string::npos) options.quantiles = true;
   std::vector<std::string> keys;
   try {
     keys = parse_group_by(by);
@@ -244,13 +271,17 @@ int run_score(const std::vector<std::string>& args) {
               << r.reason << "\n";
     return exit_input;
   }
-  GroupedKpiState state;
-  try {
-    state = aggregate(read.table, keys, options);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
+  std::optional<dsl::CustomKpis> custom;
+  if (!rules_path.empty()) {
+    custom = load_custom_kpis(rules_path, keys, read.table);
+    card = load_spec(spec, &*custom);
   }
+  // Scorecards may use the percentile KPIs: compute them when the spec reads any.
+  for (const auto& k : card->kpis())
+    if (k.name.find("_p50_") != std::string::npos || k.name.find("_p90_") != std::string::npos) options.quantiles = true;
+  const GroupedKpiState state = aggregate_with(read.table, keys, options, custom ? &*custom : nullptr);
   KpiTable table = finalize(state);
+  if (custom) custom->add_columns(table, state);
   if (form) {
     const scoring::EvaluationReadResult evals = scoring::read_evaluations_csv_file(evaluations_path, *form, options.timezone);
     if (!eval_rejects_path.empty()) write_file(eval_rejects_path, rejects_to_csv(evals.rejects));
@@ -274,7 +305,7 @@ int run_score(const std::vector<std::string>& args) {
     if (!read_indicators(indicators_path, keys, strict, extra)) return exit_input;
     join_indicators(table, extra);
   }
-  scoring::ScoreTable scores = scoring::score(card, table);
+  scoring::ScoreTable scores = scoring::score(*card, table);
   // After every join on raw identifiers (evaluations, indicators) and after scoring (segment
   // targets may name key values): only the output carries pseudonyms. Groups keep their order.
   if (shared.pseudonymiser) try {
