@@ -427,7 +427,7 @@ CustomAccumulators CustomKpis::accumulate(const ContactTable& table, const Group
       }
       continue;
     }
-    const long double scale = ag.exact_integer ? 1.0L : fixed_scale;
+    const double scale = ag.exact_integer ? 1.0 : static_cast<double>(fixed_scale);
     for (std::size_t i = 0; i < rows; ++i) {
       if (!selected[i]) continue;
       const double v = x.numbers[i];
@@ -438,7 +438,11 @@ CustomAccumulators CustomKpis::accumulate(const ContactTable& table, const Group
                                 "` is beyond ±1e18 or not finite (row " + std::to_string(i + 1) +
                                 ")");
       count[group[i]] += 1;
-      sum[group[i]] += static_cast<int128_t>(std::round(static_cast<long double>(v) * scale));
+      // v × scale in double, rounded half away from zero: a whole number of at most 1e27, which
+      // a double holds exactly (the int64 path is the fast common case).
+      const double r = std::round(v * scale);
+      sum[group[i]] += std::fabs(r) < 9e18 ? static_cast<int128_t>(static_cast<std::int64_t>(r))
+                                           : static_cast<int128_t>(r);
     }
   }
   return acc;
