@@ -85,8 +85,8 @@ void BM_HandLoop(benchmark::State& state) {
     const auto& acw = t.durations[2];
     for (std::size_t i = 0; i < t.size(); ++i) {
       const std::uint32_t g = d.index.group_of_row[i];
-      const bool known = talk[i] != null_duration && hold[i] != null_duration &&
-                         acw[i] != null_duration;
+      const bool known =
+          talk[i] != null_duration && hold[i] != null_duration && acw[i] != null_duration;
       short_n[g] += known && talk[i] + hold[i] + acw[i] < 30000;
       if (channel->codes()[i] == phone && t.answered[i] == 1 && t.wait_ms[i] != null_duration) {
         ++phone_n[g];

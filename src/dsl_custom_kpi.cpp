@@ -113,8 +113,9 @@ struct Builder {
       const Statement& s = impl.statements[static_cast<std::size_t>(n.slot)];
       if (s.kind == Statement::Kind::let && !record_context) {
         errors.push_back({"E0109",
-                          "`" + n.text + "` is a record expression (`let`) outside an aggregate "
-                                         "function in a `kpi`",
+                          "`" + n.text +
+                              "` is a record expression (`let`) outside an aggregate "
+                              "function in a `kpi`",
                           n.range, "wrap it in count(), sum() or mean()"});
         ok = false;
       } else if (s.kind == Statement::Kind::kpi && record_context) {
@@ -126,8 +127,7 @@ struct Builder {
     }
     const bool agg = is_aggregate_call(n);
     for (const auto& c : n.children)
-      ok = validate(*c, record_context || agg, agg ? "inside an aggregate function"
-                                                   : where_what) &&
+      ok = validate(*c, record_context || agg, agg ? "inside an aggregate function" : where_what) &&
            ok;
     return ok;
   }
@@ -166,15 +166,15 @@ struct Builder {
       if (duplicate)
         errors.push_back({"E0105", "`" + s.name + "` is defined twice", s.name_range,
                           "give each let and kpi its own name"});
-      else if (record.find(s.name) ||
-               (s.kind == Statement::Kind::kpi && group.find(s.name)))
+      else if (record.find(s.name) || (s.kind == Statement::Kind::kpi && group.find(s.name)))
         errors.push_back({"E0105",
                           "`" + s.name + "` shadows a field of the " +
                               (record.find(s.name) ? "record" : "group") + " scope",
                           s.name_range, "choose another name"});
       if (s.kind == Statement::Kind::rule) {
-        errors.push_back({"E0112", "`rule` statements are compiled by Program, not in a file of "
-                                   "custom KPIs",
+        errors.push_back({"E0112",
+                          "`rule` statements are compiled by Program, not in a file of "
+                          "custom KPIs",
                           s.name_range, "keep rules in their own file, or write `kpi` or `let`"});
         continue;
       }
@@ -216,9 +216,10 @@ struct Builder {
       const std::size_t before = impl.aggregates.size();
       if (ok) collect(*s.expr, impl.kpis.size());
       if (ok && s.where && impl.aggregates.size() == before) {
-        errors.push_back({"E0113", "`where` filters the rows of aggregate functions, but `" +
-                                       s.name + "` has none",
-                          s.where->range, "use count(), sum() or mean() in the formula"});
+        errors.push_back(
+            {"E0113",
+             "`where` filters the rows of aggregate functions, but `" + s.name + "` has none",
+             s.where->range, "use count(), sum() or mean() in the formula"});
         ok = false;
       }
       impl.kpis.push_back({s.name, ok ? s.expr->type : Type::null,
@@ -265,8 +266,8 @@ struct Builder {
       for (; agg < impl.aggregates.size() && impl.aggregates[agg].kpi == kpi; ++agg) {
         Aggregate& a = impl.aggregates[agg];
         const Node& arg = *a.call->children[0];
-        rtext += "rule " + p + "a" + std::to_string(agg) + " = " + std::string(slice(arg.range)) +
-                 "\n";
+        rtext +=
+            "rule " + p + "a" + std::to_string(agg) + " = " + std::string(slice(arg.range)) + "\n";
         used_fields(arg, used);
         a.arg_output = outputs++;
         formula += std::string(slice({at, a.call->range.begin - at}));
@@ -390,8 +391,8 @@ CustomAccumulators CustomKpis::accumulate(const ContactTable& table, const Group
   const Impl& p = *impl_;
   if (index.group_of_row.size() != table.size())
     throw std::invalid_argument("custom KPIs: the group index has " +
-                                std::to_string(index.group_of_row.size()) +
-                                " rows, the table " + std::to_string(table.size()));
+                                std::to_string(index.group_of_row.size()) + " rows, the table " +
+                                std::to_string(table.size()));
   CustomAccumulators acc;
   acc.fingerprint = p.fingerprint;
   acc.program = p.source;
@@ -432,11 +433,10 @@ CustomAccumulators CustomKpis::accumulate(const ContactTable& table, const Group
       if (!selected[i]) continue;
       const double v = x.numbers[i];
       if (!(std::fabs(v) <= max_magnitude))
-        throw std::domain_error("custom KPI `" + p.kpis[ag.kpi].name + "`: a value of `" +
-                                std::string(p.source.substr(ag.call->range.begin,
-                                                            ag.call->range.length)) +
-                                "` is beyond ±1e18 or not finite (row " + std::to_string(i + 1) +
-                                ")");
+        throw std::domain_error(
+            "custom KPI `" + p.kpis[ag.kpi].name + "`: a value of `" +
+            std::string(p.source.substr(ag.call->range.begin, ag.call->range.length)) +
+            "` is beyond ±1e18 or not finite (row " + std::to_string(i + 1) + ")");
       count[group[i]] += 1;
       // v × scale in double, rounded half away from zero: a whole number of at most 1e27, which
       // a double holds exactly (the int64 path is the fast common case).
@@ -468,9 +468,8 @@ std::vector<Column> CustomKpis::finalize(const GroupedKpiState& state,
                                 " accumulators, the program " +
                                 std::to_string(p.aggregates.size()));
   if (builtin.size() != state.size())
-    throw std::invalid_argument("custom KPIs: the KPI table has " +
-                                std::to_string(builtin.size()) + " groups, the state " +
-                                std::to_string(state.size()));
+    throw std::invalid_argument("custom KPIs: the KPI table has " + std::to_string(builtin.size()) +
+                                " groups, the state " + std::to_string(state.size()));
   Table t = bind(p.group_scope, builtin);
   const std::size_t groups = state.size();
   for (std::size_t a = 0; a < p.aggregates.size(); ++a) {

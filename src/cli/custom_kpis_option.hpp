@@ -29,12 +29,14 @@ inline bool has_custom_kpis(const std::string& text) {
 
 inline std::vector<std::string> dimension_names(const ContactTable& table) {
   std::vector<std::string> out;
-  for (const auto& d : table.dimensions) out.push_back(d.name());
+  for (const auto& d : table.dimensions)
+    out.push_back(d.name());
   return out;
 }
 
 /// Compiles `--rules FILE`: every error on standard error, then a usage error (exit 1).
-inline dsl::CustomKpis load_custom_kpis(const std::string& path, const std::vector<std::string>& keys,
+inline dsl::CustomKpis load_custom_kpis(const std::string& path,
+                                        const std::vector<std::string>& keys,
                                         const ContactTable& table) {
   std::string text;
   try {
@@ -48,12 +50,14 @@ inline dsl::CustomKpis load_custom_kpis(const std::string& path, const std::vect
     return dsl::CustomKpis::compile(text, keys, dimension_names(table), o);
   } catch (const dsl::CompileError& e) {
     std::cerr << e.what();
-    throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) + " error(s) in the custom KPIs");
+    throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) +
+                     " error(s) in the custom KPIs");
   }
 }
 
 /// The built-in state of `table` grouped by `keys`, with the custom KPIs accumulated when given.
-inline GroupedKpiState aggregate_with(const ContactTable& table, const std::vector<std::string>& keys,
+inline GroupedKpiState aggregate_with(const ContactTable& table,
+                                      const std::vector<std::string>& keys,
                                       const KpiOptions& options, const dsl::CustomKpis* custom) {
   GroupedKpiState state;
   try {

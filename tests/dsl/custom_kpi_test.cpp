@@ -55,7 +55,8 @@ struct CustomKpiFixture : ::testing::Test {
     const CustomKpis k = CustomKpis::compile(source, by);
     const auto cols = k.finalize(state_of(k, t, by));
     std::vector<Values> out;
-    for (const auto& c : cols) out.push_back(values_of(c));
+    for (const auto& c : cols)
+      out.push_back(values_of(c));
     return out;
   }
 };
@@ -216,9 +217,9 @@ TEST(CustomKpiErrors, PinnedMessages) {
             "  1 | kpi x = if channel == \"phone\" then count(answered) else 0\n"
             "    |            ^^^^^^^\n"
             "    = hint: wrap it in count(), sum() or mean(), or use a group KPI\n");
-  EXPECT_EQ(compile_errors("kpi x = if channel == \"phone\" then count(answered) else 0",
-                           {"channel"}),
-            "");
+  EXPECT_EQ(
+      compile_errors("kpi x = if channel == \"phone\" then count(answered) else 0", {"channel"}),
+      "");
   // Several errors in one compile, in source order.
   const std::string two = compile_errors("kpi x = handle_s\nkpi y = mean(wiat_s)\n");
   EXPECT_NE(two.find("1:9: error[E0109]"), std::string::npos);
@@ -244,7 +245,8 @@ std::vector<Row> read_rows(const std::string& text) {
   {
     std::stringstream h(line);
     std::string x;
-    while (std::getline(h, x, ',')) names.push_back(x);
+    while (std::getline(h, x, ','))
+      names.push_back(x);
   }
   std::vector<Row> rows;
   while (std::getline(in, line)) {
@@ -364,13 +366,12 @@ TEST(CustomKpiExamples, AnySplitMergesToTheWholeBitForBit) {
   const std::vector<std::string> by{"team", "channel"};
   KpiOptions o;
   o.quantiles = true;
-  const CustomKpis k = CustomKpis::compile(
-      "let talk_share = talk_s / handle_s\n"
-      "kpi share = mean(talk_share) where answered\n"
-      "kpi odd = sum(wait_s / 7s) + mean(wait_s * 1.1) / 1s\n"
-      "kpi n = count(csat >= 4) / (handled + 1)\n"
-      "kpi tenths = mean(handle_s / 3)\n",
-      by);
+  const CustomKpis k = CustomKpis::compile("let talk_share = talk_s / handle_s\n"
+                                           "kpi share = mean(talk_share) where answered\n"
+                                           "kpi odd = sum(wait_s / 7s) + mean(wait_s * 1.1) / 1s\n"
+                                           "kpi n = count(csat >= 4) / (handled + 1)\n"
+                                           "kpi tenths = mean(handle_s / 3)\n",
+                                           by);
   const GroupedKpiState whole = state_of(k, table_of(csv, o), by, o);
   const auto whole_bytes = whole.serialize();
   const auto whole_cols = k.finalize(whole);
@@ -386,7 +387,8 @@ TEST(CustomKpiExamples, AnySplitMergesToTheWholeBitForBit) {
     std::optional<GroupedKpiState> merged;
     for (std::size_t p = 0; p + 1 < cuts.size(); ++p) {
       std::string part = head;
-      for (std::size_t i = cuts[p]; i < cuts[p + 1]; ++i) part += shuffled[i];
+      for (std::size_t i = cuts[p]; i < cuts[p + 1]; ++i)
+        part += shuffled[i];
       const GroupedKpiState s = state_of(k, table_of(part, o), by, o);
       const GroupedKpiState back = GroupedKpiState::deserialize(s.serialize());
       ASSERT_EQ(back, s);

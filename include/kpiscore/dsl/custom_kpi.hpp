@@ -22,7 +22,7 @@ namespace kpiscore::dsl {
 /// One custom KPI of a rules file: `kpi NAME = EXPR [where COND]`.
 struct CustomKpi {
   std::string name;
-  Type type = Type::number; ///< integer, number, duration, ratio or points
+  Type type = Type::number;     ///< integer, number, duration, ratio or points
   KpiKind kind = KpiKind::mean; ///< how KpiTable output shows it (integer → count, …)
   SourceRange range;            ///< the statement's expression
 };
