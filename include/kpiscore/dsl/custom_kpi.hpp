@@ -40,7 +40,7 @@ struct CustomKpi {
 /// a group expression (over the built-in KPIs, the group keys and earlier custom KPIs),
 /// evaluated by `finalize` on the merged state.
 ///
-///     auto kpis = CustomKpis::compile(text, {"agent_id"}, Scope-extras...);
+///     auto kpis = CustomKpis::compile(text, by, /*extra dimension columns*/ {});
 ///     GroupIndex idx = build_group_index(table, by, options);
 ///     GroupedKpiState s = aggregate(table, idx, options);
 ///     s.set_custom(kpis.accumulate(table, idx));      // … merge states with += …
