@@ -10,11 +10,25 @@ void CustomAccumulators::resize(std::size_t groups) {
 }
 
 void CustomAccumulators::add(std::size_t target, const CustomAccumulators& other, std::size_t g) {
-  if (other.names.size() != names.size())
+  if (other.names.size() != names.size() || other.ops != ops || ops.size() != names.size())
     throw std::invalid_argument("custom KPI accumulators: layouts differ");
   for (std::size_t a = 0; a < names.size(); ++a) {
-    counts[a][target] += other.counts[a][g];
-    sums[a][target] += other.sums[a][g];
+    const std::int64_t n = other.counts[a][g];
+    const int128_t v = other.sums[a][g];
+    std::int64_t& tn = counts[a][target];
+    int128_t& tv = sums[a][target];
+    switch (ops[a]) {
+    case Op::sum:
+      tv += v;
+      break;
+    case Op::min:
+      if (n > 0 && (tn == 0 || v < tv)) tv = v;
+      break;
+    case Op::max:
+      if (n > 0 && (tn == 0 || v > tv)) tv = v;
+      break;
+    }
+    tn += n;
   }
 }
 

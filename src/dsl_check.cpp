@@ -354,6 +354,22 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
     return false;
   }
   n.slot = static_cast<std::int32_t>(*b);
+  // In a `kpi`, outside aggregates, min(x) and max(x) of one argument are aggregates too.
+  const bool extreme = (*b == Builtin::min || *b == Builtin::max) && argc == 1 &&
+                       aggregate_context && !in_aggregate;
+  if (extreme) {
+    if (!check(*n.children[0], true)) return false;
+    const Node& a = *n.children[0];
+    if (!is_numeric(a.type)) {
+      error("E0206",
+            "`" + n.text + "` needs a number, duration, ratio, points or time, found " +
+                std::string(name_of(a.type)),
+            a.range);
+      return false;
+    }
+    n.type = a.type;
+    return true;
+  }
   if (is_aggregate(*b)) {
     if (!aggregate_context || in_aggregate) {
       error("E0110",

@@ -25,6 +25,7 @@ using detail::Builtin;
 bool is_aggregate_call(const Node& n) {
   if (n.kind != NodeKind::call || n.host) return false;
   const auto b = detail::builtin_of(n.text);
+  if (b && (*b == Builtin::min || *b == Builtin::max)) return n.children.size() == 1;
   return b && (*b == Builtin::count || *b == Builtin::sum || *b == Builtin::mean);
 }
 
@@ -60,6 +61,7 @@ struct CustomKpis::Impl {
   std::vector<std::optional<std::size_t>> where_output; ///< per kpi
   std::vector<Aggregate> aggregates;
   std::vector<std::string> accumulator_names;
+  std::vector<CustomAccumulators::Op> accumulator_ops;
   std::string prefix;
   Scope record_scope{Scope::Kind::record, {}};
   Scope group_scope{Scope::Kind::group, {}};
@@ -274,6 +276,9 @@ struct Builder {
         formula += p + "a" + std::to_string(agg);
         at = a.call->range.end();
         impl.accumulator_names.push_back(s.name + "#" + std::to_string(agg));
+        impl.accumulator_ops.push_back(a.fn == Builtin::min   ? CustomAccumulators::Op::min
+                                       : a.fn == Builtin::max ? CustomAccumulators::Op::max
+                                                              : CustomAccumulators::Op::sum);
       }
       formula += std::string(slice({at, s.expr->range.end() - at}));
       gtext += "rule " + s.name + " = " + formula + "\n";
@@ -398,6 +403,7 @@ CustomAccumulators CustomKpis::accumulate(const ContactTable& table, const Group
   acc.program = p.source;
   acc.dimensions = p.used_dimensions;
   acc.names = p.accumulator_names;
+  acc.ops = p.accumulator_ops;
   acc.resize(index.groups);
   const Table t = bind(p.record_scope, table);
   const std::vector<Column> cols = p.record->evaluate(t, options);
@@ -437,12 +443,21 @@ CustomAccumulators CustomKpis::accumulate(const ContactTable& table, const Group
             "custom KPI `" + p.kpis[ag.kpi].name + "`: a value of `" +
             std::string(p.source.substr(ag.call->range.begin, ag.call->range.length)) +
             "` is beyond ±1e18 or not finite (row " + std::to_string(i + 1) + ")");
-      count[group[i]] += 1;
       // v × scale in double, rounded half away from zero: a whole number of at most 1e27, which
       // a double holds exactly (the int64 path is the fast common case).
       const double r = std::round(v * scale);
-      sum[group[i]] += std::fabs(r) < 9e18 ? static_cast<int128_t>(static_cast<std::int64_t>(r))
-                                           : static_cast<int128_t>(r);
+      const int128_t fixed = std::fabs(r) < 9e18
+                                 ? static_cast<int128_t>(static_cast<std::int64_t>(r))
+                                 : static_cast<int128_t>(r);
+      const std::uint32_t g = group[i];
+      if (ag.fn == Builtin::min) {
+        if (count[g] == 0 || fixed < sum[g]) sum[g] = fixed;
+      } else if (ag.fn == Builtin::max) {
+        if (count[g] == 0 || fixed > sum[g]) sum[g] = fixed;
+      } else {
+        sum[g] += fixed;
+      }
+      count[g] += 1;
     }
   }
   return acc;
@@ -482,9 +497,9 @@ std::vector<Column> CustomKpis::finalize(const GroupedKpiState& state,
       const auto s = static_cast<long double>(c->sums[a][g]);
       if (ag.fn == Builtin::count)
         v[g] = static_cast<double>(n);
-      else if (n == 0) // sum and mean over no values are null, as in SQL
+      else if (n == 0) // sum, mean, min and max over no values are null, as in SQL
         valid[g] = 0;
-      else if (ag.fn == Builtin::sum)
+      else if (ag.fn != Builtin::mean)
         v[g] = static_cast<double>(s / scale);
       else
         v[g] = static_cast<double>(s / (scale * static_cast<long double>(n)));

@@ -106,6 +106,15 @@ DictionaryColumn canonical(const DictionaryColumn& col) {
   return out;
 }
 
+json ops_json(const std::vector<CustomAccumulators::Op>& ops) {
+  json out = json::array();
+  for (auto op : ops)
+    out.push_back(op == CustomAccumulators::Op::sum ? "sum"
+                  : op == CustomAccumulators::Op::min ? "min"
+                                                      : "max");
+  return out;
+}
+
 } // namespace
 
 GroupedKpiState::GroupedKpiState(std::vector<DictionaryColumn> keys, std::size_t groups,
@@ -122,8 +131,10 @@ GroupedKpiState::GroupedKpiState(std::vector<DictionaryColumn> keys, std::size_t
 
 void GroupedKpiState::set_custom(std::optional<CustomAccumulators> custom) {
   if (custom && (custom->counts.size() != custom->names.size() ||
-                 custom->sums.size() != custom->names.size()))
-    throw std::invalid_argument("custom KPI accumulators: one count and one sum column per name");
+                 custom->sums.size() != custom->names.size() ||
+                 custom->ops.size() != custom->names.size()))
+    throw std::invalid_argument(
+        "custom KPI accumulators: one operation, count and sum column per name");
   if (custom)
     for (std::size_t a = 0; a < custom->names.size(); ++a)
       if (custom->counts[a].size() != groups_ || custom->sums[a].size() != groups_)
@@ -265,7 +276,8 @@ std::vector<std::uint8_t> GroupedKpiState::serialize() const {
     meta["custom"] = {{"fingerprint", hex64(custom_->fingerprint)},
                       {"program", custom_->program},
                       {"dimensions", custom_->dimensions},
-                      {"accumulators", custom_->names}};
+                      {"accumulators", custom_->names},
+                      {"ops", ops_json(custom_->ops)}};
   const std::vector<std::uint8_t> cbor = json::to_cbor(meta);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(cbor.size()));
   w.put_bytes(cbor.data(), cbor.size());
@@ -376,6 +388,12 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
       a.program = c.at("program").get<std::string>();
       a.dimensions = c.at("dimensions").get<std::vector<std::string>>();
       a.names = c.at("accumulators").get<std::vector<std::string>>();
+      for (const auto& op : c.at("ops").get<std::vector<std::string>>())
+        a.ops.push_back(op == "sum"   ? CustomAccumulators::Op::sum
+                        : op == "min" ? CustomAccumulators::Op::min
+                        : op == "max" ? CustomAccumulators::Op::max
+                                      : throw std::invalid_argument("op"));
+      if (a.ops.size() != a.names.size()) throw std::invalid_argument("ops");
       custom = std::move(a);
     } else if (meta.contains("custom")) {
       throw std::invalid_argument("custom in version 1");

@@ -82,6 +82,30 @@ TEST_F(CustomKpiFixture, AggregatesWhereAndNullsByHand) {
   EXPECT_EQ(v[6], (Values{2.75, (3.0 + 0.0 + 2.5) / 3.0, 0.5}));
 }
 
+TEST_F(CustomKpiFixture, MinAndMax) {
+  // arrived_at: rows 1..6 at 08:00..08:05; A1 = rows 1, 2; A2 = rows 3, 5, 6; null = row 4.
+  const auto v = run("kpi longest = max(handle_s)\n"
+                     "kpi first_wait = min(wait_s) where answered\n"
+                     "kpi span = max(arrived_at) - min(arrived_at)\n"
+                     "kpi low = min(csat) + max(nps) * 0\n"
+                     "kpi capped = min(max(wait_s), 30s)\n");
+  EXPECT_EQ(v[0], (Values{240, 120, nullopt}));
+  EXPECT_EQ(v[1], (Values{10, 0, nullopt})); // the null agent's only contact is unanswered
+  EXPECT_EQ(v[2], (Values{60, 180, 0}));
+  EXPECT_EQ(v[3], (Values{4, 2, nullopt}));
+  EXPECT_EQ(v[4], (Values{30, 30, 5})); // two arguments: the scalar min of the group scope
+  EXPECT_EQ(compile_errors("kpi x = max(answered)"),
+            "custom.kpi:1:13: error[E0206]: `max` needs a number, duration, ratio, points or "
+            "time, found bool\n"
+            "  1 | kpi x = max(answered)\n"
+            "    |             ^^^^^^^^\n");
+  EXPECT_EQ(compile_errors("kpi x = max(arrived_at)"),
+            "custom.kpi:1:9: error[E0114]: a `kpi` must be a number, integer, duration, ratio or "
+            "points, found time\n"
+            "  1 | kpi x = max(arrived_at)\n"
+            "    |         ^^^^^^^^^^^^^^^\n");
+}
+
 TEST_F(CustomKpiFixture, LetsEarlierKpisAndKeys) {
   const auto v = run("let slow = handle_s > 2min\n"
                      "kpi slow_n = count(slow)\n"
@@ -370,7 +394,8 @@ TEST(CustomKpiExamples, AnySplitMergesToTheWholeBitForBit) {
                                            "kpi share = mean(talk_share) where answered\n"
                                            "kpi odd = sum(wait_s / 7s) + mean(wait_s * 1.1) / 1s\n"
                                            "kpi n = count(csat >= 4) / (handled + 1)\n"
-                                           "kpi tenths = mean(handle_s / 3)\n",
+                                           "kpi tenths = mean(handle_s / 3)\n"
+      "kpi extremes = (max(wait_s * 1.1) - min(handle_s / 7)) / 1s + max(csat) - min(nps)\n",
                                            by);
   const GroupedKpiState whole = state_of(k, table_of(csv, o), by, o);
   const auto whole_bytes = whole.serialize();
