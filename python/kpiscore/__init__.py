@@ -131,19 +131,28 @@ def aggregate(
     *,
     mapping: Mapping[str, Any] | PathType | None = None,
     threads: int | None = None,
+    rules: str | os.PathLike[str] | None = None,
 ) -> State:
-    """The mergeable KPI :class:`State` per group (arguments as :func:`kpis`)."""
+    """The mergeable KPI :class:`State` per group (arguments as :func:`kpis`). With ``rules``,
+    the state carries the custom KPIs' exact accumulators too: they merge and serialize with it,
+    and states of different rules texts refuse to merge."""
     text = options_json(options, tz=tz, sl_threshold=sl_threshold, quantiles=quantiles, threads=threads)
-    return State(_aggregate_core(data, by, text, mapping)[0])
+    return State(_aggregate_core(data, by, text, mapping, rules)[0])
 
 
 def _aggregate_core(data: Data, by: str | Sequence[str] | None, text: str,
-                    mapping: Mapping[str, Any] | PathType | None) -> tuple[_core.KpiState, Contacts]:
-    """Reads ``data`` with the options ``text`` and aggregates it: the one pipeline behind
-    :func:`aggregate` and :func:`kpis`."""
+                    mapping: Mapping[str, Any] | PathType | None,
+                    rules: str | os.PathLike[str] | None = None) -> tuple[_core.KpiState, Contacts]:
+    """Reads ``data`` with the options ``text`` and aggregates it (with the custom KPIs of
+    ``rules``): the one pipeline behind :func:`aggregate`, :func:`kpis` and scoring."""
     keys = group_keys(by)
     contacts = _read_for(data, text, mapping)
-    return _core.aggregate(contacts._core, keys, text), contacts
+    custom = None
+    if rules is not None:
+        from .rules import compile_custom_kpis
+
+        custom = compile_custom_kpis(rules, keys, contacts.dimensions)
+    return _core.aggregate(contacts._core, keys, text, custom), contacts
 
 
 def default_options() -> dict[str, Any]:
@@ -172,6 +181,7 @@ def aggregate_many(
     mapping: Mapping[str, Any] | PathType | None = None,
     threads: int | None = None,
     progress: bool = False,
+    rules: str | os.PathLike[str] | None = None,
 ) -> State:
     """Aggregates many sources (files, frames, chunks) one at a time and merges their states:
     memory holds one source at a time, and the result equals one pass over all of them.
@@ -188,7 +198,8 @@ def aggregate_many(
         items = tqdm(items, desc="kpiscore", unit="source")
     total: State | None = None
     for source in items:
-        state = aggregate(source, by, options, tz, sl_threshold, quantiles, mapping=mapping, threads=threads)
+        state = aggregate(source, by, options, tz, sl_threshold, quantiles, mapping=mapping, threads=threads,
+                          rules=rules)
         if total is None:
             total = state
         else:
@@ -209,6 +220,7 @@ def kpis(
     mapping: Mapping[str, Any] | PathType | None = None,
     threads: int | None = None,
     intervals: bool = False,
+    rules: str | os.PathLike[str] | None = None,
 ) -> KpiResult:
     """Contact KPIs per group, exactly as ``kpiscore kpis`` computes them.
 
@@ -230,6 +242,9 @@ def kpis(
             AHT, ASA…; docs/statistics.md), computed from the state's exact counts and sums of
             squares, with the options' ``intervals`` section (alpha, proportion method); the
             CLI's ``--intervals``.
+        rules: custom KPIs (``kpi NAME = …`` statements; docs/rules.md "Custom KPIs"), as rules
+            text or the path of a ``.kpi`` file; their columns follow the built-in KPIs, as with
+            the CLI's ``--rules``. A compile error raises :class:`SpecError`.
 
     The keyword arguments override the options document, as the CLI's ``--tz``,
     ``--sl-threshold``, ``--quantiles`` and ``--threads`` override ``--options``. The GIL is
@@ -242,5 +257,5 @@ def kpis(
             not errors: they are counted in ``rejects``.
     """
     text = options_json(options, tz=tz, sl_threshold=sl_threshold, quantiles=quantiles, threads=threads)
-    state, contacts = _aggregate_core(data, by, text, mapping)
+    state, contacts = _aggregate_core(data, by, text, mapping, rules)
     return KpiResult(state.finalize(intervals), contacts._core.summary)

@@ -123,6 +123,42 @@ def _compile_args(scope: str, dimensions: Sequence[str], keys: str | Sequence[st
             [(f.name, f.callable, f.params, f.result, f.cost, f.description) for f in fs])
 
 
+def _read_rules(rules: str | os.PathLike[str]) -> tuple[str, str]:
+    """(text, file name) of rules given as a path or as text: a path-like, or a one-line string
+    naming an existing file, is read; any other string is the text itself."""
+    if isinstance(rules, os.PathLike) or ("\n" not in rules and rules.endswith(".kpi") and os.path.isfile(rules)):
+        path = os.fspath(rules)
+        with open(path, encoding="utf-8") as f:
+            return f.read(), os.path.basename(path)
+    return str(rules), "<rules>"
+
+
+def _raise_compile_error(diagnostics: Sequence[tuple[str, str, str, int, int, str]], message: str) -> None:
+    ds = [Diagnostic(*d) for d in diagnostics]
+    error = SpecError([("/", d.message, d.text) for d in ds], line=ds[0].line if ds else None,
+                      column=ds[0].column if ds else None)
+    error.code = ds[0].code if ds else ""
+    error.diagnostics = ds
+    error.args = (str(message),)
+    raise error
+
+
+def compile_custom_kpis(rules: str | os.PathLike[str], keys: Sequence[str], dimensions: Sequence[str]) -> Any:
+    """Compiles custom KPIs (``kpi`` statements) for groups of ``keys`` over contacts with the
+    extra ``dimensions`` (the private program :func:`kpiscore.kpis` aggregates with)."""
+    text, file = _read_rules(rules)
+    program, diagnostics, message = _core.compile_custom_kpis(text, list(keys), list(dimensions), file)
+    if program is None:
+        _raise_compile_error(diagnostics, message)
+    return program
+
+
+def custom_kpi_types(rules: str | os.PathLike[str]) -> list[tuple[str, str]]:
+    """``(name, type)`` of each custom KPI of a rules text or file, in file order (checked with
+    every standard dimension and time key usable as a group key)."""
+    return [tuple(k) for k in compile_custom_kpis(rules, _core.standard_group_keys(), []).kpis]
+
+
 class Rules:
     """A compiled rules file (``let`` and ``rule`` statements) or expression, bound to a scope.
 
@@ -178,13 +214,7 @@ class Rules:
         program, diagnostics, message = _core.compile_rules(
             text, scope, *_compile_args(scope, dimensions, keys, fields, functions), file, expression)
         if program is None:
-            ds = [Diagnostic(*d) for d in diagnostics]
-            error = SpecError([("/", d.message, d.text) for d in ds], line=ds[0].line if ds else None,
-                              column=ds[0].column if ds else None)
-            error.code = ds[0].code if ds else ""
-            error.diagnostics = ds
-            error.args = (str(message),)
-            raise error
+            _raise_compile_error(diagnostics, message)
         return cls(program)
 
     @property

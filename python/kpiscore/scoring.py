@@ -121,6 +121,29 @@ def _spec_error(errors: Sequence[tuple[str, str, str]], text: str | None) -> Spe
     return SpecError(errors, line=line, column=column)
 
 
+def _declare_custom_inputs(spec_text: str, rules: str | os.PathLike[str]) -> str:
+    """The spec with each custom KPI of ``rules`` declared under ``inputs`` (its unit from its
+    type), as ``kpiscore score --rules`` declares them; another declared unit is an error."""
+    from .rules import custom_kpi_types
+
+    try:
+        spec = json.loads(spec_text)
+    except json.JSONDecodeError:
+        return spec_text  # the spec's own check reports it
+    if not isinstance(spec, dict):
+        return spec_text
+    inputs = spec.setdefault("inputs", {})
+    if not isinstance(inputs, dict):
+        return spec_text
+    for name, type_name in custom_kpi_types(rules):
+        unit = "seconds" if type_name == "duration" else "ratio" if type_name == "ratio" else "number"
+        if name in inputs and inputs[name] != unit:
+            raise ValueError(f"rules: custom KPI `{name}` has the unit {json.dumps(unit)}, the spec declares it as "
+                             f"{json.dumps(inputs[name])} under /inputs")
+        inputs[name] = unit
+    return json.dumps(spec)
+
+
 def _text_of(value: Mapping[str, Any] | PathType, what: str) -> str:
     return json.dumps(load_json_document(value, what))
 
@@ -140,23 +163,32 @@ class Scorecard:
     once in a :class:`SpecError`.
     """
 
-    __slots__ = ("_card", "_source")
+    __slots__ = ("_card", "_rules", "_source")
 
-    def __init__(self, core_card: _core.Scorecard, source: str) -> None:
+    def __init__(self, core_card: _core.Scorecard, source: str, rules: str | os.PathLike[str] | None = None) -> None:
         self._card = core_card
         self._source = source
+        self._rules = rules
 
     @classmethod
-    def from_json(cls, spec: Mapping[str, Any] | str) -> Scorecard:
-        """Compiles a scorecard spec given as a dict or as JSON text."""
+    def from_json(cls, spec: Mapping[str, Any] | str, rules: str | os.PathLike[str] | None = None) -> Scorecard:
+        """Compiles a scorecard spec given as a dict or as JSON text.
+
+        ``rules``: custom KPIs (rules text or a ``.kpi`` path; docs/rules.md "Custom KPIs") the
+        spec may use as indicators; each is declared under the spec's ``inputs`` with the unit
+        of its type (duration → ``seconds``, ratio → ``ratio``, else ``number``) unless the
+        spec declares it, as ``kpiscore score --rules`` does. :meth:`score` then computes them.
+        """
         text = spec if isinstance(spec, str) else json.dumps(dict(spec))
+        if rules is not None:
+            text = _declare_custom_inputs(text, rules)
         errors = _core.Scorecard.check_text(text)
         if errors:
-            raise _spec_error(errors, spec if isinstance(spec, str) else None)
-        return cls(_core.Scorecard.compile_text(text), text)
+            raise _spec_error(errors, spec if isinstance(spec, str) and rules is None else None)
+        return cls(_core.Scorecard.compile_text(text), text, rules)
 
     @classmethod
-    def from_text(cls, text: str, file: str = "<text>") -> Scorecard:
+    def from_text(cls, text: str, file: str = "<text>", rules: str | os.PathLike[str] | None = None) -> Scorecard:
         """Compiles a scorecard written in the rules language (a ``.kpi`` file's text;
         docs/rules.md, "Scorecards in text"). It translates to the JSON spec, so it compiles to
         the same model as :meth:`from_json`. A syntax error raises :class:`SpecError` with
@@ -167,17 +199,17 @@ class Scorecard:
             error = SpecError([("/", str(out), str(out))], line=int(line) or None, column=int(column) or None)
             error.code = str(code)
             raise error
-        return cls.from_json(str(out))
+        return cls.from_json(str(out), rules)
 
     @classmethod
-    def from_file(cls, path: PathType) -> Scorecard:
+    def from_file(cls, path: PathType, rules: str | os.PathLike[str] | None = None) -> Scorecard:
         """Compiles a scorecard spec file: JSON (docs/scoring.md), or rules text when the file
-        starts with ``scorecard`` (a ``.kpi`` file; docs/rules.md)."""
+        starts with ``scorecard`` (a ``.kpi`` file; docs/rules.md). ``rules`` as :meth:`from_json`."""
         with open(os.fspath(path), encoding="utf-8") as f:
             text = f.read()
         if _core.is_scorecard_text(text):
-            return cls.from_text(text, os.path.basename(os.fspath(path)))
-        return cls.from_json(text)
+            return cls.from_text(text, os.path.basename(os.fspath(path)), rules)
+        return cls.from_json(text, rules)
 
     @staticmethod
     def check(spec: Mapping[str, Any] | str) -> list[tuple[str, str]]:
@@ -237,7 +269,7 @@ class Scorecard:
             indicators: extra indicators, a CSV path or a DataFrame with the ``by`` key columns
                 and one column per indicator, joined by group key.
         """
-        from . import _read_for
+        from . import _aggregate_core
 
         if evaluations is not None and form is None:
             raise ValueError("evaluations: need a QA form (form=...)")
@@ -253,8 +285,8 @@ class Scorecard:
                 raise ValueError(f"by: the KpiResult is grouped by {keys}")
         else:
             keys = group_keys(by)
-            contacts = _read_for(data, text, None)
-            table = _core.aggregate(contacts._core, keys, text).finalize()
+            state, contacts = _aggregate_core(data, keys, text, None, self._rules)
+            table = state.finalize()
         form_text = None
         if form is not None:
             form_text = _text_of(form, "form")

@@ -4,6 +4,7 @@
 #include "bindings.hpp"
 #include "py_table.hpp"
 
+#include <kpiscore/dsl/custom_kpi.hpp>
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/engine/grouping.hpp>
 #include <kpiscore/engine/kpi_intervals.hpp>
@@ -20,6 +21,7 @@
 #include <pybind11/stl.h>
 
 #include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
@@ -32,12 +34,18 @@ namespace {
 
 std::string_view kind_name(KpiKind kind) {
   switch (kind) {
-  case KpiKind::count: return "count";
-  case KpiKind::ratio: return "ratio";
-  case KpiKind::mean_seconds: return "mean_seconds";
-  case KpiKind::mean: return "mean";
-  case KpiKind::nps: return "nps";
-  case KpiKind::quantile_seconds: return "quantile_seconds";
+  case KpiKind::count:
+    return "count";
+  case KpiKind::ratio:
+    return "ratio";
+  case KpiKind::mean_seconds:
+    return "mean_seconds";
+  case KpiKind::mean:
+    return "mean";
+  case KpiKind::nps:
+    return "nps";
+  case KpiKind::quantile_seconds:
+    return "quantile_seconds";
   }
   return "unknown";
 }
@@ -46,7 +54,8 @@ using kpiscore::python::PyTable;
 
 py::dict summary_of(const PyTable& t) {
   py::list rejects;
-  for (const auto& r : t.read.rejects) rejects.append(py::make_tuple(r.line, r.field, r.reason));
+  for (const auto& r : t.read.rejects)
+    rejects.append(py::make_tuple(r.line, r.field, r.reason));
   py::dict s;
   s["rows_read"] = t.read.rows_read;
   s["accepted"] = t.read.accepted();
@@ -120,34 +129,50 @@ NumericArray numeric_of(const py::array& a, const py::handle& mask, const std::s
   out.valid = mask_of(mask, name);
   const char kind = a.dtype().kind();
   const auto size = a.itemsize();
-  if (kind == 'f' && size == 8) out.values = span_of<double>(a);
-  else if (kind == 'f' && size == 4) out.values = span_of<float>(a);
-  else if ((kind == 'i') && size == 8) out.values = span_of<std::int64_t>(a);
-  else if ((kind == 'i') && size == 4) out.values = span_of<std::int32_t>(a);
-  else if ((kind == 'i') && size == 2) out.values = span_of<std::int16_t>(a);
-  else if ((kind == 'i') && size == 1) out.values = span_of<std::int8_t>(a);
-  else if ((kind == 'u' || kind == 'b') && size == 1) out.values = span_of<std::uint8_t>(a);
+  if (kind == 'f' && size == 8)
+    out.values = span_of<double>(a);
+  else if (kind == 'f' && size == 4)
+    out.values = span_of<float>(a);
+  else if ((kind == 'i') && size == 8)
+    out.values = span_of<std::int64_t>(a);
+  else if ((kind == 'i') && size == 4)
+    out.values = span_of<std::int32_t>(a);
+  else if ((kind == 'i') && size == 2)
+    out.values = span_of<std::int16_t>(a);
+  else if ((kind == 'i') && size == 1)
+    out.values = span_of<std::int8_t>(a);
+  else if ((kind == 'u' || kind == 'b') && size == 1)
+    out.values = span_of<std::uint8_t>(a);
   else
     throw std::invalid_argument("column " + name + ": unsupported dtype " +
-                                py::str(a.dtype()).cast<std::string>() + " (expected numbers or bool)");
+                                py::str(a.dtype()).cast<std::string>() +
+                                " (expected numbers or bool)");
   return out;
 }
 
-DictionaryArray dictionary_of(const py::array& codes, const py::list& dictionary, const py::handle& mask,
-                              const std::string& name, std::vector<std::string>& storage) {
+DictionaryArray dictionary_of(const py::array& codes, const py::list& dictionary,
+                              const py::handle& mask, const std::string& name,
+                              std::vector<std::string>& storage) {
   require_1d(codes, name);
   DictionaryArray out;
   out.valid = mask_of(mask, name);
   const char kind = codes.dtype().kind();
   const auto size = codes.itemsize();
-  if (kind != 'i') throw std::invalid_argument("column " + name + ": dictionary codes must be signed integers");
-  if (size == 8) out.codes = span_of<std::int64_t>(codes);
-  else if (size == 4) out.codes = span_of<std::int32_t>(codes);
-  else if (size == 2) out.codes = span_of<std::int16_t>(codes);
-  else out.codes = span_of<std::int8_t>(codes);
+  if (kind != 'i')
+    throw std::invalid_argument("column " + name + ": dictionary codes must be signed integers");
+  if (size == 8)
+    out.codes = span_of<std::int64_t>(codes);
+  else if (size == 4)
+    out.codes = span_of<std::int32_t>(codes);
+  else if (size == 2)
+    out.codes = span_of<std::int16_t>(codes);
+  else
+    out.codes = span_of<std::int8_t>(codes);
   const std::size_t first = storage.size();
-  for (const auto& v : dictionary) storage.push_back(v.is_none() ? std::string() : v.cast<std::string>());
-  for (std::size_t i = first; i < storage.size(); ++i) out.dictionary.push_back(storage[i]);
+  for (const auto& v : dictionary)
+    storage.push_back(v.is_none() ? std::string() : v.cast<std::string>());
+  for (std::size_t i = first; i < storage.size(); ++i)
+    out.dictionary.push_back(storage[i]);
   return out;
 }
 
@@ -158,12 +183,14 @@ StringArray strings_of(const py::array& offsets, const py::array& bytes, const p
     throw std::invalid_argument("column " + name + ": string offsets must be int64");
   StringArray out;
   out.offsets = span_of<std::int64_t>(offsets);
-  out.bytes = std::string_view(static_cast<const char*>(bytes.data()), static_cast<std::size_t>(bytes.nbytes()));
+  out.bytes = std::string_view(static_cast<const char*>(bytes.data()),
+                               static_cast<std::size_t>(bytes.nbytes()));
   out.valid = mask_of(mask, name);
   for (std::size_t i = 0; i + 1 < out.offsets.size(); ++i)
     if (out.offsets[i] < 0 || out.offsets[i] > out.offsets[i + 1] ||
         static_cast<std::size_t>(out.offsets[i + 1]) > out.bytes.size())
-      throw std::invalid_argument("column " + name + ": string offsets out of order or out of range");
+      throw std::invalid_argument("column " + name +
+                                  ": string offsets out of order or out of range");
   return out;
 }
 
@@ -172,10 +199,12 @@ TimeUnit time_unit_of(const std::string& unit) {
   if (unit == "ms") return TimeUnit::ms;
   if (unit == "us") return TimeUnit::us;
   if (unit == "ns") return TimeUnit::ns;
-  throw std::invalid_argument("column arrived_at: unsupported time unit " + unit + " (expected s, ms, us or ns)");
+  throw std::invalid_argument("column arrived_at: unsupported time unit " + unit +
+                              " (expected s, ms, us or ns)");
 }
 
-std::shared_ptr<PyTable> read_arrays(const py::dict& columns, std::size_t rows, const std::string& options_json) {
+std::shared_ptr<PyTable> read_arrays(const py::dict& columns, std::size_t rows,
+                                     const std::string& options_json) {
   const auto options = KpiOptions::from_json_text(options_json);
   ContactArrays in;
   in.rows = rows;
@@ -208,16 +237,19 @@ std::shared_ptr<PyTable> read_arrays(const py::dict& columns, std::size_t rows, 
         throw std::invalid_argument("column arrived_at: expected timestamps");
       }
     } else if (name == "direction") {
-      if (tag != "dict") throw std::invalid_argument("column direction: expected text inbound/outbound");
+      if (tag != "dict")
+        throw std::invalid_argument("column direction: expected text inbound/outbound");
       in.direction = dictionary_of(array(1), t[2], t[3], name, dictionary_storage);
     } else if (name == "inbound") {
       in.inbound = numeric_of(array(1), t[2], name);
     } else if (name == "answered") {
       in.answered = numeric_of(array(1), t[2], name);
     } else if (tag == "dur") {
-      DurationInput d{numeric_of(array(1), t[2], name),
-                      t[3].cast<std::string>() == "ms" ? DurationUnit::milliseconds : DurationUnit::seconds};
-      if (name == "wait_s") in.wait = d;
+      DurationInput d{numeric_of(array(1), t[2], name), t[3].cast<std::string>() == "ms"
+                                                            ? DurationUnit::milliseconds
+                                                            : DurationUnit::seconds};
+      if (name == "wait_s")
+        in.wait = d;
       else {
         bool placed = false;
         for (std::size_t f = 0; f < duration_field_names.size(); ++f)
@@ -234,9 +266,12 @@ std::shared_ptr<PyTable> read_arrays(const py::dict& columns, std::size_t rows, 
           in.smalls[f] = numeric_of(array(1), t[2], name);
           placed = true;
         }
-      if (!placed) throw std::invalid_argument("column " + name + ": numbers are not a dimension (pass text or a categorical)");
+      if (!placed)
+        throw std::invalid_argument("column " + name +
+                                    ": numbers are not a dimension (pass text or a categorical)");
     } else if (tag == "dict") {
-      in.dimensions.emplace_back(name, dictionary_of(array(1), t[2], t[3], name, dictionary_storage));
+      in.dimensions.emplace_back(name,
+                                 dictionary_of(array(1), t[2], t[3], name, dictionary_storage));
     } else {
       throw std::invalid_argument("column " + name + ": unsupported column kind " + tag);
     }
@@ -252,10 +287,35 @@ std::shared_ptr<PyTable> read_arrays(const py::dict& columns, std::size_t rows, 
 
 // ---- states and tables -------------------------------------------------------------------------
 
-GroupedKpiState aggregate_table(const PyTable& t, const std::vector<std::string>& by, const std::string& options_json) {
+// The built-in state per group, with the custom KPIs' accumulators when a compiled rules file
+// (dsl::CustomKpis, from compile_custom_kpis) is given.
+GroupedKpiState aggregate_table(const PyTable& t, const std::vector<std::string>& by,
+                                const std::string& options_json, const dsl::CustomKpis* custom) {
   py::gil_scoped_release release;
   const auto options = KpiOptions::from_json_text(options_json);
-  return aggregate(t.read.table, by, options);
+  if (!custom) return aggregate(t.read.table, by, options);
+  const GroupIndex index = build_group_index(t.read.table, by, options);
+  GroupedKpiState state = aggregate(t.read.table, index, options);
+  state.set_custom(custom->accumulate(t.read.table, index));
+  return state;
+}
+
+// A finalized table. Custom KPI columns name their KPIs by views into the compiled program, so
+// the table's owner keeps a copy of it (shared, immutable) for as long as the table lives.
+std::shared_ptr<KpiTable> finalize_state(const GroupedKpiState& s, bool intervals) {
+  std::optional<dsl::CustomKpis> custom;
+  KpiTable table;
+  {
+    py::gil_scoped_release release;
+    table = finalize(s);
+    if (intervals) add_intervals(table, s); // the state's interval options (docs/statistics.md)
+    if (s.custom()) {
+      custom = dsl::CustomKpis::from_state(s);
+      custom->add_columns(table, s);
+    }
+  }
+  return std::shared_ptr<KpiTable>(new KpiTable(std::move(table)),
+                                   [custom](KpiTable* p) { delete p; });
 }
 
 py::bytes state_bytes(const GroupedKpiState& s) {
@@ -270,8 +330,8 @@ py::bytes state_bytes(const GroupedKpiState& s) {
 GroupedKpiState state_from_bytes(const py::bytes& data) {
   const std::string_view view = data;
   py::gil_scoped_release release;
-  return GroupedKpiState::deserialize(
-      std::span<const std::uint8_t>(reinterpret_cast<const std::uint8_t*>(view.data()), view.size()));
+  return GroupedKpiState::deserialize(std::span<const std::uint8_t>(
+      reinterpret_cast<const std::uint8_t*>(view.data()), view.size()));
 }
 
 // Columns of a finalized table: keys as lists (None for null), each KPI's value (NaN where null),
@@ -283,8 +343,10 @@ py::dict table_columns(const KpiTable& table) {
     py::list column;
     for (std::size_t g = 0; g < table.size(); ++g) {
       const auto& v = table.keys[g][k];
-      if (v) column.append(py::str(*v));
-      else column.append(py::none());
+      if (v)
+        column.append(py::str(*v));
+      else
+        column.append(py::none());
     }
     keys.append(py::make_tuple(table.key_names[k], column));
   }
@@ -318,8 +380,9 @@ py::dict table_columns(const KpiTable& table) {
       lower = lo;
       upper = hi;
     }
-    kpis.append(py::make_tuple(std::string(table.kpis[i].name), std::string(kind_name(table.kpis[i].kind)),
-                               value, valid, numerator, denominator, lower, upper));
+    kpis.append(py::make_tuple(std::string(table.kpis[i].name),
+                               std::string(kind_name(table.kpis[i].kind)), value, valid, numerator,
+                               denominator, lower, upper));
   }
   out["kpis"] = kpis;
   return out;
@@ -334,58 +397,64 @@ std::string render(const KpiTable& table, const std::string& format) {
 }
 
 void register_kpis(py::module_& m) {
-  py::class_<PyTable, std::shared_ptr<PyTable>>(m, "ContactTable",
-                                                "Validated contact records (private; see kpiscore.read)")
+  py::class_<PyTable, std::shared_ptr<PyTable>>(
+      m, "ContactTable", "Validated contact records (private; see kpiscore.read)")
       .def_property_readonly("rows", [](const PyTable& t) { return t.read.table.size(); })
       .def_property_readonly("summary", &summary_of)
       .def_property_readonly("dimensions", [](const PyTable& t) {
         std::vector<std::string> names;
-        for (const auto& d : t.read.table.dimensions) names.push_back(d.name());
+        for (const auto& d : t.read.table.dimensions)
+          names.push_back(d.name());
         return names;
       });
-  m.def("read_csv", &read_csv, py::arg("path"), py::arg("options_json"), py::arg("mapping_json") = py::none(),
+  m.def("read_csv", &read_csv, py::arg("path"), py::arg("options_json"),
+        py::arg("mapping_json") = py::none(),
         "Reads a contacts CSV (optionally a vendor export through a mapping document).");
   m.def("read_arrays", &read_arrays, py::arg("columns"), py::arg("rows"), py::arg("options_json"),
         "Builds a contact table from normalized column tuples (see kpiscore/_input.py).");
 
-  py::class_<GroupedKpiState>(m, "KpiState", "Mergeable KPI state per group (private; see kpiscore.State)")
+  py::class_<GroupedKpiState>(m, "KpiState",
+                              "Mergeable KPI state per group (private; see kpiscore.State)")
       .def_property_readonly("groups", &GroupedKpiState::size)
       .def_property_readonly("key_names", &GroupedKpiState::key_names)
       .def_property_readonly("fingerprint", &GroupedKpiState::fingerprint)
       .def("options_json", [](const GroupedKpiState& s) { return s.options().to_json().dump(); })
-      .def("merge", [](GroupedKpiState& a, const GroupedKpiState& b) {
-        py::gil_scoped_release release;
-        a += b;
-      })
+      .def("merge",
+           [](GroupedKpiState& a, const GroupedKpiState& b) {
+             py::gil_scoped_release release;
+             a += b;
+           })
       .def("copy", [](const GroupedKpiState& s) { return GroupedKpiState(s); })
       .def("__eq__", [](const GroupedKpiState& a, const GroupedKpiState& b) { return a == b; })
       .def("to_bytes", &state_bytes)
       .def_static("from_bytes", &state_from_bytes)
-      .def(
-          "finalize",
-          [](const GroupedKpiState& s, bool intervals) {
-            py::gil_scoped_release release;
-            KpiTable table = finalize(s);
-            if (intervals) add_intervals(table, s); // the state's interval options (docs/statistics.md)
-            return table;
-          },
-          py::arg("intervals") = false);
+      .def_property_readonly("custom_source",
+                             [](const GroupedKpiState& s) -> py::object {
+                               if (!s.custom()) return py::none();
+                               return py::str(dsl::CustomKpis::from_state(s).source());
+                             })
+      .def("finalize", &finalize_state, py::arg("intervals") = false);
 
-  py::class_<KpiTable>(m, "KpiTable", "Finalized KPIs per group (private; see kpiscore.KpiResult)")
+  py::class_<KpiTable, std::shared_ptr<KpiTable>>(
+      m, "KpiTable", "Finalized KPIs per group (private; see kpiscore.KpiResult)")
       .def_property_readonly("key_names", [](const KpiTable& t) { return t.key_names; })
       .def_property_readonly("groups", &KpiTable::size)
       .def("columns", &table_columns)
       .def("render", &render, py::arg("format"));
 
-  m.def("aggregate", &aggregate_table, py::arg("table"), py::arg("by"), py::arg("options_json"));
-  m.def("parse_group_by", [](const std::string& text) { return parse_group_by(text); },
-        "Splits 'agent_id,month' into group key names, like the CLI's --by.");
+  m.def("aggregate", &aggregate_table, py::arg("table"), py::arg("by"), py::arg("options_json"),
+        py::arg("custom") = nullptr);
+  m.def(
+      "parse_group_by", [](const std::string& text) { return parse_group_by(text); },
+      "Splits 'agent_id,month' into group key names, like the CLI's --by.");
   m.def(
       "default_options_json", [] { return KpiOptions{}.to_json().dump(); },
       "The normalized default options document (every option explicit) as JSON text.");
   m.def(
-      "normalize_options_json", [](const std::string& text) { return KpiOptions::from_json_text(text).to_json().dump(); },
-      py::arg("options_json"), "An options document with every default made explicit (errors name the JSON path).");
+      "normalize_options_json",
+      [](const std::string& text) { return KpiOptions::from_json_text(text).to_json().dump(); },
+      py::arg("options_json"),
+      "An options document with every default made explicit (errors name the JSON path).");
 }
 
 const kpiscore::python::BindingsRegistration registration{10, &register_kpis};

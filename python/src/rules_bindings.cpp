@@ -12,11 +12,14 @@
 #include "py_table.hpp"
 
 #include <kpiscore/dsl.hpp>
+#include <kpiscore/engine/grouping.hpp>
+#include <kpiscore/table/contact_table.hpp>
 
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
 #include <atomic>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <stdexcept>
@@ -321,10 +324,57 @@ void register_rules(py::module_& m) {
       .def("stats", &stats, py::arg("table"), py::arg("budget") = py::none())
       .def("explain_json", &explain, py::arg("table"), py::arg("row"));
 
+  py::class_<dsl::CustomKpis>(m, "CustomKpis",
+                              "Compiled custom KPIs (private; see kpiscore.kpis(rules=...))")
+      .def_property_readonly("fingerprint",
+                             [](const dsl::CustomKpis& c) {
+                               char hex[17];
+                               std::snprintf(hex, sizeof hex, "%016llx",
+                                             static_cast<unsigned long long>(c.fingerprint()));
+                               return std::string(hex);
+                             })
+      .def_property_readonly("source", &dsl::CustomKpis::source)
+      .def_property_readonly("kpis",
+                             [](const dsl::CustomKpis& c) {
+                               py::list out;
+                               for (const auto& k : c.kpis())
+                                 out.append(
+                                     py::make_tuple(k.name, std::string(dsl::name_of(k.type))));
+                               return out;
+                             })
+      .def_property_readonly("aggregate_count", &dsl::CustomKpis::aggregate_count);
+  m.def(
+      "compile_custom_kpis",
+      [](const std::string& source, const std::vector<std::string>& keys,
+         const std::vector<std::string>& dimensions, const std::string& file) -> py::tuple {
+        dsl::CompileOptions options;
+        options.file = file;
+        try {
+          return py::make_tuple(dsl::CustomKpis::compile(source, keys, dimensions, options),
+                                py::list(), std::string());
+        } catch (const dsl::CompileError& e) {
+          return py::make_tuple(py::none(), diagnostics_of(e.diagnostics(), source, file),
+                                std::string(e.what()));
+        }
+      },
+      py::arg("source"), py::arg("keys"), py::arg("dimensions"), py::arg("file"),
+      "Compiles custom KPIs: (program, [], '') or (None, diagnostics, formatted text).");
+
   m.def("compile_rules", &compile_rules, py::arg("source"), py::arg("scope"), py::arg("dimensions"),
         py::arg("keys"), py::arg("fields"), py::arg("functions"), py::arg("file"),
         py::arg("expression"),
         "Compiles rules text: (program, [], '') or (None, diagnostics, formatted text).");
+  m.def(
+      "standard_group_keys",
+      [] {
+        std::vector<std::string> keys;
+        for (auto d : standard_dimension_names)
+          keys.emplace_back(d);
+        for (auto t : time_key_names)
+          keys.emplace_back(t);
+        return keys;
+      },
+      "Every standard dimension and time key (what `kpiscore check` allows without --by).");
   m.def("builtin_functions", [] {
     std::vector<std::string> names;
     for (auto n : dsl::builtin_function_names())

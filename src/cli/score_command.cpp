@@ -16,9 +16,9 @@
 
 #include <charconv>
 #include <cmath>
-#include <optional>
 #include <functional>
 #include <iostream>
+#include <optional>
 
 namespace kpiscore::cli {
 int run_check_rules(const std::vector<std::string>& args); // a .kpi file: rules_command.cpp
@@ -28,7 +28,6 @@ namespace {
 
 using namespace kpiscore;
 using namespace kpiscore::cli;
-
 
 const char* score_help = R"(kpiscore score — score groups of contacts with a scorecard
 
@@ -93,12 +92,15 @@ bool is_text_scorecard(const std::string& path, const std::string& text) {
 
 /// The spec's own errors for a `.kpi` scorecard, at the line and column that wrote the value
 /// (E0510; the message keeps the JSON path).
-std::string format_text_spec_errors(const std::vector<scoring::SpecError>& errors, const dsl::SpecSourceMap& where,
-                                    const std::string& path, const std::string& text) {
+std::string format_text_spec_errors(const std::vector<scoring::SpecError>& errors,
+                                    const dsl::SpecSourceMap& where, const std::string& path,
+                                    const std::string& text) {
   std::string out;
   for (const auto& e : errors)
-    out += dsl::format(dsl::Diagnostic{e.code().empty() ? "E0510" : e.code(), e.what(), dsl::locate(where, e.path()), {}},
-                       path, text);
+    out += dsl::format(
+        dsl::Diagnostic{
+            e.code().empty() ? "E0510" : e.code(), e.what(), dsl::locate(where, e.path()), {}},
+        path, text);
   return out;
 }
 
@@ -123,8 +125,10 @@ scoring::Scorecard load_spec(const std::string& path, const dsl::CustomKpis* cus
       declare_custom_inputs(spec, *custom);
       const auto errors = scoring::Scorecard::check(spec);
       if (!errors.empty()) {
-        for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
-        throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
+        for (const auto& e : errors)
+          std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+        throw UsageError(path + ": " + std::to_string(errors.size()) +
+                         " error(s) in the scorecard spec");
       }
       return scoring::Scorecard::compile(spec);
     }
@@ -132,8 +136,10 @@ scoring::Scorecard load_spec(const std::string& path, const dsl::CustomKpis* cus
   if (!is_text_scorecard(path, text)) {
     const auto errors = scoring::Scorecard::check_text(text);
     if (!errors.empty()) {
-      for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
-      throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
+      for (const auto& e : errors)
+        std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+      throw UsageError(path + ": " + std::to_string(errors.size()) +
+                       " error(s) in the scorecard spec");
     }
     return scoring::Scorecard::compile_text(text);
   }
@@ -143,13 +149,15 @@ scoring::Scorecard load_spec(const std::string& path, const dsl::CustomKpis* cus
     spec = dsl::scorecard_text_to_json(text, path, &where);
   } catch (const dsl::CompileError& e) {
     std::cerr << e.what();
-    throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) + " error(s) in the scorecard");
+    throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) +
+                     " error(s) in the scorecard");
   }
   if (custom) declare_custom_inputs(spec, *custom);
   const auto errors = scoring::Scorecard::check(spec);
   if (!errors.empty()) {
     std::cerr << format_text_spec_errors(errors, where, path, text);
-    throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
+    throw UsageError(path + ": " + std::to_string(errors.size()) +
+                     " error(s) in the scorecard spec");
   }
   return scoring::Scorecard::compile(spec);
 }
@@ -163,15 +171,16 @@ scoring::QaForm load_form(const std::string& path) {
   }
   const auto errors = scoring::QaForm::check_text(text);
   if (!errors.empty()) {
-    for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+    for (const auto& e : errors)
+      std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
     throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the QA form");
   }
   return scoring::QaForm::compile_text(text);
 }
 
 void print_first_reject(const char* what, const Reject& r) {
-  std::cerr << "kpiscore: --strict: " << what << " line " << r.line << (r.field.empty() ? "" : ", field " + r.field)
-            << ": " << r.reason << "\n";
+  std::cerr << "kpiscore: --strict: " << what << " line " << r.line
+            << (r.field.empty() ? "" : ", field " + r.field) << ": " << r.reason << "\n";
 }
 
 } // namespace
@@ -180,38 +189,60 @@ namespace kpiscore::cli {
 
 bool ScoreArgs::take(const std::string& a, const std::function<const std::string&()>& value) {
   if (a != "--indicators" && shared.take(a, value)) return true;
-  if (a == "--spec") spec = value();
-  else if (a == "--input") input = value();
-  else if (a == "--by") by = value();
-  else if (a == "--options") options_path = value();
-  else if (a == "--tz") tz = value();
-  else if (a == "--rejects") rejects_path = value();
-  else if (a == "--evaluations") evaluations_path = value();
-  else if (a == "--form") form_path = value();
-  else if (a == "--evaluation-rejects") eval_rejects_path = value();
-  else if (a == "--indicators") indicators_path = value();
-  else if (a == "--rules") rules_path = value();
+  if (a == "--spec")
+    spec = value();
+  else if (a == "--input")
+    input = value();
+  else if (a == "--by")
+    by = value();
+  else if (a == "--options")
+    options_path = value();
+  else if (a == "--tz")
+    tz = value();
+  else if (a == "--rejects")
+    rejects_path = value();
+  else if (a == "--evaluations")
+    evaluations_path = value();
+  else if (a == "--form")
+    form_path = value();
+  else if (a == "--evaluation-rejects")
+    eval_rejects_path = value();
+  else if (a == "--indicators")
+    indicators_path = value();
+  else if (a == "--rules")
+    rules_path = value();
   else if (a == "--qa-period") {
     const std::string& v = value();
-    if (v == "contact") qa_options.period = scoring::QaPeriod::contact_arrival;
-    else if (v == "evaluated") qa_options.period = scoring::QaPeriod::evaluated_at;
-    else throw UsageError("--qa-period: expected contact or evaluated, actual '" + v + "'");
-  } else if (a == "--strict") strict = true;
-  else return false;
+    if (v == "contact")
+      qa_options.period = scoring::QaPeriod::contact_arrival;
+    else if (v == "evaluated")
+      qa_options.period = scoring::QaPeriod::evaluated_at;
+    else
+      throw UsageError("--qa-period: expected contact or evaluated, actual '" + v + "'");
+  } else if (a == "--strict")
+    strict = true;
+  else
+    return false;
   return true;
 }
 
-std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::string& command, const std::string& format,
-                                                ScoredInputs& inputs) {
-  if (args.spec.empty()) throw UsageError(command + ": --spec FILE is required (see kpiscore " + command + " --help)");
-  if (args.input.empty()) throw UsageError(command + ": --input FILE is required (see kpiscore " + command + " --help)");
+std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::string& command,
+                                                const std::string& format, ScoredInputs& inputs) {
+  if (args.spec.empty())
+    throw UsageError(command + ": --spec FILE is required (see kpiscore " + command + " --help)");
+  if (args.input.empty())
+    throw UsageError(command + ": --input FILE is required (see kpiscore " + command + " --help)");
   if (!args.evaluations_path.empty() && args.form_path.empty())
-    throw UsageError(command + ": --evaluations needs --form FORM.json (see kpiscore " + command + " --help)");
+    throw UsageError(command + ": --evaluations needs --form FORM.json (see kpiscore " + command +
+                     " --help)");
   if (args.evaluations_path.empty() && !args.form_path.empty())
-    throw UsageError(command + ": --form is used with --evaluations FILE (see kpiscore " + command + " --help)");
+    throw UsageError(command + ": --form is used with --evaluations FILE (see kpiscore " + command +
+                     " --help)");
   SharedOptions& shared = args.shared;
   shared.finish(format);
-  if (shared.lang != Lang::en) throw UsageError(command + ": --lang is not available for scorecards yet (kpiscore kpis has it)");
+  if (shared.lang != Lang::en)
+    throw UsageError(command +
+                     ": --lang is not available for scorecards yet (kpiscore kpis has it)");
   // With --rules the spec is loaded once the custom KPIs are compiled (after the CSV is read:
   // they may use its extra columns), so that it can use them as indicators.
   std::optional<scoring::Scorecard> card;
@@ -247,8 +278,8 @@ std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::stri
             << read.rejects.size() << " rejected\n";
   if (args.strict && !read.rejects.empty()) {
     const Reject& r = read.rejects.front();
-    std::cerr << "kpiscore: --strict: line " << r.line << (r.field.empty() ? "" : ", field " + r.field) << ": "
-              << r.reason << "\n";
+    std::cerr << "kpiscore: --strict: line " << r.line
+              << (r.field.empty() ? "" : ", field " + r.field) << ": " << r.reason << "\n";
     return std::nullopt;
   }
   if (!args.rules_path.empty()) {
@@ -257,27 +288,32 @@ std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::stri
   }
   // Scorecards may use the percentile KPIs: compute them when the spec reads any.
   for (const auto& k : card->kpis())
-    if (k.name.find("_p50_") != std::string::npos || k.name.find("_p90_") != std::string::npos) options.quantiles = true;
+    if (k.name.find("_p50_") != std::string::npos || k.name.find("_p90_") != std::string::npos)
+      options.quantiles = true;
   const dsl::CustomKpis* custom = inputs.custom ? &*inputs.custom : nullptr;
   const GroupedKpiState state = aggregate_with(read.table, keys, options, custom);
   KpiTable table = finalize(state);
   if (custom) custom->add_columns(table, state);
   if (form) {
-    const scoring::EvaluationReadResult evals = scoring::read_evaluations_csv_file(args.evaluations_path, *form, options.timezone);
-    if (!args.eval_rejects_path.empty()) write_file(args.eval_rejects_path, rejects_to_csv(evals.rejects));
-    std::cerr << "kpiscore: " << evals.rows_read << " evaluations read, " << evals.accepted() << " accepted, "
-              << evals.rejects.size() << " rejected\n";
+    const scoring::EvaluationReadResult evals =
+        scoring::read_evaluations_csv_file(args.evaluations_path, *form, options.timezone);
+    if (!args.eval_rejects_path.empty())
+      write_file(args.eval_rejects_path, rejects_to_csv(evals.rejects));
+    std::cerr << "kpiscore: " << evals.rows_read << " evaluations read, " << evals.accepted()
+              << " accepted, " << evals.rejects.size() << " rejected\n";
     if (args.strict && !evals.rejects.empty()) {
       print_first_reject("evaluations", evals.rejects.front());
       return std::nullopt;
     }
     const auto per_evaluation = scoring::score_evaluations(*form, evals.records);
-    const scoring::QaTable qa = scoring::aggregate_qa(evals.records, per_evaluation, read.table, keys, options, args.qa_options);
+    const scoring::QaTable qa = scoring::aggregate_qa(evals.records, per_evaluation, read.table,
+                                                      keys, options, args.qa_options);
     std::cerr << "kpiscore: QA form \"" << form->name() << "\": " << qa.count(scoring::QaUse::used)
-              << " evaluations used, " << qa.count(scoring::QaUse::calibration) << " calibration (excluded), "
-              << qa.count(scoring::QaUse::superseded) << " superseded by a later evaluation, "
-              << qa.count(scoring::QaUse::unknown_contact) << " without an accepted contact, "
-              << qa.count(scoring::QaUse::agent_mismatch) << " naming another agent than the contact\n";
+              << " evaluations used, " << qa.count(scoring::QaUse::calibration)
+              << " calibration (excluded), " << qa.count(scoring::QaUse::superseded)
+              << " superseded by a later evaluation, " << qa.count(scoring::QaUse::unknown_contact)
+              << " without an accepted contact, " << qa.count(scoring::QaUse::agent_mismatch)
+              << " naming another agent than the contact\n";
     scoring::join(table, qa);
   }
   // Owns the indicator names the joined table refers to (kept on the heap: the views stay valid).
@@ -317,18 +353,20 @@ int run_score(const std::vector<std::string>& args) {
     if (a == "--help" || a == "-h") {
       std::cout << score_help;
       return exit_ok;
-    } else if (sa.take(a, value)) continue;
+    } else if (sa.take(a, value))
+      continue;
     else if (a == "--trace") {
       trace_which = value();
       if (trace_which != "all" && trace_which != "weakest" && trace_which != "none")
         throw UsageError("--trace: expected all, weakest or none, actual '" + trace_which + "'");
-    }
-    else if (a == "--no-trace") trace = false;
+    } else if (a == "--no-trace")
+      trace = false;
     else if (a == "--format") {
       format = value();
       if (format != "json" && format != "csv" && format != "table")
         throw UsageError("--format: expected json, csv or table, actual '" + format + "'");
-    } else if (a == "--decimals") decimals = parse_decimals(value());
+    } else if (a == "--decimals")
+      decimals = parse_decimals(value());
     else
       throw UsageError("score: unknown argument '" + a + "' (see kpiscore score --help)");
   }
@@ -347,12 +385,16 @@ int run_score(const std::vector<std::string>& args) {
   else {
     std::cout << scoring::to_text(scores, out);
     if (trace_which == "all")
-      for (std::size_t g = 0; g < scores.size(); ++g) std::cout << "\n" << scoring::explain_text(scores, g, out);
+      for (std::size_t g = 0; g < scores.size(); ++g)
+        std::cout << "\n" << scoring::explain_text(scores, g, out);
     else if (trace_which == "weakest") {
       std::optional<std::size_t> weakest;
       for (std::size_t g = 0; g < scores.size(); ++g)
-        if (!std::isnan(scores.overall(g)) && (!weakest || scores.overall(g) < scores.overall(*weakest))) weakest = g;
-      if (weakest) std::cout << "\nweakest group:\n" << scoring::explain_text(scores, *weakest, out);
+        if (!std::isnan(scores.overall(g)) &&
+            (!weakest || scores.overall(g) < scores.overall(*weakest)))
+          weakest = g;
+      if (weakest)
+        std::cout << "\nweakest group:\n" << scoring::explain_text(scores, *weakest, out);
     }
   }
   return exit_ok;
@@ -367,22 +409,28 @@ int run_check(const std::vector<std::string>& args) {
     const std::string text = read_file(args[1]);
     const auto errors = scoring::QaForm::check_text(text);
     if (!errors.empty()) {
-      for (const auto& e : errors) std::cout << args[1] << ": " << e.what() << "\n";
+      for (const auto& e : errors)
+        std::cout << args[1] << ": " << e.what() << "\n";
       std::cerr << "kpiscore: " << errors.size() << " error(s)\n";
       return exit_usage;
     }
     const auto form = scoring::QaForm::compile_text(text);
     std::size_t critical = form.critical_flags().size();
-    for (const auto& it : form.items()) critical += it.critical != scoring::CriticalScope::none ? 1 : 0;
-    std::cout << args[1] << ": ok: QA form \"" << form.name() << "\", " << form.items().size() << " items in "
-              << form.sections().size() << " sections, " << critical << " critical items or flags, "
-              << form.deductions().size() << " deductions, " << form.bonuses().size() << " bonuses, pass mark "
-              << scoring::format_number(form.pass_mark()) << ", fingerprint " << form.fingerprint() << "\n";
+    for (const auto& it : form.items())
+      critical += it.critical != scoring::CriticalScope::none ? 1 : 0;
+    std::cout << args[1] << ": ok: QA form \"" << form.name() << "\", " << form.items().size()
+              << " items in " << form.sections().size() << " sections, " << critical
+              << " critical items or flags, " << form.deductions().size() << " deductions, "
+              << form.bonuses().size() << " bonuses, pass mark "
+              << scoring::format_number(form.pass_mark()) << ", fingerprint " << form.fingerprint()
+              << "\n";
     return exit_ok;
   }
   const bool kpi_file = !args.empty() && args[0].size() > 4 && args[0].ends_with(".kpi");
-  if (kpi_file && (args.size() != 1 || !dsl::is_scorecard_text(read_file(args[0])))) return run_check_rules(args);
-  if (args.size() != 1) throw UsageError("check: expected one SPEC file or --form FORM (see kpiscore check --help)");
+  if (kpi_file && (args.size() != 1 || !dsl::is_scorecard_text(read_file(args[0]))))
+    return run_check_rules(args);
+  if (args.size() != 1)
+    throw UsageError("check: expected one SPEC file or --form FORM (see kpiscore check --help)");
   const std::string text = read_file(args[0]);
   nlohmann::json spec;
   dsl::SpecSourceMap where;
@@ -395,33 +443,44 @@ int run_check(const std::vector<std::string>& args) {
       return exit_usage;
     }
   }
-  const auto errors = kpi_file ? scoring::Scorecard::check(spec) : scoring::Scorecard::check_text(text);
+  const auto errors =
+      kpi_file ? scoring::Scorecard::check(spec) : scoring::Scorecard::check_text(text);
   if (!errors.empty()) {
-    if (kpi_file) std::cout << format_text_spec_errors(errors, where, args[0], text);
+    if (kpi_file)
+      std::cout << format_text_spec_errors(errors, where, args[0], text);
     else
-      for (const auto& e : errors) std::cout << args[0] << ": " << e.what() << "\n";
+      for (const auto& e : errors)
+        std::cout << args[0] << ": " << e.what() << "\n";
     std::cerr << "kpiscore: " << errors.size() << " error(s)\n";
     return exit_usage;
   }
-  const auto card = kpi_file ? scoring::Scorecard::compile(spec) : scoring::Scorecard::compile_text(text);
+  const auto card =
+      kpi_file ? scoring::Scorecard::compile(spec) : scoring::Scorecard::compile_text(text);
   std::size_t dims = 0;
-  for (const auto& n : card.nodes()) dims += (!n.indicator && &n != &card.nodes().front()) ? 1 : 0;
+  for (const auto& n : card.nodes())
+    dims += (!n.indicator && &n != &card.nodes().front()) ? 1 : 0;
   std::cout << args[0] << ": ok: scorecard \"" << card.name() << "\", " << card.indicators().size()
-            << " indicators in " << dims << " dimensions, " << card.penalties().size() << " penalty rules, "
-            << card.grades().size() << " grades";
+            << " indicators in " << dims << " dimensions, " << card.penalties().size()
+            << " penalty rules, " << card.grades().size() << " grades";
   std::size_t target_tables = 0;
-  for (const auto& ind : card.indicators()) target_tables += ind.target && ind.target->table ? 1 : 0;
+  for (const auto& ind : card.indicators())
+    target_tables += ind.target && ind.target->table ? 1 : 0;
   if (const scoring::BoundTable* gt = card.grade_table())
-    std::cout << ", a grade table (" << dsl::name_of(gt->table.hit_policy()) << ", " << gt->table.rules().size()
-              << " rules)";
-  if (target_tables) std::cout << ", " << target_tables << " target table" << (target_tables > 1 ? "s" : "");
+    std::cout << ", a grade table (" << dsl::name_of(gt->table.hit_policy()) << ", "
+              << gt->table.rules().size() << " rules)";
+  if (target_tables)
+    std::cout << ", " << target_tables << " target table" << (target_tables > 1 ? "s" : "");
   std::cout << ", fingerprint " << card.fingerprint() << "\n";
   return exit_ok;
 }
 
-const RegisterCommand score_command{"score", "kpiscore score --spec SPEC --input FILE.csv [--by KEYS] [--evaluations E --form F]   scorecard per group",
+const RegisterCommand score_command{"score",
+                                    "kpiscore score --spec SPEC --input FILE.csv [--by KEYS] "
+                                    "[--evaluations E --form F]   scorecard per group",
                                     &run_score};
-const RegisterCommand check_command{"check", "kpiscore check SPEC | --form FORM                    validate a scorecard spec or a QA form",
-                                    &run_check};
+const RegisterCommand check_command{
+    "check",
+    "kpiscore check SPEC | --form FORM                    validate a scorecard spec or a QA form",
+    &run_check};
 
 } // namespace

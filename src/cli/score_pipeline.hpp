@@ -40,8 +40,7 @@ struct ScoredInputs {
 /// Reads, aggregates, joins and scores; nullopt when --strict refused a reject (exit 2).
 /// Usage problems throw UsageError (messages name `command`).
 std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::string& command,
-                                                const std::string& format,
-                                                ScoredInputs& inputs);
+                                                const std::string& format, ScoredInputs& inputs);
 
 inline int parse_decimals(const std::string& v) {
   int decimals = -1;

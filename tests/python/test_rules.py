@@ -196,3 +196,65 @@ def test_budget_and_scope_mismatch() -> None:
     with pytest.raises(ValueError, match="^scope: expected 'record' or 'group', actual 'row'$"):
         Rules.compile("rule x = 1", scope="row")
     assert "starts_with" in kpiscore.rules.builtin_functions()
+
+
+# --- custom KPIs (kpi statements) ---------------------------------------------------------------
+
+CUSTOM = REPO / "examples" / "rules" / "custom_kpis.kpi"
+CUSTOM_CARD = {"name": "custom", "indicators": [
+    {"name": "phone_asa", "kpi": "phone_asa", "weight": 0.5, "direction": "lower", "target": "20s",
+     "rule": {"type": "deduct", "points": 10, "per": "1s"}},
+    {"name": "long_share", "kpi": "long_share", "weight": 0.5, "direction": "lower", "target": "10%",
+     "rule": {"type": "bands", "points": [["10%", 100], ["20%", 0]]}}]}
+
+
+def test_custom_kpis_equal_the_cli_and_an_independent_computation(cli: Path, frame: pd.DataFrame) -> None:
+    result = kpiscore.kpis(CONTACTS, by="team", rules=CUSTOM)
+    run = subprocess.run([os.fspath(cli), "kpis", "--input", os.fspath(CONTACTS), "--by", "team", "--rules",
+                          os.fspath(CUSTOM)], capture_output=True, text=True, check=True)
+    assert result.to_json() == run.stdout
+    # phone_asa independently: mean wait of answered phone contacts per team (ms-rounded waits).
+    phone = frame[(frame["channel"] == "phone") & (frame["answered"] == 1)]
+    expected = phone.groupby("team")["wait_s"].apply(lambda w: (w * 1000).round().mean() / 1000)
+    got = dict(zip(result.to_dict()["team"], result.to_dict()["phone_asa"]))
+    for team, value in expected.items():
+        assert got[team] == pytest.approx(value, rel=1e-12)
+    # Text works as well as a path; the same columns.
+    again = kpiscore.kpis(CONTACTS, by="team", rules=CUSTOM.read_text(encoding="utf-8"))
+    assert again.to_json() == result.to_json()
+
+
+def test_custom_kpi_states_merge_exactly_and_round_trip() -> None:
+    frame = pd.read_csv(CONTACTS, dtype={"contact_id": str})
+    whole = kpiscore.aggregate(frame, by="team,month", tz="Asia/Shanghai", rules=CUSTOM)
+    parts = [kpiscore.aggregate(frame.iloc[i::3], by="team,month", tz="Asia/Shanghai", rules=CUSTOM)
+             for i in range(3)]
+    merged = parts[0] + parts[1] + parts[2]
+    assert merged == whole
+    assert kpiscore.State.from_bytes(merged.to_bytes()) == whole
+    assert merged.kpis().to_json() == kpiscore.kpis(frame, by="team,month", tz="Asia/Shanghai",
+                                                   rules=CUSTOM).to_json()
+    plain = kpiscore.aggregate(frame, by="team,month", tz="Asia/Shanghai")
+    with pytest.raises(ValueError, match="custom KPIs differ"):
+        whole + plain
+
+
+def test_scorecard_with_custom_kpis_equals_the_cli(cli: Path, tmp_path: Path) -> None:
+    card = kpiscore.Scorecard.from_json(CUSTOM_CARD, rules=CUSTOM)
+    scores = card.score(CONTACTS, by="team")
+    spec = tmp_path / "card.json"
+    spec.write_text(json.dumps(CUSTOM_CARD), encoding="utf-8")
+    run = subprocess.run([os.fspath(cli), "score", "--spec", os.fspath(spec), "--input", os.fspath(CONTACTS),
+                          "--by", "team", "--rules", os.fspath(CUSTOM), "--format", "csv"],
+                         capture_output=True, text=True, check=True)
+    assert scores.to_csv() == run.stdout
+    wrong = dict(CUSTOM_CARD, inputs={"long_share": "number"})
+    with pytest.raises(ValueError, match='^rules: custom KPI `long_share` has the unit "ratio", the spec declares '
+                                         'it as "number" under /inputs$'):
+        kpiscore.Scorecard.from_json(wrong, rules=CUSTOM)
+
+
+def test_custom_kpi_compile_errors_are_spec_errors() -> None:
+    with pytest.raises(kpiscore.SpecError) as e:
+        kpiscore.kpis(CONTACTS, by="team", rules="kpi x = mean(wait_s) + talk_s\n")
+    assert e.value.code == "E0109" and (e.value.line, e.value.column) == (1, 24)
