@@ -13,6 +13,7 @@ is bit-identical to one pass over the same rows, whatever the partitioning (docs
 
 from __future__ import annotations
 
+import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -20,14 +21,16 @@ from . import _core, _read_for
 from ._options import PathType, group_keys, options_json
 from ._result import KpiResult
 from ._state import State
+from .rules import _read_rules, compile_custom_kpis
 
 __all__ = ["aggregate", "kpis", "sample", "score"]
 
 
-def _partition_state(partition: Any, keys: list[str], text: str) -> tuple[bytes, dict[str, Any]]:
+def _partition_state(partition: Any, keys: list[str], text: str, rules: str | None) -> tuple[bytes, dict[str, Any]]:
     """One partition → (state bytes, input summary). Runs on a worker."""
     contacts = _read_for(partition, text, None)
-    state = _core.aggregate(contacts._core, keys, text)
+    custom = None if rules is None else compile_custom_kpis(rules, keys, contacts.dimensions)
+    state = _core.aggregate(contacts._core, keys, text, custom)
     summary = contacts.summary
     return bytes(state.to_bytes()), {
         "rows_read": summary["rows_read"],
@@ -49,14 +52,14 @@ def _merge(*parts: tuple[bytes, dict[str, Any]]) -> tuple[bytes, dict[str, Any]]
     return bytes(state.to_bytes()), {"rows_read": rows_read, "accepted": accepted, "rejects": rejects}
 
 
-def _tree(ddf: Any, keys: list[str], text: str, split_every: int | None) -> Any:
+def _tree(ddf: Any, keys: list[str], text: str, split_every: int | None, rules: str | None) -> Any:
     """The delayed tree: leaves are partition states, inner nodes merge ``split_every`` children."""
     import dask
 
     if split_every is not None and split_every < 2:
         raise ValueError(f"split_every: expected >= 2, actual {split_every}")
     fan_in = split_every or 8
-    level = [dask.delayed(_partition_state, pure=True)(part, keys, text) for part in ddf.to_delayed()]
+    level = [dask.delayed(_partition_state, pure=True)(part, keys, text, rules) for part in ddf.to_delayed()]
     if not level:
         raise ValueError("ddf: has no partitions")
     while len(level) > 1:
@@ -65,10 +68,12 @@ def _tree(ddf: Any, keys: list[str], text: str, split_every: int | None) -> Any:
 
 
 def _compute(ddf: Any, by: str | Sequence[str] | None, text: str, split_every: int | None,
-             progress: bool) -> tuple[State, dict[str, Any]]:
+             progress: bool, rules: str | os.PathLike[str] | None = None) -> tuple[State, dict[str, Any]]:
     import dask
 
-    node = _tree(ddf, group_keys(by), text, split_every)
+    # Rules files are read here, on the client: workers get the text.
+    rules_text = None if rules is None else _read_rules(rules)[0]
+    node = _tree(ddf, group_keys(by), text, split_every, rules_text)
     if progress:
         from dask.diagnostics import ProgressBar
 
@@ -89,14 +94,16 @@ def aggregate(
     *,
     split_every: int | None = None,
     progress: bool = False,
+    rules: str | os.PathLike[str] | None = None,
 ) -> State:
-    """The merged :class:`kpiscore.State` of every partition (arguments as :func:`kpiscore.aggregate`).
+    """The merged :class:`kpiscore.State` of every partition (arguments as :func:`kpiscore.aggregate`,
+    including custom KPIs with ``rules``).
 
     ``split_every``: how many states each merge task combines (default 8). ``progress``: show
     dask's progress bar (local schedulers).
     """
     text = options_json(options, tz=tz, sl_threshold=sl_threshold, quantiles=quantiles)
-    return _compute(ddf, by, text, split_every, progress)[0]
+    return _compute(ddf, by, text, split_every, progress, rules)[0]
 
 
 def kpis(
@@ -109,12 +116,13 @@ def kpis(
     *,
     split_every: int | None = None,
     progress: bool = False,
+    rules: str | os.PathLike[str] | None = None,
 ) -> KpiResult:
     """KPIs per group over a dask DataFrame: the same :class:`kpiscore.KpiResult` as
     :func:`kpiscore.kpis` on the concatenated partitions (rejects carry their position within
-    their partition in ``line``)."""
+    their partition in ``line``; custom KPIs with ``rules``)."""
     text = options_json(options, tz=tz, sl_threshold=sl_threshold, quantiles=quantiles)
-    state, summary = _compute(ddf, by, text, split_every, progress)
+    state, summary = _compute(ddf, by, text, split_every, progress, rules)
     return KpiResult(state._core.finalize(), {**summary, "blank_lines": 0})
 
 
@@ -132,7 +140,8 @@ def score(
     computed distributed (exact states), then scored on the client. QA evaluations need the
     contact records in one place: score those with :meth:`Scorecard.score` instead."""
     quantiles = any("_p50_" in k or "_p90_" in k for k in card.kpis)
-    result = kpis(ddf, by=by, options=options, tz=tz, quantiles=quantiles, split_every=split_every)
+    result = kpis(ddf, by=by, options=options, tz=tz, quantiles=quantiles, split_every=split_every,
+                  rules=card._rules)
     return card.score(result, indicators=indicators)
 
 

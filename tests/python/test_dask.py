@@ -121,3 +121,14 @@ def test_bernoulli_sample_equals_one_machine(frame: pd.DataFrame, tmp_path) -> N
             assert (merged["inclusion_probability"] == merged["inclusion_probability_one"]).all()
     with pytest.raises(ValueError, match="plan /design: pareto needs whole strata"):
         kdask.sample(dd.from_pandas(frame, npartitions=2), {**plan, "design": "pareto", "rate": 0.2})
+
+
+def test_custom_kpis_distributed_equal_one_pass(frame: pd.DataFrame) -> None:
+    rules = REPO / "examples" / "rules" / "custom_kpis.kpi"
+    whole = kpiscore.aggregate(frame, by=BY, tz=TZ, rules=rules)
+    with dask.config.set(scheduler="threads"):
+        for name, ddf in partitionings(frame).items():
+            state = kdask.aggregate(ddf, by=BY, tz=TZ, split_every=3, rules=rules)
+            assert state.to_bytes() == whole.to_bytes(), name
+        result = kdask.kpis(dd.from_pandas(frame, npartitions=4), by=BY, tz=TZ, rules=rules)
+    assert result.to_json() == kpiscore.kpis(frame, by=BY, tz=TZ, rules=rules).to_json()
