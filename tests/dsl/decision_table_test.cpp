@@ -200,7 +200,7 @@ TEST(DecisionTable, PriorityRanksByTheOutputsValueOrderNotRuleOrder) {
   // Grades worst first: the worst grade any rule gives wins (a red line caps the grade).
   json j = {{"hit_policy", "priority"},
             {"inputs", {"score", "rate"}},
-            {"outputs", {json{{"name", "grade"}, {"values", {"D", "C", "B", "A"}}}}},
+            {"outputs", json::array({json{{"name", "grade"}, {"values", {"D", "C", "B", "A"}}}})},
             {"rules",
              {{{"when", {">= 90", "-"}}, {"then", {"A"}}},
               {{"when", {"[60..90)", "-"}}, {"then", {"B"}}},
@@ -387,7 +387,7 @@ TEST(DecisionTableProperty, IndexEqualsBruteForceScan) {
     const int R = 1 + r.below(trial < 250 ? 12 : 150); // some tables span several bitset words
     json j = {{"hit_policy", names[p]}, {"inputs", {"x", "channel", "y"}}};
     if (policies[p] == HitPolicy::priority)
-      j["outputs"] = {json{{"name", "v"}, {"values", {3, 1, 2, 0}}}};
+      j["outputs"] = json::array({json{{"name", "v"}, {"values", {3, 1, 2, 0}}}});
     else
       j["outputs"] = {"v"};
     if (policies[p] == HitPolicy::collect) {
