@@ -328,6 +328,9 @@ TEST(DecisionTable, TableShapeErrors) {
   j["rules"][2]["then"][1] = "30s";
   EXPECT_EQ(errors_of(j).front(),
             "E0602: /rules/2/then/1: a duration where a ratio is expected (output `bonus`)");
+  j = grades_json("first");
+  j["rules"][0]["when"][0] = ">= \xff";
+  EXPECT_EQ(errors_of(j).front(), "E0601: /: a string of the table is not valid UTF-8");
   j = grades_json("firts");
   EXPECT_EQ(errors_of(j).front(), "E0603: /hit_policy: expected a hit policy: unique, first, "
                                   "priority or collect, actual \"firts\"");
