@@ -26,7 +26,7 @@ Usage:
                    --group agent_id=A017,month=2026-03 [--format text|json] [--decimals N]
                    [--evaluations EVALS.csv --form FORM.json] [--qa-period contact|evaluated]
                    [--indicators T.csv] [--options FILE.json] [--tz IANA_ZONE] [--strict]
-                   [--pseudonymise COLUMNS --key-file K] [--max-groups N]
+                   [--pseudonymise COLUMNS --key-file K] [--max-groups N] [--rules CUSTOM.kpi]
 
   --group K=V,...  the group to explain: a value for keys of --by (every key when several
                    groups would match); with --pseudonymise, the pseudonyms
@@ -108,7 +108,7 @@ int run_explain(const std::vector<std::string>& args) {
   if (group.empty())
     throw UsageError("explain: --group KEY=VALUE,... is required (see kpiscore explain --help)");
   ScoredInputs inputs;
-  const auto scores = score_groups(sa, "explain", format == "json" ? "json" : "table", &inputs);
+  const auto scores = score_groups(sa, "explain", format == "json" ? "json" : "table", inputs);
   if (!scores) return exit_input;
   const std::size_t g = find_group(*scores, group);
   const scoring::Scorecard& card = scores->card;

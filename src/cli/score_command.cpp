@@ -1,5 +1,6 @@
 // `kpiscore score` (KPIs per group scored by a scorecard) and `kpiscore check` (validate a spec).
 #include "cli_common.hpp"
+#include "custom_kpis_option.hpp"
 #include "output_options.hpp"
 #include "score_pipeline.hpp"
 
@@ -37,7 +38,7 @@ Usage:
                  [--indicators T.csv] [--tz IANA_ZONE] [--format json|csv|table] [--decimals N]
                  [--no-trace] [--trace all|weakest|none] [--rejects FILE]
                  [--evaluation-rejects FILE] [--strict] [--bom]
-                 [--pseudonymise COLUMNS --key-file K] [--max-groups N]
+                 [--pseudonymise COLUMNS --key-file K] [--max-groups N] [--rules CUSTOM.kpi]
 
   --spec FILE      the scorecard (docs/scoring.md); checked first, every error reported
   --input FILE     contact records, CSV with a header (docs/input.md)
@@ -67,6 +68,9 @@ Usage:
   --pseudonymise C replace these identifier group keys (e.g. agent_id) in the output by keyed
                    hashes (HMAC-SHA256, 80 bits), after every join; needs --key-file K
   --max-groups N   refuse (exit 2) to make more groups than N (default 5000000)
+  --rules FILE     custom KPIs (`kpi NAME = ...`, docs/rules.md "Custom KPIs"), usable by the spec
+                   as indicators: each is declared under "inputs" with its unit (seconds, ratio
+                   or number) unless the spec declares it itself
 )";
 
 const char* check_help = R"(kpiscore check — validate a scorecard spec
@@ -98,12 +102,32 @@ std::string format_text_spec_errors(const std::vector<scoring::SpecError>& error
   return out;
 }
 
-scoring::Scorecard load_spec(const std::string& path) {
+scoring::Scorecard load_spec(const std::string& path, const dsl::CustomKpis* custom = nullptr) {
   std::string text;
   try {
     text = read_file(path);
   } catch (const InputError& e) {
     throw UsageError(std::string("--spec: ") + e.what());
+  }
+  if (!is_text_scorecard(path, text) && custom) {
+    // A JSON spec with custom KPIs: declare them, then check as usual (a spec that is not JSON
+    // is reported by the path below).
+    nlohmann::json spec;
+    bool parsed = true;
+    try {
+      spec = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::exception&) {
+      parsed = false;
+    }
+    if (parsed) {
+      declare_custom_inputs(spec, *custom);
+      const auto errors = scoring::Scorecard::check(spec);
+      if (!errors.empty()) {
+        for (const auto& e : errors) std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+        throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
+      }
+      return scoring::Scorecard::compile(spec);
+    }
   }
   if (!is_text_scorecard(path, text)) {
     const auto errors = scoring::Scorecard::check_text(text);
@@ -121,6 +145,7 @@ scoring::Scorecard load_spec(const std::string& path) {
     std::cerr << e.what();
     throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) + " error(s) in the scorecard");
   }
+  if (custom) declare_custom_inputs(spec, *custom);
   const auto errors = scoring::Scorecard::check(spec);
   if (!errors.empty()) {
     std::cerr << format_text_spec_errors(errors, where, path, text);
@@ -165,6 +190,7 @@ bool ScoreArgs::take(const std::string& a, const std::function<const std::string
   else if (a == "--form") form_path = value();
   else if (a == "--evaluation-rejects") eval_rejects_path = value();
   else if (a == "--indicators") indicators_path = value();
+  else if (a == "--rules") rules_path = value();
   else if (a == "--qa-period") {
     const std::string& v = value();
     if (v == "contact") qa_options.period = scoring::QaPeriod::contact_arrival;
@@ -176,7 +202,7 @@ bool ScoreArgs::take(const std::string& a, const std::function<const std::string
 }
 
 std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::string& command, const std::string& format,
-                                                ScoredInputs* inputs) {
+                                                ScoredInputs& inputs) {
   if (args.spec.empty()) throw UsageError(command + ": --spec FILE is required (see kpiscore " + command + " --help)");
   if (args.input.empty()) throw UsageError(command + ": --input FILE is required (see kpiscore " + command + " --help)");
   if (!args.evaluations_path.empty() && args.form_path.empty())
@@ -186,7 +212,10 @@ std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::stri
   SharedOptions& shared = args.shared;
   shared.finish(format);
   if (shared.lang != Lang::en) throw UsageError(command + ": --lang is not available for scorecards yet (kpiscore kpis has it)");
-  const scoring::Scorecard card = load_spec(args.spec);
+  // With --rules the spec is loaded once the custom KPIs are compiled (after the CSV is read:
+  // they may use its extra columns), so that it can use them as indicators.
+  std::optional<scoring::Scorecard> card;
+  if (args.rules_path.empty()) card = load_spec(args.spec);
   std::optional<scoring::QaForm> form;
   if (!args.form_path.empty()) form = load_form(args.form_path);
 
@@ -206,9 +235,6 @@ std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::stri
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  // Scorecards may use the percentile KPIs: compute them when the spec reads any.
-  for (const auto& k : card.kpis())
-    if (k.name.find("_p50_") != std::string::npos || k.name.find("_p90_") != std::string::npos) options.quantiles = true;
   std::vector<std::string> keys;
   try {
     keys = parse_group_by(args.by);
@@ -225,13 +251,17 @@ std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::stri
               << r.reason << "\n";
     return std::nullopt;
   }
-  GroupedKpiState state;
-  try {
-    state = aggregate(read.table, keys, options);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
+  if (!args.rules_path.empty()) {
+    inputs.custom = load_custom_kpis(args.rules_path, keys, read.table);
+    card = load_spec(args.spec, &*inputs.custom);
   }
+  // Scorecards may use the percentile KPIs: compute them when the spec reads any.
+  for (const auto& k : card->kpis())
+    if (k.name.find("_p50_") != std::string::npos || k.name.find("_p90_") != std::string::npos) options.quantiles = true;
+  const dsl::CustomKpis* custom = inputs.custom ? &*inputs.custom : nullptr;
+  const GroupedKpiState state = aggregate_with(read.table, keys, options, custom);
   KpiTable table = finalize(state);
+  if (custom) custom->add_columns(table, state);
   if (form) {
     const scoring::EvaluationReadResult evals = scoring::read_evaluations_csv_file(args.evaluations_path, *form, options.timezone);
     if (!args.eval_rejects_path.empty()) write_file(args.eval_rejects_path, rejects_to_csv(evals.rejects));
@@ -256,11 +286,9 @@ std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::stri
     if (!read_indicators(args.indicators_path, keys, args.strict, *extra)) return std::nullopt;
     join_indicators(table, *extra);
   }
-  scoring::ScoreTable scores = scoring::score(card, table);
-  if (inputs) {
-    inputs->table = std::move(table);
-    inputs->extra = std::move(extra);
-  }
+  scoring::ScoreTable scores = scoring::score(*card, table);
+  inputs.table = std::move(table);
+  inputs.extra = std::move(extra);
   // After every join on raw identifiers (evaluations, indicators) and after scoring (segment
   // targets may name key values): only the output carries pseudonyms. Groups keep their order.
   if (shared.pseudonymiser) try {
@@ -304,7 +332,8 @@ int run_score(const std::vector<std::string>& args) {
     else
       throw UsageError("score: unknown argument '" + a + "' (see kpiscore score --help)");
   }
-  const auto computed = score_groups(sa, "score", format);
+  ScoredInputs inputs; // owns what the scores' names refer to (custom KPIs, indicator tables)
+  const auto computed = score_groups(sa, "score", format, inputs);
   if (!computed) return exit_input;
   const scoring::ScoreTable& scores = *computed;
   const SharedOptions& shared = sa.shared;

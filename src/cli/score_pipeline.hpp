@@ -6,6 +6,7 @@
 #include "cli_common.hpp"
 #include "output_options.hpp"
 
+#include <kpiscore/dsl/custom_kpi.hpp>
 #include <kpiscore/scoring.hpp>
 
 #include <charconv>
@@ -19,7 +20,7 @@ namespace kpiscore::cli {
 
 struct ScoreArgs {
   std::string spec, input, by, options_path, tz, rejects_path;
-  std::string evaluations_path, form_path, eval_rejects_path, indicators_path;
+  std::string evaluations_path, form_path, eval_rejects_path, indicators_path, rules_path;
   scoring::QaAggregateOptions qa_options;
   bool strict = false;
   SharedOptions shared;
@@ -29,17 +30,18 @@ struct ScoreArgs {
 };
 
 /// The scored table's inputs, kept for explanations: the joined KPI table (its indicator names
-/// belong to `extra`).
+/// belong to `extra`, its custom KPI names to `custom`).
 struct ScoredInputs {
   KpiTable table;
   std::unique_ptr<scoring::IndicatorColumns> extra;
+  std::optional<dsl::CustomKpis> custom;
 };
 
 /// Reads, aggregates, joins and scores; nullopt when --strict refused a reject (exit 2).
 /// Usage problems throw UsageError (messages name `command`).
 std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::string& command,
                                                 const std::string& format,
-                                                ScoredInputs* inputs = nullptr);
+                                                ScoredInputs& inputs);
 
 inline int parse_decimals(const std::string& v) {
   int decimals = -1;
