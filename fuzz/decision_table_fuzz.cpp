@@ -126,7 +126,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   j["hit_policy"] =
       head[0] == "unique" || head[0] == "priority" || head[0] == "collect" ? head[0] : "first";
   if (head[0] == "collect" && head.size() > 1) j["aggregation"] = head[1];
-  if (head[0] == "priority") j["outputs"] = {json{{"name", "v"}, {"values", {"1", "2", "3"}}}};
+  if (head[0] == "priority")
+    j["outputs"] = json::array({json{{"name", "v"}, {"values", {"1", "2", "3"}}}});
   for (std::size_t i = 1; i < lines.size() && i < 200; ++i) {
     const auto parts = split(lines[i], "=>");
     json when = json::array();

@@ -814,6 +814,11 @@ DecisionTable DecisionTable::compile(const json& j, const TableScope& scope, con
   };
   const bool shape_ok = guard([&] {
     if (!j.is_object()) throw TableError("E0603", "", "expected a decision table object");
+    try {
+      (void)j.dump(); // strings must be UTF-8: messages, explanations and to_json() dump them
+    } catch (const json::type_error&) {
+      throw TableError("E0601", "", "a string of the table is not valid UTF-8");
+    }
     for (const auto& [k, v] : j.items())
       if (k != "hit_policy" && k != "aggregation" && k != "allow_gaps" && k != "inputs" &&
           k != "outputs" && k != "rules")

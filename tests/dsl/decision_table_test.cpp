@@ -200,7 +200,7 @@ TEST(DecisionTable, PriorityRanksByTheOutputsValueOrderNotRuleOrder) {
   // Grades worst first: the worst grade any rule gives wins (a red line caps the grade).
   json j = {{"hit_policy", "priority"},
             {"inputs", {"score", "rate"}},
-            {"outputs", {json{{"name", "grade"}, {"values", {"D", "C", "B", "A"}}}}},
+            {"outputs", json::array({json{{"name", "grade"}, {"values", {"D", "C", "B", "A"}}}})},
             {"rules",
              {{{"when", {">= 90", "-"}}, {"then", {"A"}}},
               {{"when", {"[60..90)", "-"}}, {"then", {"B"}}},
@@ -328,6 +328,9 @@ TEST(DecisionTable, TableShapeErrors) {
   j["rules"][2]["then"][1] = "30s";
   EXPECT_EQ(errors_of(j).front(),
             "E0602: /rules/2/then/1: a duration where a ratio is expected (output `bonus`)");
+  j = grades_json("first");
+  j["rules"][0]["when"][0] = ">= \xff";
+  EXPECT_EQ(errors_of(j).front(), "E0601: /: a string of the table is not valid UTF-8");
   j = grades_json("firts");
   EXPECT_EQ(errors_of(j).front(), "E0603: /hit_policy: expected a hit policy: unique, first, "
                                   "priority or collect, actual \"firts\"");
@@ -387,7 +390,7 @@ TEST(DecisionTableProperty, IndexEqualsBruteForceScan) {
     const int R = 1 + r.below(trial < 250 ? 12 : 150); // some tables span several bitset words
     json j = {{"hit_policy", names[p]}, {"inputs", {"x", "channel", "y"}}};
     if (policies[p] == HitPolicy::priority)
-      j["outputs"] = {json{{"name", "v"}, {"values", {3, 1, 2, 0}}}};
+      j["outputs"] = json::array({json{{"name", "v"}, {"values", {3, 1, 2, 0}}}});
     else
       j["outputs"] = {"v"};
     if (policies[p] == HitPolicy::collect) {
