@@ -23,6 +23,9 @@ using detail::Builtin;
 
 namespace {
 
+/// Rows of a tile: the unit the instruction list runs over (a batch is split into tiles).
+constexpr std::size_t kTileRows = 256;
+
 enum class Rep : std::uint8_t { num, boolean, str };
 Rep rep_of(Type t) {
   if (t == Type::boolean) return Rep::boolean;
@@ -180,13 +183,29 @@ template <class F> void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
   o.valid = valid_of(a, x);
 }
 
+// Whether every byte of v[0..n) is 1 (a mask that can be dropped), eight bytes at a time.
+bool all_ones(const std::uint8_t* v, std::size_t n) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull; // masks hold 0 or 1 per byte
+  std::uint64_t acc = ones;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, v + i, 8);
+    acc &= w;
+  }
+  std::uint8_t tail = 1;
+  for (; i < n; ++i)
+    tail &= v[i];
+  return acc == ones && tail == 1;
+}
+
 // A boolean operand as bytes (a constant reads the shared all-0 or all-1 buffer).
 const std::uint8_t* bools_of(const Slot& s, const Exec& x) {
   if (!s.constant) return s.b;
   return s.cb ? x.ones.data() : x.zeros.data();
 }
 // A validity mask as bytes (all valid reads the shared all-1 buffer).
-const std::uint8_t* valids_of(const Slot& s, const Exec& x) {
+[[maybe_unused]] const std::uint8_t* valids_of(const Slot& s, const Exec& x) {
   const std::uint8_t* v = valid_of(s, x);
   return v ? v : x.ones.data();
 }
@@ -374,13 +393,14 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     o.vbuf.resize(n);
     if (b.constant) {
       std::fill(o.vbuf.begin(), o.vbuf.end(), 0); // a constant 0 or null divisor
+      o.valid = o.vbuf.data();
     } else {
       const std::uint8_t* pa = va ? va : x.ones.data();
       const std::uint8_t* pb = vb ? vb : x.ones.data();
       for (std::size_t i = 0; i < n; ++i)
         o.vbuf[i] = static_cast<std::uint8_t>(pa[i] & pb[i] & (b.num[i] != 0 ? 1 : 0));
+      o.valid = all_ones(o.vbuf.data(), n) ? nullptr : o.vbuf.data(); // no zero, no null
     }
-    o.valid = o.vbuf.data();
     return;
   }
   case Op::lt:
@@ -428,25 +448,39 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     // Kleene logic: false and null = false, true or null = true, otherwise null wins.
     const std::uint8_t* p = bools_of(in(0), x);
     const std::uint8_t* q = bools_of(in(1), x);
-    const std::uint8_t* vp = valids_of(in(0), x);
-    const std::uint8_t* vq = valids_of(in(1), x);
+    const std::uint8_t* vp0 = valid_of(in(0), x);
+    const std::uint8_t* vq0 = valid_of(in(1), x);
     o.bbuf.resize(n);
+    std::uint8_t* r = o.bbuf.data();
+    o.b = r;
+    if (!vp0 && !vq0) { // no nulls: two-valued logic, 16 rows per SSE2 instruction
+      if (ins.op == Op::and_)
+        for (std::size_t i = 0; i < n; ++i)
+          r[i] = p[i] & q[i];
+      else
+        for (std::size_t i = 0; i < n; ++i)
+          r[i] = p[i] | q[i];
+      o.valid = nullptr;
+      return;
+    }
+    const std::uint8_t* vp = vp0 ? vp0 : x.ones.data();
+    const std::uint8_t* vq = vq0 ? vq0 : x.ones.data();
     o.vbuf.resize(n);
+    std::uint8_t* v = o.vbuf.data();
     if (ins.op == Op::and_) {
       for (std::size_t i = 0; i < n; ++i) {
         const std::uint8_t pf = vp[i] & (p[i] ^ 1), qf = vq[i] & (q[i] ^ 1);
-        o.vbuf[i] = static_cast<std::uint8_t>((vp[i] & vq[i]) | pf | qf);
-        o.bbuf[i] = static_cast<std::uint8_t>(p[i] & q[i] & (pf | qf ? 0 : 1));
+        v[i] = static_cast<std::uint8_t>((vp[i] & vq[i]) | pf | qf);
+        r[i] = static_cast<std::uint8_t>(p[i] & q[i] & ((pf | qf) ^ 1));
       }
     } else {
       for (std::size_t i = 0; i < n; ++i) {
         const std::uint8_t pt = vp[i] & p[i], qt = vq[i] & q[i];
-        o.vbuf[i] = static_cast<std::uint8_t>((vp[i] & vq[i]) | pt | qt);
-        o.bbuf[i] = static_cast<std::uint8_t>(pt | qt);
+        v[i] = static_cast<std::uint8_t>((vp[i] & vq[i]) | pt | qt);
+        r[i] = static_cast<std::uint8_t>(pt | qt);
       }
     }
-    o.b = o.bbuf.data();
-    o.valid = o.vbuf.data();
+    o.valid = all_ones(v, n) ? nullptr : v;
     return;
   }
   case Op::not_: {
@@ -471,28 +505,44 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::select: {
     // coalesce(a, b): a where a is valid, else b. select(c, t, e): t where c is true, else e
     // (a null condition takes the else branch, as SQL's CASE does). Both operands are computed
-    // for the whole batch and blended without branches.
+    // for the whole tile and blended without branches.
     const bool sel = ins.op == Op::select;
     const Slot& t = in(sel ? 1 : 0);
     const Slot& e = in(sel ? 2 : 1);
+    const std::uint8_t* vt0 = valid_of(t, x);
+    const std::uint8_t* ve0 = valid_of(e, x);
+    if (!sel && !t.constant && !vt0) { // a ?? b where a has no null: a itself
+      o.num = t.num;
+      o.b = t.b;
+      o.s = t.s;
+      o.valid = nullptr;
+      return;
+    }
+    const std::uint8_t* vt = vt0 ? vt0 : x.ones.data();
+    const std::uint8_t* ve = ve0 ? ve0 : x.ones.data();
     std::vector<std::uint8_t>& pick_buf = o.bbuf;
-    const std::uint8_t* vt = valids_of(t, x);
-    const std::uint8_t* ve = valids_of(e, x);
+    const std::uint8_t* pick = nullptr;
     pick_buf.resize(n);
     if (sel) {
       const std::uint8_t* c = bools_of(in(0), x);
-      const std::uint8_t* vc = valids_of(in(0), x);
-      for (std::size_t i = 0; i < n; ++i)
-        pick_buf[i] = c[i] & vc[i];
+      if (const std::uint8_t* vc = valid_of(in(0), x)) {
+        for (std::size_t i = 0; i < n; ++i)
+          pick_buf[i] = c[i] & vc[i];
+        pick = pick_buf.data();
+      } else {
+        pick = c;
+      }
     } else {
-      for (std::size_t i = 0; i < n; ++i)
-        pick_buf[i] = vt[i];
+      pick = vt;
     }
-    const std::uint8_t* pick = pick_buf.data();
-    o.vbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.vbuf[i] = static_cast<std::uint8_t>((pick[i] & vt[i]) | ((pick[i] ^ 1) & ve[i]));
-    o.valid = o.vbuf.data();
+    if (!vt0 && !ve0) {
+      o.valid = nullptr;
+    } else {
+      o.vbuf.resize(n);
+      for (std::size_t i = 0; i < n; ++i)
+        o.vbuf[i] = static_cast<std::uint8_t>((pick[i] & vt[i]) | ((pick[i] ^ 1) & ve[i]));
+      o.valid = o.vbuf.data();
+    }
     switch (rep_of(regs[ins.out].type)) {
     case Rep::num: {
       // Bit-mask blends: a data-dependent branch here mispredicts on half the rows.
@@ -515,7 +565,7 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
       break;
     }
     case Rep::boolean: {
-      // pick lives in o.bbuf: blend in place.
+      // pick may live in o.bbuf: blend in place.
       const std::uint8_t* p = bools_of(t, x);
       const std::uint8_t* q = bools_of(e, x);
       for (std::size_t i = 0; i < n; ++i)
@@ -710,19 +760,23 @@ struct Program::Impl {
       cols[f] = t.column(f);
     x.columns = cols.data();
     x.host = &host;
+    // Cancellation is polled per batch; within a batch the program runs tile by tile, so every
+    // intermediate of a tile stays in the L1 cache (kTileRows doubles are 2 KiB).
     const std::size_t batch = std::max<std::size_t>(1, o.batch_rows);
+    const std::size_t tile = std::min(batch, kTileRows);
+    x.zeros.assign(tile, 0);
+    x.ones.assign(tile, 1);
     for (std::size_t b = begin; b < end; b += batch) {
       if (o.cancel && o.cancel->load(std::memory_order_relaxed))
         throw Cancelled("rules: evaluation cancelled");
-      x.begin = b;
-      x.n = std::min(batch, end - b);
-      if (x.zeros.size() < x.n) {
-        x.zeros.assign(x.n, 0);
-        x.ones.assign(x.n, 1);
+      const std::size_t batch_end = std::min(end, b + batch);
+      for (std::size_t t0 = b; t0 < batch_end; t0 += tile) {
+        x.begin = t0;
+        x.n = std::min(tile, batch_end - t0);
+        for (const Instr& ins : code)
+          run(ins, slots, x, regs);
+        on_batch(t0 - begin, x.n, slots);
       }
-      for (const Instr& ins : code)
-        run(ins, slots, x, regs);
-      on_batch(b - begin, x.n, slots);
     }
   }
 };
