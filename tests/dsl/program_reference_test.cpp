@@ -45,7 +45,8 @@ V str(std::string x) {
 }
 
 // The random columns: a, b numbers with nulls; d a number without nulls (no mask at all);
-// p, q booleans with nulls; r a boolean without nulls; s a string with nulls.
+// p, q booleans with nulls; r a boolean without nulls; s a string with nulls, and t the same
+// strings dictionary-encoded.
 struct Data {
   std::size_t rows = 0;
   std::vector<double> a, b, d, p, q, r;
@@ -136,8 +137,8 @@ struct Gen {
     } else {
       if (k < 4) {
         e->kind = E::K::column;
-        e->op = "s";
-        e->text = "s";
+        e->op = k % 2 ? "s" : "t";
+        e->text = e->op;
       } else {
         static const char* ks[] = {"phone", "chat"};
         e->kind = E::K::literal;
@@ -386,6 +387,7 @@ V eval(const E& e, const Data& d, std::size_t i) {
     if (c == "p") return d.vp[i] ? boolean(d.p[i] != 0) : V{};
     if (c == "q") return d.vq[i] ? boolean(d.q[i] != 0) : V{};
     if (c == "r") return boolean(d.r[i] != 0);
+    if (c == "t") return d.vs[i] && !d.s[i].empty() ? str(d.s[i]) : V{}; // "" is null there
     return d.vs[i] ? str(d.s[i]) : V{};
   }
   case E::K::let_ref:
@@ -509,9 +511,17 @@ struct Bound {
                {"p", dsl::Type::boolean, ""},
                {"q", dsl::Type::boolean, ""},
                {"r", dsl::Type::boolean, ""},
-               {"s", dsl::Type::string, ""}}};
+               {"s", dsl::Type::string, ""},
+               {"t", dsl::Type::string, ""}}};
+  DictionaryColumn t{"t"}; // s dictionary-encoded (an empty value is null)
   dsl::Table table;
   explicit Bound(const Data& d) : table(scope, d.rows) {
+    for (std::size_t i = 0; i < d.rows; ++i)
+      t.push_back(d.vs[i] ? std::string_view(d.s[i]) : std::string_view());
+    dsl::ColumnRef ct;
+    ct.storage = dsl::ColumnRef::Storage::dict;
+    ct.dict = &t;
+    table.set("t", ct);
     table.set_owned("a", d.a, d.va);
     table.set_owned("b", d.b, d.vb);
     table.set_owned("d", d.d, {}); // no validity mask at all
