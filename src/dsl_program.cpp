@@ -76,7 +76,7 @@ struct Instr {
   Op op = Op::load;
   std::uint32_t out = 0;
   std::vector<std::uint32_t> in;
-  std::int32_t aux = 0; ///< field index, host function index, round digits
+  std::int32_t aux = 0;    ///< field index, host function index, round digits
   bool codes_only = false; ///< a load whose users all read dictionary codes (no string views)
   std::vector<double> nums;
   std::vector<std::string> strs;
@@ -125,7 +125,7 @@ struct Exec {
   /// Inside a branch run on a selection: row k of the compacted rows is tile row rows[k]
   /// (null: the identity).
   const std::uint32_t* rows = nullptr;
-  bool materialize = false; ///< explain: every register holds its values (no lazy loads)
+  bool materialize = false;     ///< explain: every register holds its values (no lazy loads)
   std::vector<DictMatch> match; ///< by output register of a string comparison
   struct BranchRun {
     std::vector<std::uint32_t> sel[2];  ///< rows taking then / else (compacted positions)
@@ -136,6 +136,7 @@ struct Exec {
   std::vector<std::uint8_t> zeros; ///< n zero bytes (validity of a null constant, false)
   std::vector<std::uint8_t> ones;  ///< n one bytes (all valid, true)
   std::vector<std::vector<double>> scratch;
+  std::vector<double> cmp; ///< a comparison's 1.0/0.0 before narrowing to bytes
 };
 
 const std::uint8_t* valid_of(const Slot& s, const Exec& x) {
@@ -150,8 +151,11 @@ void combine_valid(const std::uint8_t* va, const std::uint8_t* vb, Slot& o, std:
     o.valid = va;
   } else {
     o.vbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.vbuf[i] = va[i] & vb[i];
+    {
+      std::uint8_t* const ov = o.vbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ov[i] = va[i] & vb[i];
+    }
     o.valid = o.vbuf.data();
   }
 }
@@ -187,11 +191,20 @@ template <class F> void num_binary(const Slot& a, const Slot& b, Slot& o, Exec& 
   combine_valid(valid_of(a, x), valid_of(b, x), o, x.n);
 }
 
+// A comparison in two vectorized passes: 1.0/0.0 per row into a tile of doubles (compare and
+// mask, two rows per SSE2 instruction), then narrowed to bytes. g++ does not vectorize a
+// double comparison written straight to bytes for baseline x86-64.
 template <class F> void cmp_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
-  o.bbuf.resize(x.n);
-  binary_kernel<std::uint8_t>(a, b, o.bbuf.data(), x.n, f);
-  o.b = o.bbuf.data();
-  combine_valid(valid_of(a, x), valid_of(b, x), o, x.n);
+  const std::size_t n = x.n;
+  x.cmp.resize(n);
+  double* tmp = x.cmp.data();
+  binary_kernel<double>(a, b, tmp, n, [f](double p, double q) { return f(p, q) ? 1.0 : 0.0; });
+  o.bbuf.resize(n);
+  std::uint8_t* out = o.bbuf.data();
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = static_cast<std::uint8_t>(static_cast<int>(tmp[i]));
+  o.b = out;
+  combine_valid(valid_of(a, x), valid_of(b, x), o, n);
 }
 
 template <class F> void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
@@ -260,8 +273,11 @@ void load_rows(const Instr& ins, const ColumnRef& c, Slot& o, Exec& x, Rep rep, 
   case ColumnRef::Storage::f64:
     if (rep == Rep::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = c.f64[at(i)] != 0 ? 1 : 0;
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = c.f64[at(i)] != 0 ? 1 : 0;
+      }
       o.b = o.bbuf.data();
     } else if (Dense) {
       o.num = c.f64 + at(0); // zero copy
@@ -278,17 +294,21 @@ void load_rows(const Instr& ins, const ColumnRef& c, Slot& o, Exec& x, Rep rep, 
     o.nbuf.resize(n);
     o.vbuf.resize(n);
     const bool sum = c.storage == ColumnRef::Storage::sum_i64;
-    for (std::size_t i = 0; i < n; ++i) {
-      const std::size_t r = at(i);
-      std::int64_t v = c.i64[0][r];
-      bool ok = v != null_duration;
-      if (sum) {
-        const std::int64_t v1 = c.i64[1][r], v2 = c.i64[2][r];
-        ok = ok && v1 != null_duration && v2 != null_duration;
-        v = ok ? v + v1 + v2 : 0;
+    {
+      std::uint8_t* const ov = o.vbuf.data();
+      double* const on = o.nbuf.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t r = at(i);
+        std::int64_t v = c.i64[0][r];
+        bool ok = v != null_duration;
+        if (sum) {
+          const std::int64_t v1 = c.i64[1][r], v2 = c.i64[2][r];
+          ok = ok && v1 != null_duration && v2 != null_duration;
+          v = ok ? v + v1 + v2 : 0;
+        }
+        on[i] = static_cast<double>(ok ? v : 0) * c.scale;
+        ov[i] = ok ? 1 : 0;
       }
-      o.nbuf[i] = static_cast<double>(ok ? v : 0) * c.scale;
-      o.vbuf[i] = ok ? 1 : 0;
     }
     o.num = o.nbuf.data();
     o.valid = o.vbuf.data();
@@ -298,18 +318,26 @@ void load_rows(const Instr& ins, const ColumnRef& c, Slot& o, Exec& x, Rep rep, 
     o.vbuf.resize(n);
     if (rep == Rep::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::int8_t v = c.i8[at(i)];
-        o.bbuf[i] = v == 1 ? 1 : 0;
-        o.vbuf[i] = v != null_small ? 1 : 0;
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        std::uint8_t* const ov = o.vbuf.data();
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::int8_t v = c.i8[at(i)];
+          ob[i] = v == 1 ? 1 : 0;
+          ov[i] = v != null_small ? 1 : 0;
+        }
       }
       o.b = o.bbuf.data();
     } else {
       o.nbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::int8_t v = c.i8[at(i)];
-        o.nbuf[i] = v;
-        o.vbuf[i] = v != null_small ? 1 : 0;
+      {
+        std::uint8_t* const ov = o.vbuf.data();
+        double* const on = o.nbuf.data();
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::int8_t v = c.i8[at(i)];
+          on[i] = v;
+          ov[i] = v != null_small ? 1 : 0;
+        }
       }
       o.num = o.nbuf.data();
     }
@@ -320,13 +348,19 @@ void load_rows(const Instr& ins, const ColumnRef& c, Slot& o, Exec& x, Rep rep, 
       o.b = c.u8 + at(0);
     } else if (rep == Rep::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = c.u8[at(i)];
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = c.u8[at(i)];
+      }
       o.b = o.bbuf.data();
     } else {
       o.nbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i)
-        o.nbuf[i] = c.u8[at(i)];
+      {
+        double* const on = o.nbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          on[i] = c.u8[at(i)];
+      }
       o.num = o.nbuf.data();
     }
     return;
@@ -342,8 +376,11 @@ void load_rows(const Instr& ins, const ColumnRef& c, Slot& o, Exec& x, Rep rep, 
       o.codes = o.cbuf.data();
     }
     o.vbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.vbuf[i] = o.codes[i] != null_code ? 1 : 0;
+    {
+      std::uint8_t* const ov = o.vbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ov[i] = o.codes[i] != null_code ? 1 : 0;
+    }
     o.valid = o.vbuf.data();
     // The views are built only when something reads strings (not for comparisons with
     // constants, which read the codes).
@@ -484,29 +521,32 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     } else {
       const std::uint8_t* pa = va ? va : x.ones.data();
       const std::uint8_t* pb = vb ? vb : x.ones.data();
-      for (std::size_t i = 0; i < n; ++i)
-        o.vbuf[i] = static_cast<std::uint8_t>(pa[i] & pb[i] & (b.num[i] != 0 ? 1 : 0));
+      {
+        std::uint8_t* const ov = o.vbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ov[i] = static_cast<std::uint8_t>(pa[i] & pb[i] & (b.num[i] != 0 ? 1 : 0));
+      }
       o.valid = all_ones(o.vbuf.data(), n) ? nullptr : o.vbuf.data(); // no zero, no null
     }
     return;
   }
   case Op::lt:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a < b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a < b; });
     return;
   case Op::le:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a <= b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a <= b; });
     return;
   case Op::gt:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a > b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a > b; });
     return;
   case Op::ge:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a >= b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a >= b; });
     return;
   case Op::eq:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a == b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a == b; });
     return;
   case Op::ne:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a != b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a != b; });
     return;
   case Op::eq_b:
   case Op::ne_b: {
@@ -514,8 +554,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     const std::uint8_t* q = bools_of(in(1), x);
     o.bbuf.resize(n);
     const std::uint8_t flip = ins.op == Op::ne_b ? 1 : 0;
-    for (std::size_t i = 0; i < n; ++i)
-      o.bbuf[i] = static_cast<std::uint8_t>((p[i] == q[i]) ^ flip);
+    {
+      std::uint8_t* const ob = o.bbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ob[i] = static_cast<std::uint8_t>((p[i] == q[i]) ^ flip);
+    }
     o.b = o.bbuf.data();
     combine_valid(valid_of(in(0), x), valid_of(in(1), x), o, n);
     return;
@@ -528,12 +571,14 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     const Slot* d = p.codes && q.constant ? &p : (q.codes && p.constant ? &q : nullptr);
     if (d) { // a dictionary column against a constant: one lookup per row
       const std::string_view k = (d == &p ? q : p).cs;
-      const std::uint8_t* hit = dict_match(x, ins.out, *d->dict, [k](std::string_view v) {
-        return v == k;
-      });
+      const std::uint8_t* hit =
+          dict_match(x, ins.out, *d->dict, [k](std::string_view v) { return v == k; });
       const auto size = static_cast<std::uint32_t>(d->dict->dictionary().size());
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = static_cast<std::uint8_t>(hit[std::min(d->codes[i], size)] ^ flip);
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = static_cast<std::uint8_t>(hit[std::min(d->codes[i], size)] ^ flip);
+      }
       o.b = o.bbuf.data();
       combine_valid(valid_of(p, x), valid_of(q, x), o, n);
       return;
@@ -587,8 +632,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::not_: {
     const std::uint8_t* p = bools_of(in(0), x);
     o.bbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.bbuf[i] = p[i] ^ 1;
+    {
+      std::uint8_t* const ob = o.bbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ob[i] = p[i] ^ 1;
+    }
     o.b = o.bbuf.data();
     o.valid = valid_of(in(0), x);
     return;
@@ -596,8 +644,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::is_missing: {
     const std::uint8_t* v = valid_of(in(0), x);
     o.bbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.bbuf[i] = v ? v[i] ^ 1 : 0;
+    {
+      std::uint8_t* const ob = o.bbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ob[i] = v ? v[i] ^ 1 : 0;
+    }
     o.b = o.bbuf.data();
     o.valid = nullptr;
     return;
@@ -627,8 +678,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     if (sel) {
       const std::uint8_t* c = bools_of(in(0), x);
       if (const std::uint8_t* vc = valid_of(in(0), x)) {
-        for (std::size_t i = 0; i < n; ++i)
-          pick_buf[i] = c[i] & vc[i];
+        {
+          std::uint8_t* const pb = pick_buf.data();
+          for (std::size_t i = 0; i < n; ++i)
+            pb[i] = c[i] & vc[i];
+        }
         pick = pick_buf.data();
       } else {
         pick = c;
@@ -640,8 +694,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
       o.valid = nullptr;
     } else {
       o.vbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i)
-        o.vbuf[i] = static_cast<std::uint8_t>((pick[i] & vt[i]) | ((pick[i] ^ 1) & ve[i]));
+      {
+        std::uint8_t* const ov = o.vbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ov[i] = static_cast<std::uint8_t>((pick[i] & vt[i]) | ((pick[i] ^ 1) & ve[i]));
+      }
       o.valid = o.vbuf.data();
     }
     switch (rep_of(regs[ins.out].type)) {
@@ -669,8 +726,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
       // pick may live in o.bbuf: blend in place.
       const std::uint8_t* p = bools_of(t, x);
       const std::uint8_t* q = bools_of(e, x);
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = static_cast<std::uint8_t>((pick[i] & p[i]) | ((pick[i] ^ 1) & q[i]));
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = static_cast<std::uint8_t>((pick[i] & p[i]) | ((pick[i] ^ 1) & q[i]));
+      }
       o.b = o.bbuf.data();
       break;
     }
@@ -686,9 +746,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::in_num: {
     const Slot& a = in(0);
     o.bbuf.assign(n, 0);
-    for (double k : ins.nums)
+    for (double k : ins.nums) {
+      std::uint8_t* const ob = o.bbuf.data();
       for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] |= num_at(a, i) == k ? 1 : 0;
+        ob[i] |= num_at(a, i) == k ? 1 : 0;
+    }
     o.b = o.bbuf.data();
     o.valid = valid_of(a, x);
     return;
@@ -701,8 +763,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
         return std::find(ins.strs.begin(), ins.strs.end(), v) != ins.strs.end();
       });
       const auto size = static_cast<std::uint32_t>(a.dict->dictionary().size());
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = hit[std::min(a.codes[i], size)];
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = hit[std::min(a.codes[i], size)];
+      }
       o.b = o.bbuf.data();
       o.valid = valid_of(a, x);
       return;
@@ -772,16 +837,23 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
       }
       if (const std::uint8_t* v = valid_of(a, x)) {
         any_mask = true;
-        for (std::size_t i = 0; i < n; ++i)
-          o.vbuf[i] &= v[i];
+        {
+          std::uint8_t* const ov = o.vbuf.data();
+          for (std::size_t i = 0; i < n; ++i)
+            ov[i] &= v[i];
+        }
       }
     }
     o.nbuf.resize(n);
     h.kernel(std::span<const double* const>(args.data(), args.size()), n, o.nbuf.data());
     if (regs[ins.out].type == Type::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = o.nbuf[i] != 0 ? 1 : 0;
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        double* const on = o.nbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = on[i] != 0 ? 1 : 0;
+      }
       o.b = o.bbuf.data();
     } else {
       o.num = o.nbuf.data();
@@ -851,7 +923,8 @@ namespace {
 struct Branch {
   std::size_t then_begin = 0, else_begin = 0, select = 0;
   std::vector<std::pair<std::uint32_t, std::uint32_t>> shadows[2]; ///< (outer, shadow)
-  bool local[2] = {false, false};   ///< the branch's value is computed inside its range
+  bool local[2] = {false, false};    ///< the branch's value is computed inside its range
+  bool compact[2] = {true, true};    ///< worth compacting (else: all rows, as a blend would)
   std::vector<std::size_t> inner[2]; ///< branches inside each range, by then_begin
 };
 
@@ -961,8 +1034,7 @@ struct Program::Impl {
   void run_branch(std::size_t id, std::vector<Slot>& s, Exec& x, bool selective) const {
     const Branch& br = branches[id];
     const Instr& sel_ins = code[br.select];
-    const std::size_t range[2][2] = {{br.then_begin, br.else_begin},
-                                     {br.else_begin, br.select}};
+    const std::size_t range[2][2] = {{br.then_begin, br.else_begin}, {br.else_begin, br.select}};
     if (!selective) {
       for (int side = 0; side < 2; ++side) {
         for (const auto& [from, to] : br.shadows[side])
@@ -982,7 +1054,7 @@ struct Program::Impl {
     std::uint32_t* st = r.sel[0].data();
     std::uint32_t* se = r.sel[1].data();
     std::size_t kt = 0, ke = 0;
-    for (std::size_t i = 0; i < n; ++i) { // branch-free compaction
+    for (std::size_t i = 0; i < n; ++i) {               // branch-free compaction
       const std::size_t pick = c[i] & (cv ? cv[i] : 1); // a null condition takes else
       st[kt] = static_cast<std::uint32_t>(i);
       se[ke] = static_cast<std::uint32_t>(i);
@@ -991,9 +1063,10 @@ struct Program::Impl {
     }
     const std::size_t k[2] = {kt, ke};
     const std::uint32_t* outer_rows = x.rows;
+    bool compacted[2] = {false, false};
     for (int side = 0; side < 2; ++side) {
       if (k[side] == 0) continue;
-      if (k[side] == n) {
+      if (k[side] == n || !br.compact[side]) {
         for (const auto& [from, to] : br.shadows[side])
           alias(s[from], s[to]);
         run_range(range[side][0], range[side][1], br.inner[side], s, x, true);
@@ -1010,6 +1083,7 @@ struct Program::Impl {
       run_range(range[side][0], range[side][1], br.inner[side], s, x, true);
       x.rows = outer_rows;
       x.n = n;
+      compacted[side] = true;
     }
     // Merge: scatter each side's values to its rows.
     Slot& o = s[sel_ins.out];
@@ -1026,12 +1100,11 @@ struct Program::Impl {
     for (int side = 0; side < 2; ++side) {
       const Slot& v = s[sel_ins.in[1 + side]];
       const std::uint32_t* sel = r.sel[side].data();
-      const bool local = br.local[side];
+      const bool local = br.local[side] && compacted[side];
       for (std::size_t j = 0; j < k[side]; ++j) {
-        const std::size_t at = local ? j : sel[j]; // a value from outside is not compacted
+        const std::size_t at = local ? j : sel[j]; // values computed for every row
         const std::uint32_t to = sel[j];
-        if (masked)
-          o.vbuf[to] = v.constant ? v.cvalid : (v.valid ? v.valid[at] : std::uint8_t{1});
+        if (masked) o.vbuf[to] = v.constant ? v.cvalid : (v.valid ? v.valid[at] : std::uint8_t{1});
         switch (rep) {
         case Rep::num:
           o.nbuf[to] = v.constant ? v.c : v.num[at];
@@ -1107,8 +1180,7 @@ struct Program::Impl {
     top_branches = order;
     for (std::size_t id : order) { // outer before inner: inner shadows read outer shadows
       Branch& br = branches[id];
-      const std::size_t range[2][2] = {{br.then_begin, br.else_begin},
-                                       {br.else_begin, br.select}};
+      const std::size_t range[2][2] = {{br.then_begin, br.else_begin}, {br.else_begin, br.select}};
       for (int side = 0; side < 2; ++side) {
         const std::size_t r0 = range[side][0], r1 = range[side][1];
         for (std::size_t k = r0; k < r1; ++k)
@@ -1137,11 +1209,15 @@ struct Program::Impl {
       }
     }
     for (Branch& br : branches) {
-      const std::size_t range[2][2] = {{br.then_begin, br.else_begin},
-                                       {br.else_begin, br.select}};
+      const std::size_t range[2][2] = {{br.then_begin, br.else_begin}, {br.else_begin, br.select}};
       for (int side = 0; side < 2; ++side) {
         const std::size_t d = def[code[br.select].in[1 + side]];
         br.local[side] = d != none && d >= range[side][0] && d < range[side][1];
+        // A side of loads and one cheap operation costs less than gathering its inputs.
+        double weight = 0;
+        for (std::size_t k = range[side][0]; k < range[side][1]; ++k)
+          weight += code[k].op == Op::load ? 0 : code[k].cost;
+        br.compact[side] = weight >= 2;
       }
     }
     // A string load feeding only comparisons with constants and `in` lists reads codes.
@@ -1160,8 +1236,8 @@ struct Program::Impl {
       }
     }
     for (Instr& ins : code)
-      ins.codes_only = ins.op == Op::load && rep_of(regs[ins.out].type) == Rep::str &&
-                       codes_ok[ins.out] != 0;
+      ins.codes_only =
+          ins.op == Op::load && rep_of(regs[ins.out].type) == Rep::str && codes_ok[ins.out] != 0;
   }
 };
 
@@ -1737,26 +1813,29 @@ std::string Program::explain_json(const Table& table, std::size_t row) const {
                             std::to_string(table.rows()) + " rows");
   std::string result;
   EvalOptions o;
-  p.execute(table, row, row + 1, o, [&](std::size_t, std::size_t, const std::vector<Slot>& s) {
-    ExplainWriter w{p, s, {}};
-    w.out = "{\"row\":" + std::to_string(row) + ",\"statements\":[";
-    for (std::size_t i = 0; i < p.statements.size(); ++i) {
-      const Statement& st = p.statements[i];
-      if (i) w.out += ",";
-      const char* kind = st.kind == Statement::Kind::let ? "let" : "rule";
-      w.out += "{\"name\":\"" + json_escape(st.name) + "\",\"kind\":\"" + kind + "\"";
-      const auto it = p.node_reg.find(st.expr.get());
-      if (st.expr->type == Type::boolean && it != p.node_reg.end()) {
-        const std::string v = w.value(it->second);
-        w.out += std::string(",\"fired\":") + (v == "true" ? "true" : "false");
-      }
-      w.out += ",\"tree\":";
-      w.node(*st.expr);
-      w.out += "}";
-    }
-    w.out += "]}";
-    result = std::move(w.out);
-  }, /*selective=*/false); // every node's value, the branch not taken included
+  p.execute(
+      table, row, row + 1, o,
+      [&](std::size_t, std::size_t, const std::vector<Slot>& s) {
+        ExplainWriter w{p, s, {}};
+        w.out = "{\"row\":" + std::to_string(row) + ",\"statements\":[";
+        for (std::size_t i = 0; i < p.statements.size(); ++i) {
+          const Statement& st = p.statements[i];
+          if (i) w.out += ",";
+          const char* kind = st.kind == Statement::Kind::let ? "let" : "rule";
+          w.out += "{\"name\":\"" + json_escape(st.name) + "\",\"kind\":\"" + kind + "\"";
+          const auto it = p.node_reg.find(st.expr.get());
+          if (st.expr->type == Type::boolean && it != p.node_reg.end()) {
+            const std::string v = w.value(it->second);
+            w.out += std::string(",\"fired\":") + (v == "true" ? "true" : "false");
+          }
+          w.out += ",\"tree\":";
+          w.node(*st.expr);
+          w.out += "}";
+        }
+        w.out += "]}";
+        result = std::move(w.out);
+      },
+      /*selective=*/false); // every node's value, the branch not taken included
   return result;
 }
 
