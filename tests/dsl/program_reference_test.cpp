@@ -61,7 +61,7 @@ struct E {
     literal,
     null_lit,
     neg,
-    binary,  // op: + - * / < <= > >= == != and or ??
+    binary, // op: + - * / < <= > >= == != and or ??
     not_,
     is_missing,
     in_list,
@@ -198,8 +198,8 @@ struct Gen {
     auto e = node(E::K::if_else, rep, "",
                   list(boolean_expr(depth - 1), expr(rep, depth - 1),
                        pick(8) == 0 ? null_literal(rep) : expr(rep, depth - 1)));
-    e->text = "(if " + e->kids[0]->text + " then " + e->kids[1]->text + " else " +
-              e->kids[2]->text + ")";
+    e->text =
+        "(if " + e->kids[0]->text + " then " + e->kids[1]->text + " else " + e->kids[2]->text + ")";
     return e;
   }
 
@@ -306,10 +306,12 @@ struct Gen {
     }
     case 11: {
       const int k = pick(3);
-      if (k == 0) return binary(R::boolean, pick(2) ? "==" : "!=", boolean_expr(depth - 1),
-                                boolean_expr(depth - 1));
-      if (k == 1) return binary(R::boolean, pick(2) ? "==" : "!=", string_expr(depth - 1),
-                                string_expr(depth - 1));
+      if (k == 0)
+        return binary(R::boolean, pick(2) ? "==" : "!=", boolean_expr(depth - 1),
+                      boolean_expr(depth - 1));
+      if (k == 1)
+        return binary(R::boolean, pick(2) ? "==" : "!=", string_expr(depth - 1),
+                      string_expr(depth - 1));
       static const char* fs[] = {"starts_with", "ends_with", "contains"};
       static const char* ps[] = {"\"ph\"", "\"at\"", "\"\"", "\"e\""};
       auto e = call(R::boolean, fs[pick(3)], list(string_expr(depth - 1)));
@@ -553,7 +555,7 @@ void expect_column(const dsl::Column& c, const E& e, const Data& d, const std::s
     ASSERT_EQ(c.is_null(i), r.null) << what << " row " << i;
     if (r.null) {
       // A null shows 0 / false / "" underneath.
-      const bool zero = e.rep == R::num    ? c.numbers[i] == 0.0
+      const bool zero = e.rep == R::num       ? c.numbers[i] == 0.0
                         : e.rep == R::boolean ? c.bools[i] == 0
                                               : c.strings[i].empty();
       ASSERT_TRUE(zero) << what << " row " << i;
@@ -642,6 +644,89 @@ TEST(DslEngineReference, RandomFilesWithLetsMatchATreeWalk) {
     for (std::size_t k = 0; k < 3; ++k)
       expect_column(cols[k], *rules[k], d, "seed " + std::to_string(seed) + "\n" + src);
     if (::testing::Test::HasFatalFailure()) return;
+  }
+}
+
+// Selection vectors over every storage of the record scope (int64 milliseconds, int8 flags and
+// scores, uint8 flags, the summed handle time, dictionaries), and a host function inside a
+// branch: each row of `evaluate` equals the value `explain_json` shows for that row, which
+// evaluates both branches for every row without selection.
+TEST(DslEngineReference, SelectiveBranchesOverRecordColumnsMatchExplain) {
+  std::mt19937_64 rng(11);
+  auto pick = [&](int n) { return static_cast<int>(rng() % static_cast<std::uint64_t>(n)); };
+  std::ostringstream csv;
+  csv << header;
+  // An optional field: empty (null) one time in five.
+  auto field = [&](auto value) {
+    csv << ',';
+    if (pick(5) != 0) csv << value;
+  };
+  static const char* channels[] = {"phone", "chat", "email"};
+  for (int i = 0; i < 700; ++i) {
+    const int minute = i % 60, hour = 8 + i / 60;
+    csv << i << ",2026-03-01T" << (hour < 10 ? "0" : "") << hour << ':' << (minute < 10 ? "0" : "")
+        << minute << ":00Z," << (pick(4) ? "inbound" : "outbound") << ',' << pick(2) << ','
+        << pick(90);
+    field(static_cast<char>('0' + pick(7)));
+    field(channels[pick(3)]);
+    csv << ",q" << pick(3);
+    field(pick(600));
+    field(pick(60));
+    field(pick(90));
+    field(pick(2));
+    field(1 + pick(5));
+    field(pick(11));
+    field(pick(2));
+    field(pick(2));
+    csv << '\n';
+  }
+  const ContactTable contacts = table_of(csv.str());
+  const Scope scope = Scope::record(contacts);
+  const dsl::Table table = dsl::bind(scope, contacts);
+  dsl::FunctionRegistry fns;
+  fns.add({"penalty",
+           {dsl::Type::duration, dsl::Type::number},
+           dsl::Type::number,
+           3,
+           [](std::span<const double* const> a, std::size_t n, double* out) {
+             for (std::size_t i = 0; i < n; ++i)
+               out[i] = a[0][i] > 20 ? a[1][i] : 0.5;
+           },
+           ""});
+  dsl::CompileOptions co;
+  co.functions = &fns;
+  const char* exprs[] = {
+      "if channel == \"phone\" then round(handle_s / 7s, 2) + abs(wait_s - 20s) / 1s "
+      "else max(talk_s, hold_s) / 1s * 2 - csat",
+      "if answered then (resolved_first_contact and csat >= 4) or complaint "
+      "else (converted ?? false) and not inbound and nps > 5",
+      "if wait_s > 20s then (if csat >= 4 then round(talk_s / 3s) * 2 + 1 else nps * 3 - 1) "
+      "else floor(handle_s / 60s) + ceil(wait_s / 7s) - abs(acw_s / 1s - 30)",
+      "if inbound then lower(agent_id) else upper(queue)",
+      "if csat >= 3 then penalty(wait_s, csat) * 2 + round(nps / 3) else -penalty(talk_s, 1)",
+      "if agent_id in [\"1\", \"2\"] then handle_s / 1s * 2 - wait_s / 1s + 1 else null",
+  };
+  for (const char* text : exprs) {
+    const Program p = Program::compile_expression(text, scope, co);
+    const dsl::Column c = p.evaluate(table).at(0);
+    for (std::size_t i = 0; i < table.rows(); ++i) {
+      V v;
+      v.null = c.is_null(i);
+      R rep = R::num;
+      if (c.type == dsl::Type::boolean) {
+        rep = R::boolean;
+        v.b = !v.null && c.bools[i] != 0;
+      } else if (c.type == dsl::Type::string) {
+        rep = R::str;
+        if (!v.null) v.s = c.strings[i];
+      } else if (!v.null) {
+        v.n = c.numbers[i];
+      }
+      const std::string j = p.explain_json(table, i);
+      const std::string want = "\"value\":" + json_value(v, rep);
+      const auto at = j.find("\"value\":", j.find("\"tree\":"));
+      ASSERT_EQ(j.compare(at, want.size(), want), 0) << text << " row " << i << ": " << j;
+    }
   }
 }
 
