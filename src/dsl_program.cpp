@@ -17,6 +17,20 @@
 #include <sstream>
 #include <unordered_map>
 
+// The kernels are compiled twice on x86-64 with g++ or clang: for the baseline (SSE2) and for
+// AVX2 (four doubles per instruction), chosen once at load time by the CPU (function
+// multi-versioning). AVX2 alone brings no FMA, so no multiply-add is contracted and both
+// versions give bit-identical results.
+#if defined(__x86_64__) && defined(__ELF__) && (defined(__GNUC__) || defined(__clang__)) &&        \
+    !defined(KPISCORE_NO_MULTIVERSIONING)
+#define KPISCORE_KERNELS __attribute__((target_clones("avx2", "default")))
+// Kernel helpers are inlined into each version of `run`, so each gets its own code.
+#define KPISCORE_INLINE [[gnu::always_inline]] inline
+#else
+#define KPISCORE_KERNELS
+#define KPISCORE_INLINE inline
+#endif
+
 namespace kpiscore::dsl {
 
 using detail::Builtin;
@@ -139,12 +153,13 @@ struct Exec {
   std::vector<double> cmp; ///< a comparison's 1.0/0.0 before narrowing to bytes
 };
 
-const std::uint8_t* valid_of(const Slot& s, const Exec& x) {
+KPISCORE_INLINE const std::uint8_t* valid_of(const Slot& s, const Exec& x) {
   if (s.constant) return s.cvalid ? nullptr : x.zeros.data();
   return s.valid;
 }
 
-void combine_valid(const std::uint8_t* va, const std::uint8_t* vb, Slot& o, std::size_t n) {
+KPISCORE_INLINE void combine_valid(const std::uint8_t* va, const std::uint8_t* vb, Slot& o,
+                                   std::size_t n) {
   if (!va) {
     o.valid = vb;
   } else if (!vb) {
@@ -161,7 +176,7 @@ void combine_valid(const std::uint8_t* va, const std::uint8_t* vb, Slot& o, std:
 }
 
 template <class T, class F>
-void binary_kernel(const Slot& a, const Slot& b, T* out, std::size_t n, F f) {
+KPISCORE_INLINE void binary_kernel(const Slot& a, const Slot& b, T* out, std::size_t n, F f) {
   if (a.constant && b.constant) {
     const T v = f(a.c, b.c);
     for (std::size_t i = 0; i < n; ++i)
@@ -184,7 +199,8 @@ void binary_kernel(const Slot& a, const Slot& b, T* out, std::size_t n, F f) {
   }
 }
 
-template <class F> void num_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
+template <class F>
+KPISCORE_INLINE void num_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
   o.nbuf.resize(x.n);
   binary_kernel<double>(a, b, o.nbuf.data(), x.n, f);
   o.num = o.nbuf.data();
@@ -194,7 +210,8 @@ template <class F> void num_binary(const Slot& a, const Slot& b, Slot& o, Exec& 
 // A comparison in two vectorized passes: 1.0/0.0 per row into a tile of doubles (compare and
 // mask, two rows per SSE2 instruction), then narrowed to bytes. g++ does not vectorize a
 // double comparison written straight to bytes for baseline x86-64.
-template <class F> void cmp_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
+template <class F>
+KPISCORE_INLINE void cmp_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
   const std::size_t n = x.n;
   x.cmp.resize(n);
   double* tmp = x.cmp.data();
@@ -207,7 +224,7 @@ template <class F> void cmp_binary(const Slot& a, const Slot& b, Slot& o, Exec& 
   combine_valid(valid_of(a, x), valid_of(b, x), o, n);
 }
 
-template <class F> void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
+template <class F> KPISCORE_INLINE void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
   o.nbuf.resize(x.n);
   if (a.constant) {
     std::fill(o.nbuf.begin(), o.nbuf.end(), f(a.c));
@@ -220,7 +237,7 @@ template <class F> void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
 }
 
 // Whether every byte of v[0..n) is 1 (a mask that can be dropped), eight bytes at a time.
-bool all_ones(const std::uint8_t* v, std::size_t n) {
+KPISCORE_INLINE bool all_ones(const std::uint8_t* v, std::size_t n) {
   constexpr std::uint64_t ones = 0x0101010101010101ull; // masks hold 0 or 1 per byte
   std::uint64_t acc = ones;
   std::size_t i = 0;
@@ -236,7 +253,7 @@ bool all_ones(const std::uint8_t* v, std::size_t n) {
 }
 
 // A boolean operand as bytes (a constant reads the shared all-0 or all-1 buffer).
-const std::uint8_t* bools_of(const Slot& s, const Exec& x) {
+KPISCORE_INLINE const std::uint8_t* bools_of(const Slot& s, const Exec& x) {
   if (!s.constant) return s.b;
   return s.cb ? x.ones.data() : x.zeros.data();
 }
@@ -418,7 +435,7 @@ void load(const Instr& ins, Slot& o, Exec& x, Type type) {
 }
 
 // pick (0 or 1) ? a : b without a branch.
-inline double blend(std::uint8_t pick, double a, double b) {
+KPISCORE_INLINE double blend(std::uint8_t pick, double a, double b) {
   const std::uint64_t m = 0 - static_cast<std::uint64_t>(pick);
   return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) |
                                (std::bit_cast<std::uint64_t>(b) & ~m));
@@ -448,6 +465,7 @@ const std::uint8_t* dict_match(Exec& x, std::uint32_t reg, const DictionaryColum
   return m.hit.data();
 }
 
+KPISCORE_KERNELS
 void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegInfo>& regs) {
   Slot& o = s[ins.out];
   const std::size_t n = x.n;
