@@ -4,6 +4,9 @@
 // broken): a compile either succeeds or throws CompileError whose diagnostics all lie inside the
 // text; check() and compile() agree; evaluation with batch sizes 1 and 1024 gives the same
 // columns; the firing and null counts add up to the rows; explain() is produced for every row.
+// When the first byte has bit 1 set, the text is compiled as custom KPIs (dsl::CustomKpis) grouped
+// by agent_id instead: check() and compile() agree, and the state of the table equals, bit for
+// bit, the merge of the states of two halves of its rows, also through serialize().
 //
 //   ./build-fuzz/fuzz/rules_fuzz -max_total_time=60 fuzz/corpus-rules_fuzz
 #include <kpiscore/dsl.hpp>
@@ -53,7 +56,17 @@ struct Fixture {
     record = dsl::Scope::record(contacts);
     kpis = finalize(aggregate(contacts, std::vector<std::string>{"agent_id"}, o));
     group = dsl::Scope::group(kpis);
+    // The same rows in two parts (the header, then lines 1..18 and 19..37).
+    const std::size_t header_end = csv.find('\n') + 1;
+    std::size_t cut = header_end;
+    for (int i = 0; i < 18; ++i)
+      cut = csv.find('\n', cut) + 1;
+    first = read_contacts_csv(csv.substr(0, cut), o).table;
+    second = read_contacts_csv(csv.substr(0, header_end) + csv.substr(cut), o).table;
+    options = o;
   }
+  kpiscore::ContactTable first, second;
+  kpiscore::KpiOptions options;
 };
 
 bool same(const kpiscore::dsl::Column& a, const kpiscore::dsl::Column& b) {
@@ -66,12 +79,57 @@ bool same(const kpiscore::dsl::Column& a, const kpiscore::dsl::Column& b) {
   return true;
 }
 
+void custom_kpis(const Fixture& fx, std::string_view text) {
+  using namespace kpiscore;
+  const std::vector<std::string> by{"agent_id"};
+  dsl::CompileOptions co;
+  co.limits.max_source_bytes = 8192;
+  std::vector<std::string> dims;
+  for (const auto& d : fx.contacts.dimensions)
+    dims.push_back(d.name());
+  const auto errors = dsl::CustomKpis::check(text, by, dims, co);
+  for (const auto& e : errors)
+    if (e.range.end() > text.size() || e.code.size() != 5 || e.message.empty())
+      fail("custom KPIs: diagnostic range or code");
+  try {
+    const auto k = dsl::CustomKpis::compile(text, by, dims, co);
+    if (!errors.empty()) fail("custom KPIs: check reported errors but compile succeeded");
+    auto state_of = [&](const ContactTable& t) {
+      const GroupIndex idx = build_group_index(t, by, fx.options);
+      GroupedKpiState s = aggregate(t, idx, fx.options);
+      s.set_custom(k.accumulate(t, idx));
+      return s;
+    };
+    try {
+      const GroupedKpiState whole = state_of(fx.contacts);
+      GroupedKpiState merged = GroupedKpiState::deserialize(state_of(fx.second).serialize());
+      merged += state_of(fx.first);
+      if (!(merged == whole)) fail("custom KPIs: merged halves differ from the whole");
+      if (merged.serialize() != whole.serialize()) fail("custom KPIs: serialized bytes differ");
+      const auto a = k.finalize(whole);
+      const auto b = dsl::CustomKpis::from_state(merged).finalize(merged);
+      if (a.size() != k.kpis().size() || a.size() != b.size()) fail("custom KPIs: column count");
+      for (std::size_t c = 0; c < a.size(); ++c)
+        if (!same(a[c], b[c]) || a[c].size() != whole.size()) fail("custom KPIs: finalize differs");
+    } catch (const std::domain_error&) {
+      // a value beyond the exact fixed-point range: refused, as documented
+    }
+  } catch (const dsl::CompileError& e) {
+    if (errors.empty()) fail("custom KPIs: compile failed but check reported no error");
+    if (std::string(e.what()).empty()) fail("empty error text");
+  }
+}
+
 } // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   using namespace kpiscore;
   static const Fixture fx;
   if (size == 0) return 0;
+  if ((data[0] & 2) != 0) {
+    custom_kpis(fx, std::string_view(reinterpret_cast<const char*>(data + 1), size - 1));
+    return 0;
+  }
   const bool group = (data[0] & 1) != 0;
   const std::string_view text(reinterpret_cast<const char*>(data + 1), size - 1);
   const dsl::Scope& scope = group ? fx.group : fx.record;

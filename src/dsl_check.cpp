@@ -142,6 +142,15 @@ bool Checker::check(Node& n, bool in_aggregate) {
         return true;
       }
     }
+    // Outside the aggregates of a `kpi` a name is a group KPI first (`answered` is the count).
+    if (aggregate_context && !in_aggregate && group_scope) {
+      if (auto g = group_scope->find(n.text)) {
+        n.slot = static_cast<std::int32_t>(*g);
+        n.host = true; // marks a group-scope name inside a kpi expression
+        n.type = group_scope->fields()[*g].type;
+        return true;
+      }
+    }
     if (auto f = scope.find(n.text)) {
       if (aggregate_context && !in_aggregate) {
         error("E0109", "record field `" + n.text + "` outside an aggregate function in a `kpi`",
@@ -151,14 +160,6 @@ bool Checker::check(Node& n, bool in_aggregate) {
       n.slot = static_cast<std::int32_t>(*f);
       n.type = scope.fields()[*f].type;
       return true;
-    }
-    if (aggregate_context && !in_aggregate && group_scope) {
-      if (auto g = group_scope->find(n.text)) {
-        n.slot = static_cast<std::int32_t>(*g);
-        n.host = true; // marks a group-scope name inside a kpi expression
-        n.type = group_scope->fields()[*g].type;
-        return true;
-      }
     }
     std::vector<std::string> candidates = scope.names();
     for (const auto& l : lets)
@@ -353,6 +354,22 @@ bool Checker::check_call(Node& n, bool in_aggregate) {
     return false;
   }
   n.slot = static_cast<std::int32_t>(*b);
+  // In a `kpi`, outside aggregates, min(x) and max(x) of one argument are aggregates too.
+  const bool extreme = (*b == Builtin::min || *b == Builtin::max) && argc == 1 &&
+                       aggregate_context && !in_aggregate;
+  if (extreme) {
+    if (!check(*n.children[0], true)) return false;
+    const Node& a = *n.children[0];
+    if (!is_numeric(a.type)) {
+      error("E0206",
+            "`" + n.text + "` needs a number, duration, ratio, points or time, found " +
+                std::string(name_of(a.type)),
+            a.range);
+      return false;
+    }
+    n.type = a.type;
+    return true;
+  }
   if (is_aggregate(*b)) {
     if (!aggregate_context || in_aggregate) {
       error("E0110",

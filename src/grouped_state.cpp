@@ -106,6 +106,15 @@ DictionaryColumn canonical(const DictionaryColumn& col) {
   return out;
 }
 
+json ops_json(const std::vector<CustomAccumulators::Op>& ops) {
+  json out = json::array();
+  for (auto op : ops)
+    out.push_back(op == CustomAccumulators::Op::sum ? "sum"
+                  : op == CustomAccumulators::Op::min ? "min"
+                                                      : "max");
+  return out;
+}
+
 } // namespace
 
 GroupedKpiState::GroupedKpiState(std::vector<DictionaryColumn> keys, std::size_t groups,
@@ -118,6 +127,21 @@ GroupedKpiState::GroupedKpiState(std::vector<DictionaryColumn> keys, std::size_t
     wait_hist_.resize(groups_);
     handle_hist_.resize(groups_);
   }
+}
+
+void GroupedKpiState::set_custom(std::optional<CustomAccumulators> custom) {
+  if (custom && (custom->counts.size() != custom->names.size() ||
+                 custom->sums.size() != custom->names.size() ||
+                 custom->ops.size() != custom->names.size()))
+    throw std::invalid_argument(
+        "custom KPI accumulators: one operation, count and sum column per name");
+  if (custom)
+    for (std::size_t a = 0; a < custom->names.size(); ++a)
+      if (custom->counts[a].size() != groups_ || custom->sums[a].size() != groups_)
+        throw std::invalid_argument("custom KPI accumulators: expected " +
+                                    std::to_string(groups_) + " groups, actual " +
+                                    std::to_string(custom->counts[a].size()));
+  custom_ = std::move(custom);
 }
 
 std::vector<std::string> GroupedKpiState::key_names() const {
@@ -168,6 +192,16 @@ GroupedKpiState& GroupedKpiState::operator+=(const GroupedKpiState& other) {
   if (fingerprint() != other.fingerprint())
     throw std::invalid_argument("kpiscore state merge: options fingerprint differs: expected " +
                                 hex64(fingerprint()) + ", actual " + hex64(other.fingerprint()));
+  if (custom_.has_value() != other.custom_.has_value())
+    throw std::invalid_argument(
+        "kpiscore state merge: custom KPIs differ: expected " +
+        (custom_ ? "program " + hex64(custom_->fingerprint) : std::string("none")) + ", actual " +
+        (other.custom_ ? "program " + hex64(other.custom_->fingerprint) : std::string("none")));
+  if (custom_ && custom_->fingerprint != other.custom_->fingerprint)
+    throw std::invalid_argument(
+        "kpiscore state merge: custom KPI program fingerprint differs: expected " +
+        hex64(custom_->fingerprint) + ", actual " + hex64(other.custom_->fingerprint) +
+        " (states from different rules texts do not merge)");
   // Union of the key tuples, sorted; then both sides add into their target rows.
   std::vector<Key> all;
   all.reserve(groups_ + other.groups_);
@@ -190,6 +224,11 @@ GroupedKpiState& GroupedKpiState::operator+=(const GroupedKpiState& other) {
     target[order[i]] = n - 1;
   }
   GroupedKpiState merged(std::move(keys), n, options_);
+  if (custom_) {
+    CustomAccumulators c = *custom_;
+    c.resize(n);
+    merged.custom_ = std::move(c);
+  }
   auto add_from = [&](const GroupedKpiState& src, std::size_t offset) {
     for (std::size_t g = 0; g < src.groups_; ++g) {
       const std::size_t t = target[offset + g];
@@ -199,6 +238,7 @@ GroupedKpiState& GroupedKpiState::operator+=(const GroupedKpiState& other) {
         merged.wait_hist_[t] += src.wait_hist_[g];
         merged.handle_hist_[t] += src.handle_hist_[g];
       }
+      if (merged.custom_) merged.custom_->add(t, *src.custom_, g);
     }
   };
   add_from(*this, 0);
@@ -213,13 +253,13 @@ bool GroupedKpiState::operator==(const GroupedKpiState& o) const {
   for (std::size_t g = 0; g < groups_; ++g)
     if (key(g) != o.key(g)) return false;
   return counters_ == o.counters_ && squares_ == o.squares_ && wait_hist_ == o.wait_hist_ &&
-         handle_hist_ == o.handle_hist_;
+         handle_hist_ == o.handle_hist_ && custom_ == o.custom_;
 }
 
 std::vector<std::uint8_t> GroupedKpiState::serialize() const {
   Writer w;
   w.put_bytes(magic, 4);
-  w.put<std::uint16_t>(format_version);
+  w.put<std::uint16_t>(custom_ ? format_version_custom : format_version);
   w.put<std::uint16_t>(state_type);
   w.put<std::uint64_t>(fingerprint());
   const std::size_t size_at = w.bytes.size();
@@ -232,6 +272,12 @@ std::vector<std::uint8_t> GroupedKpiState::serialize() const {
   meta["squares"] = square_names;
   meta["options"] = options_.to_json();
   meta["options"].erase("threads");
+  if (custom_)
+    meta["custom"] = {{"fingerprint", hex64(custom_->fingerprint)},
+                      {"program", custom_->program},
+                      {"dimensions", custom_->dimensions},
+                      {"accumulators", custom_->names},
+                      {"ops", ops_json(custom_->ops)}};
   const std::vector<std::uint8_t> cbor = json::to_cbor(meta);
   w.put<std::uint32_t>(static_cast<std::uint32_t>(cbor.size()));
   w.put_bytes(cbor.data(), cbor.size());
@@ -255,6 +301,15 @@ std::vector<std::uint8_t> GroupedKpiState::serialize() const {
         for (const auto& b : h.bins()) w.put<std::uint64_t>(b.second);
     }
   }
+  if (custom_) {
+    for (const auto& c : custom_->counts)
+      for (auto v : c) w.put<std::int64_t>(v);
+    for (const auto& c : custom_->sums)
+      for (auto v : c) {
+        w.put<std::uint64_t>(static_cast<std::uint64_t>(static_cast<uint128_t>(v)));
+        w.put<std::uint64_t>(static_cast<std::uint64_t>(static_cast<uint128_t>(v) >> 64));
+      }
+  }
   const std::uint64_t size = w.bytes.size() + 8;
   for (std::size_t i = 0; i < 8; ++i) w.bytes[size_at + i] = static_cast<std::uint8_t>(size >> (8 * i));
   w.put<std::uint64_t>(fnv1a(w.bytes.data(), w.bytes.size()));
@@ -277,9 +332,10 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
   Reader header(bytes, total);
   (void)header.take(4);
   const auto version = header.get<std::uint16_t>();
-  if (version != format_version)
+  if (version != format_version && version != format_version_custom)
     throw std::invalid_argument("kpiscore state: unsupported format version: expected " +
-                                std::to_string(format_version) + ", actual " +
+                                std::to_string(format_version) + " or " +
+                                std::to_string(format_version_custom) + ", actual " +
                                 std::to_string(version));
   const auto type = header.get<std::uint16_t>();
   if (type != state_type)
@@ -320,7 +376,28 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
   std::size_t groups = 0;
   std::vector<DictionaryColumn> keys;
   std::vector<std::vector<std::string>> dictionaries;
+  std::optional<CustomAccumulators> custom;
   try {
+    if (version == format_version_custom) {
+      const json& c = meta.at("custom");
+      CustomAccumulators a;
+      const std::string fp_text = c.at("fingerprint").get<std::string>();
+      if (fp_text.size() != 18 || fp_text.compare(0, 2, "0x") != 0)
+        throw std::invalid_argument("fingerprint");
+      a.fingerprint = std::stoull(fp_text.substr(2), nullptr, 16);
+      a.program = c.at("program").get<std::string>();
+      a.dimensions = c.at("dimensions").get<std::vector<std::string>>();
+      a.names = c.at("accumulators").get<std::vector<std::string>>();
+      for (const auto& op : c.at("ops").get<std::vector<std::string>>())
+        a.ops.push_back(op == "sum"   ? CustomAccumulators::Op::sum
+                        : op == "min" ? CustomAccumulators::Op::min
+                        : op == "max" ? CustomAccumulators::Op::max
+                                      : throw std::invalid_argument("op"));
+      if (a.ops.size() != a.names.size()) throw std::invalid_argument("ops");
+      custom = std::move(a);
+    } else if (meta.contains("custom")) {
+      throw std::invalid_argument("custom in version 1");
+    }
     options = KpiOptions::from_json(meta.at("options"));
     groups = meta.at("groups").get<std::size_t>();
     for (const auto& k : meta.at("keys")) {
@@ -330,7 +407,8 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
     if (meta.at("counters").size() != counter_count || meta.at("squares").size() != square_count)
       throw std::invalid_argument("counter layout");
   } catch (const std::exception&) {
-    throw std::invalid_argument("kpiscore state: metadata does not describe a version-1 state");
+    throw std::invalid_argument("kpiscore state: metadata does not describe a version-" +
+                                std::to_string(version) + " state");
   }
   if (options.fingerprint() != fp)
     throw std::invalid_argument("kpiscore state: options fingerprint differs: expected " +
@@ -392,6 +470,24 @@ GroupedKpiState GroupedKpiState::deserialize(std::span<const std::uint8_t> bytes
         (*hists)[g] = DurationHistogram(std::move(hb));
       }
     }
+  }
+  if (custom) {
+    const std::size_t n = custom->names.size();
+    if (n > 0 && groups > 0 && (n > total / 24 || groups > total / (24 * n)))
+      throw std::invalid_argument("kpiscore state: truncated buffer: " + std::to_string(groups) +
+                                  " groups of custom KPIs need more than the " +
+                                  std::to_string(total) + " bytes given");
+    body.need(groups * n * 24);
+    custom->resize(groups);
+    for (auto& c : custom->counts)
+      for (auto& v : c) v = body.get<std::int64_t>();
+    for (auto& c : custom->sums)
+      for (auto& v : c) {
+        const auto lo = body.get<std::uint64_t>();
+        const auto hi = body.get<std::uint64_t>();
+        v = static_cast<int128_t>((static_cast<uint128_t>(hi) << 64) | lo);
+      }
+    s.custom_ = std::move(custom);
   }
   if (body.position() != total - 8)
     throw std::invalid_argument("kpiscore state: columns do not fill the buffer: expected " +

@@ -104,7 +104,7 @@ nlohmann::ordered_json to_json(const KpiTable& t) {
       ordered[t.key_names[k]] = t.keys[g][k] ? nlohmann::ordered_json(*t.keys[g][k]) : nullptr;
     for (std::size_t i = 0; i < t.kpis.size(); ++i) {
       const auto& v = t.values[g][i];
-      if (t.kpis[i].kind == KpiKind::count)
+      if (t.kpis[i].kind == KpiKind::count && v.value) // (a custom KPI's count may be null)
         ordered[std::string(t.kpis[i].name)] = static_cast<std::int64_t>(v.numerator);
       else if (v.value)
         ordered[std::string(t.kpis[i].name)] = *v.value;
@@ -146,7 +146,7 @@ std::string to_csv(const KpiTable& t) {
     for (std::size_t i = 0; i < t.kpis.size(); ++i) {
       const auto& v = t.values[g][i];
       out += std::exchange(sep, ",");
-      if (t.kpis[i].kind == KpiKind::count)
+      if (t.kpis[i].kind == KpiKind::count && v.value)
         out += std::to_string(static_cast<std::int64_t>(v.numerator));
       else if (v.value)
         out += shortest(*v.value);
@@ -180,7 +180,7 @@ std::string to_text(const KpiTable& t) {
     for (std::size_t i = 0; i < t.kpis.size(); ++i) {
       const auto& v = t.values[g][i];
       const auto kind = t.kpis[i].kind;
-      if (kind == KpiKind::count)
+      if (kind == KpiKind::count && v.value)
         row.push_back(std::to_string(static_cast<std::int64_t>(v.numerator)));
       else if (!v.value)
         row.emplace_back("-");

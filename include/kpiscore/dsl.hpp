@@ -5,6 +5,7 @@
 // the record scope (contact fields) or the group scope (KPIs), evaluate them in batches, explain.
 #include <kpiscore/dsl/ast.hpp>
 #include <kpiscore/dsl/condition_json.hpp>
+#include <kpiscore/dsl/custom_kpi.hpp>
 #include <kpiscore/dsl/diagnostic.hpp>
 #include <kpiscore/dsl/functions.hpp>
 #include <kpiscore/dsl/parser.hpp>

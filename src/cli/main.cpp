@@ -2,6 +2,7 @@
 //   0 ok · 1 usage error (bad arguments or options document) · 2 input error (unreadable file,
 //   unusable header, or any rejected record under --strict) · 3 internal error.
 #include "cli_common.hpp"
+#include "custom_kpis_option.hpp"
 #include "output_options.hpp"
 
 #include <kpiscore/kpiscore.hpp>
@@ -40,7 +41,7 @@ Usage:
                 [--format json|csv|table] [--bom] [--lang en|zh] [--indicators T.csv]
                 [--pseudonymise COLUMNS --key-file K] [--max-groups N]
                 [--rejects FILE] [--strict] [--quantiles] [--intervals] [--threads N]
-                [--state-out FILE]
+                [--state-out FILE] [--rules CUSTOM.kpi]
 
   --input FILE       contact records, CSV with a header (docs/input.md for the columns)
   --by KEYS          comma-separated group keys: any dimension column (agent_id, team, channel,
@@ -68,6 +69,8 @@ Usage:
                      the Wilson method by default; docs/statistics.md)
   --threads N        worker threads (default: all cores)
   --state-out FILE   also save the mergeable aggregation state (see `kpiscore merge`)
+  --rules FILE       custom KPIs (`kpi NAME = ...` statements, docs/rules.md "Custom KPIs"): their
+                     columns follow the built-in KPIs, and the saved state carries them
 
 A summary (rows read, accepted, rejected) goes to standard error.
 )";
@@ -78,7 +81,9 @@ Usage:
   kpiscore merge STATE_FILE... [--format json|csv|table] [--intervals] [--state-out FILE]
 
 States come from `kpiscore kpis --state-out`; they merge only when their group keys and options
-agree (the options fingerprint is checked). Merging is exact: any split of the records merged
+agree (the options fingerprint is checked), and when they carry custom KPIs (--rules), only when
+they were aggregated with the same rules text (its fingerprint is checked); the merged state's
+custom KPI columns are computed from the rules text the state carries. Merging is exact: any split of the records merged
 gives the same KPIs as one pass.
 )";
 
@@ -99,6 +104,7 @@ std::string check_format(const std::string& f) {
 
 int run_kpis(const std::vector<std::string>& args) {
   std::string input, by, options_path, format = "json", rejects_path, tz, state_out, mapping_path;
+  std::string rules_path;
   std::optional<double> sl;
   bool strict = false, quantiles = false, intervals = false;
   std::optional<int> threads;
@@ -121,6 +127,7 @@ int run_kpis(const std::vector<std::string>& args) {
     else if (a == "--rejects") rejects_path = value();
     else if (a == "--tz") tz = value();
     else if (a == "--state-out") state_out = value();
+    else if (a == "--rules") rules_path = value();
     else if (a == "--strict") strict = true;
     else if (a == "--quantiles") quantiles = true;
     else if (a == "--intervals") intervals = true;
@@ -229,18 +236,16 @@ int run_kpis(const std::vector<std::string>& args) {
       throw InputError(e.what());
     }
   }
-  GroupedKpiState state;
-  try {
-    state = aggregate(read.table, keys, options);
-  } catch (const std::invalid_argument& e) {
-    throw UsageError(e.what());
-  }
+  std::optional<dsl::CustomKpis> custom;
+  if (!rules_path.empty()) custom = load_custom_kpis(rules_path, keys, read.table);
+  GroupedKpiState state = aggregate_with(read.table, keys, options, custom ? &*custom : nullptr);
   if (!state_out.empty()) {
     const auto bytes = state.serialize();
     write_file(state_out, std::string(bytes.begin(), bytes.end()));
   }
   KpiTable table = finalize(state);
   if (intervals) add_intervals(table, state);
+  if (custom) custom->add_columns(table, state);
   if (!shared.indicators_path.empty()) join_indicators(table, extra);
   if (format == "csv") std::cout << shared.csv_prefix();
   if (shared.lang != Lang::en)
@@ -292,6 +297,15 @@ int run_merge(const std::vector<std::string>& args) {
   }
   KpiTable table = finalize(*total);
   if (intervals) add_intervals(table, *total);
+  std::optional<dsl::CustomKpis> custom;
+  if (total->custom()) {
+    try {
+      custom = dsl::CustomKpis::from_state(*total);
+    } catch (const std::invalid_argument& e) { // also a CompileError of a damaged program text
+      throw InputError(files.front() + ": " + e.what());
+    }
+    custom->add_columns(table, *total);
+  }
   print(table, format);
   return exit_ok;
 }

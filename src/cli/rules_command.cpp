@@ -1,6 +1,7 @@
 // `kpiscore rules` (evaluate a rules file over contacts or per-group KPIs: firing and null counts,
 // or the explanation of one record or group) and `kpiscore check FILE.kpi` (every error).
 #include "cli_common.hpp"
+#include "custom_kpis_option.hpp"
 
 #include <kpiscore/dsl.hpp>
 #include <kpiscore/engine/aggregate.hpp>
@@ -30,7 +31,8 @@ usage:
 Without --explain/--group: per rule, rows, fired (true), not fired (false) and null counts (JSON).
 )";
 
-dsl::Scope group_scope_for_check(const std::vector<std::string>& keys) {
+// The group keys a check assumes: --by, or without it every standard dimension and time key.
+std::vector<std::string> keys_for_check(const std::vector<std::string>& keys) {
   std::vector<std::string> names = keys;
   if (names.empty()) {
     for (auto d : standard_dimension_names)
@@ -38,7 +40,11 @@ dsl::Scope group_scope_for_check(const std::vector<std::string>& keys) {
     for (auto t : time_key_names)
       names.emplace_back(t);
   }
-  return dsl::Scope::group(names);
+  return names;
+}
+
+dsl::Scope group_scope_for_check(const std::vector<std::string>& keys) {
+  return dsl::Scope::group(keys_for_check(keys));
 }
 
 struct Args {
@@ -206,6 +212,7 @@ int run_check_rules(const std::vector<std::string>& args) {
   const std::string text = read_file(a.file);
   const std::vector<std::string> keys =
       a.by.empty() ? std::vector<std::string>{} : parse_group_by(a.by);
+  if (has_custom_kpis(text)) return check_custom_kpis(a.file, text, keys_for_check(keys));
   const dsl::Scope scope = a.scope == "record" ? dsl::Scope::record() : group_scope_for_check(keys);
   dsl::CompileOptions co;
   co.file = a.file;

@@ -70,7 +70,7 @@ TEST(GroupedKpiState, RejectsBadBuffers) {
   EXPECT_EQ(error_of({}), "kpiscore state: bad magic: expected 4b504953 (\"KPIS\"), actual <empty>");
   b = good;
   b[4] = 9;
-  EXPECT_EQ(error_of(b), "kpiscore state: unsupported format version: expected 1, actual 9");
+  EXPECT_EQ(error_of(b), "kpiscore state: unsupported format version: expected 1 or 2, actual 9");
   b = good;
   b[6] = 2;
   EXPECT_EQ(error_of(b), "kpiscore state: wrong state type: expected 1 (grouped contact KPIs), actual 2");

@@ -2,6 +2,7 @@
 #define KPISCORE_ENGINE_GROUPED_KPI_STATE_HPP
 
 #include <kpiscore/detail/int128.hpp>
+#include <kpiscore/engine/custom_accumulators.hpp>
 #include <kpiscore/metrics/contact_counters.hpp>
 #include <kpiscore/metrics/contact_kpi_state.hpp>
 #include <kpiscore/metrics/kpi_options.hpp>
@@ -25,8 +26,11 @@ namespace kpiscore {
 /// groups present in both add, the others are carried over.
 class GroupedKpiState {
 public:
-  /// Serialized format: magic "KPIS", then this version (little-endian u16).
+  /// Serialized format: magic "KPIS", then the version (little-endian u16): 1 without custom
+  /// KPIs (unchanged, so files stay readable by older readers), 2 with custom KPI accumulators.
+  /// The reader accepts both.
   static constexpr std::uint16_t format_version = 1;
+  static constexpr std::uint16_t format_version_custom = 2;
   /// State-type id of this state in the serialized header.
   static constexpr std::uint16_t state_type = 1;
 
@@ -50,6 +54,12 @@ public:
   const std::vector<DurationHistogram>& wait_histograms() const noexcept { return wait_hist_; }
   const std::vector<DurationHistogram>& handle_histograms() const noexcept { return handle_hist_; }
 
+  /// The accumulators of the custom KPIs (dsl::CustomKpis), when a rules file was aggregated.
+  const std::optional<CustomAccumulators>& custom() const noexcept { return custom_; }
+  /// Attaches custom KPI accumulators of the same groups (std::invalid_argument otherwise);
+  /// nullopt removes them.
+  void set_custom(std::optional<CustomAccumulators> custom);
+
   /// The state of group `g` as a value.
   ContactKpiState state(std::size_t g) const;
   /// The key labels of group `g` (nullopt for a null key).
@@ -57,8 +67,8 @@ public:
   /// Index of the group with this key tuple, if present.
   std::optional<std::size_t> find(const std::vector<std::optional<std::string>>& key) const;
 
-  /// Merges `other` into this state. Throws std::invalid_argument when the group keys or the
-  /// options fingerprints differ (expected vs actual in the message).
+  /// Merges `other` into this state. Throws std::invalid_argument when the group keys, the
+  /// options fingerprints or the custom KPI programs differ (expected vs actual in the message).
   GroupedKpiState& operator+=(const GroupedKpiState& other);
   friend GroupedKpiState operator+(GroupedKpiState a, const GroupedKpiState& b) { return a += b; }
   bool operator==(const GroupedKpiState& other) const;
@@ -79,6 +89,7 @@ private:
   std::array<std::vector<std::int64_t>, counter_count> counters_;
   std::array<std::vector<int128_t>, square_count> squares_;
   std::vector<DurationHistogram> wait_hist_, handle_hist_;
+  std::optional<CustomAccumulators> custom_;
 };
 
 } // namespace kpiscore
