@@ -17,11 +17,29 @@
 #include <sstream>
 #include <unordered_map>
 
+// The kernels are compiled twice on x86-64 with g++: for the baseline (SSE2) and for AVX2 (four
+// doubles per instruction), chosen once at load time by the CPU (function multi-versioning).
+// AVX2 alone brings no FMA, so no multiply-add is contracted and both versions give
+// bit-identical results. Not with clang: clang 16 leaves some inline functions the clones call
+// undefined at link time.
+#if defined(__x86_64__) && defined(__ELF__) && defined(__GNUC__) && !defined(__clang__) &&         \
+    !defined(KPISCORE_NO_MULTIVERSIONING)
+#define KPISCORE_KERNELS __attribute__((target_clones("avx2", "default")))
+// Kernel helpers are inlined into each version of `run`, so each gets its own code.
+#define KPISCORE_INLINE [[gnu::always_inline]] inline
+#else
+#define KPISCORE_KERNELS
+#define KPISCORE_INLINE inline
+#endif
+
 namespace kpiscore::dsl {
 
 using detail::Builtin;
 
 namespace {
+
+/// Rows of a tile: the unit the instruction list runs over (a batch is split into tiles).
+constexpr std::size_t kTileRows = 256;
 
 enum class Rep : std::uint8_t { num, boolean, str };
 Rep rep_of(Type t) {
@@ -73,7 +91,8 @@ struct Instr {
   Op op = Op::load;
   std::uint32_t out = 0;
   std::vector<std::uint32_t> in;
-  std::int32_t aux = 0; ///< field index, host function index, round digits
+  std::int32_t aux = 0;    ///< field index, host function index, round digits
+  bool codes_only = false; ///< a load whose users all read dictionary codes (no string views)
   std::vector<double> nums;
   std::vector<std::string> strs;
   double cost = 1;
@@ -97,41 +116,68 @@ struct Slot {
   const std::uint8_t* b = nullptr;
   const std::string_view* s = nullptr;
   const std::uint8_t* valid = nullptr; ///< null: every row valid
+  /// A string loaded from a dictionary column: its codes (null_code for null) and dictionary,
+  /// so comparisons with constants test each dictionary entry once, not each row.
+  const std::uint32_t* codes = nullptr;
+  const DictionaryColumn* dict = nullptr;
+  std::vector<std::uint32_t> cbuf;
   std::vector<double> nbuf;
   std::vector<std::uint8_t> bbuf, vbuf;
   std::vector<std::string_view> sbuf;
   std::vector<std::string> store;
 };
 
+/// A string comparison against a constant, answered per dictionary entry (computed once per
+/// evaluation and dictionary): hit[code], with hit[dictionary size] = 0 for the null code.
+struct DictMatch {
+  const DictionaryColumn* dict = nullptr;
+  std::vector<std::uint8_t> hit;
+};
+
 struct Exec {
   const ColumnRef* columns = nullptr; ///< by field index (null at compile time)
   std::size_t begin = 0, n = 0;
+  /// Inside a branch run on a selection: row k of the compacted rows is tile row rows[k]
+  /// (null: the identity).
+  const std::uint32_t* rows = nullptr;
+  bool materialize = false;     ///< explain: every register holds its values (no lazy loads)
+  std::vector<DictMatch> match; ///< by output register of a string comparison
+  struct BranchRun {
+    std::vector<std::uint32_t> sel[2];  ///< rows taking then / else (compacted positions)
+    std::vector<std::uint32_t> rows[2]; ///< the same as tile rows (through outer row maps)
+  };
+  std::vector<BranchRun> branch_runs; ///< by branch
   const std::vector<HostFunction>* host = nullptr;
   std::vector<std::uint8_t> zeros; ///< n zero bytes (validity of a null constant, false)
   std::vector<std::uint8_t> ones;  ///< n one bytes (all valid, true)
   std::vector<std::vector<double>> scratch;
+  std::vector<double> cmp; ///< a comparison's 1.0/0.0 before narrowing to bytes
 };
 
-const std::uint8_t* valid_of(const Slot& s, const Exec& x) {
+KPISCORE_INLINE const std::uint8_t* valid_of(const Slot& s, const Exec& x) {
   if (s.constant) return s.cvalid ? nullptr : x.zeros.data();
   return s.valid;
 }
 
-void combine_valid(const std::uint8_t* va, const std::uint8_t* vb, Slot& o, std::size_t n) {
+KPISCORE_INLINE void combine_valid(const std::uint8_t* va, const std::uint8_t* vb, Slot& o,
+                                   std::size_t n) {
   if (!va) {
     o.valid = vb;
   } else if (!vb) {
     o.valid = va;
   } else {
     o.vbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.vbuf[i] = va[i] & vb[i];
+    {
+      std::uint8_t* const ov = o.vbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ov[i] = va[i] & vb[i];
+    }
     o.valid = o.vbuf.data();
   }
 }
 
 template <class T, class F>
-void binary_kernel(const Slot& a, const Slot& b, T* out, std::size_t n, F f) {
+KPISCORE_INLINE void binary_kernel(const Slot& a, const Slot& b, T* out, std::size_t n, F f) {
   if (a.constant && b.constant) {
     const T v = f(a.c, b.c);
     for (std::size_t i = 0; i < n; ++i)
@@ -154,21 +200,32 @@ void binary_kernel(const Slot& a, const Slot& b, T* out, std::size_t n, F f) {
   }
 }
 
-template <class F> void num_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
+template <class F>
+KPISCORE_INLINE void num_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
   o.nbuf.resize(x.n);
   binary_kernel<double>(a, b, o.nbuf.data(), x.n, f);
   o.num = o.nbuf.data();
   combine_valid(valid_of(a, x), valid_of(b, x), o, x.n);
 }
 
-template <class F> void cmp_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
-  o.bbuf.resize(x.n);
-  binary_kernel<std::uint8_t>(a, b, o.bbuf.data(), x.n, f);
-  o.b = o.bbuf.data();
-  combine_valid(valid_of(a, x), valid_of(b, x), o, x.n);
+// A comparison in two vectorized passes: 1.0/0.0 per row into a tile of doubles (compare and
+// mask, two rows per SSE2 instruction), then narrowed to bytes. g++ does not vectorize a
+// double comparison written straight to bytes for baseline x86-64.
+template <class F>
+KPISCORE_INLINE void cmp_binary(const Slot& a, const Slot& b, Slot& o, Exec& x, F f) {
+  const std::size_t n = x.n;
+  x.cmp.resize(n);
+  double* tmp = x.cmp.data();
+  binary_kernel<double>(a, b, tmp, n, [f](double p, double q) { return f(p, q) ? 1.0 : 0.0; });
+  o.bbuf.resize(n);
+  std::uint8_t* out = o.bbuf.data();
+  for (std::size_t i = 0; i < n; ++i)
+    out[i] = static_cast<std::uint8_t>(static_cast<int>(tmp[i]));
+  o.b = out;
+  combine_valid(valid_of(a, x), valid_of(b, x), o, n);
 }
 
-template <class F> void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
+template <class F> KPISCORE_INLINE void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
   o.nbuf.resize(x.n);
   if (a.constant) {
     std::fill(o.nbuf.begin(), o.nbuf.end(), f(a.c));
@@ -180,13 +237,29 @@ template <class F> void num_unary(const Slot& a, Slot& o, Exec& x, F f) {
   o.valid = valid_of(a, x);
 }
 
+// Whether every byte of v[0..n) is 1 (a mask that can be dropped), eight bytes at a time.
+KPISCORE_INLINE bool all_ones(const std::uint8_t* v, std::size_t n) {
+  constexpr std::uint64_t ones = 0x0101010101010101ull; // masks hold 0 or 1 per byte
+  std::uint64_t acc = ones;
+  std::size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    std::uint64_t w;
+    std::memcpy(&w, v + i, 8);
+    acc &= w;
+  }
+  std::uint8_t tail = 1;
+  for (; i < n; ++i)
+    tail &= v[i];
+  return acc == ones && tail == 1;
+}
+
 // A boolean operand as bytes (a constant reads the shared all-0 or all-1 buffer).
-const std::uint8_t* bools_of(const Slot& s, const Exec& x) {
+KPISCORE_INLINE const std::uint8_t* bools_of(const Slot& s, const Exec& x) {
   if (!s.constant) return s.b;
   return s.cb ? x.ones.data() : x.zeros.data();
 }
 // A validity mask as bytes (all valid reads the shared all-1 buffer).
-const std::uint8_t* valids_of(const Slot& s, const Exec& x) {
+[[maybe_unused]] const std::uint8_t* valids_of(const Slot& s, const Exec& x) {
   const std::uint8_t* v = valid_of(s, x);
   return v ? v : x.ones.data();
 }
@@ -197,12 +270,19 @@ double num_at(const Slot& s, std::size_t i) {
   return s.constant ? s.c : s.num[i];
 }
 
-void load(const Instr& ins, Slot& o, Exec& x, Type type) {
-  const ColumnRef& c = x.columns[ins.aux];
-  const std::size_t b = x.begin, n = x.n;
-  o.constant = false;
-  o.valid = nullptr;
-  const Rep rep = rep_of(type);
+// Reads tile rows of a column; `at(i)` is the table row of row i (dense, or through a
+// selection's row map). Dense f64 and u8 columns are read in place.
+template <bool Dense, class At>
+void load_rows(const Instr& ins, const ColumnRef& c, Slot& o, Exec& x, Rep rep, At at) {
+  const std::size_t n = x.n;
+  auto gather_valid = [&](const std::uint8_t* v) -> const std::uint8_t* {
+    if (!v) return nullptr;
+    if (Dense) return v + at(0);
+    o.vbuf.resize(n);
+    for (std::size_t i = 0; i < n; ++i)
+      o.vbuf[i] = v[at(i)];
+    return o.vbuf.data();
+  };
   switch (c.storage) {
   case ColumnRef::Storage::absent:
     o.constant = true;
@@ -211,29 +291,42 @@ void load(const Instr& ins, Slot& o, Exec& x, Type type) {
   case ColumnRef::Storage::f64:
     if (rep == Rep::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = c.f64[b + i] != 0 ? 1 : 0;
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = c.f64[at(i)] != 0 ? 1 : 0;
+      }
       o.b = o.bbuf.data();
+    } else if (Dense) {
+      o.num = c.f64 + at(0); // zero copy
     } else {
-      o.num = c.f64 + b; // zero copy
+      o.nbuf.resize(n);
+      for (std::size_t i = 0; i < n; ++i)
+        o.nbuf[i] = c.f64[at(i)];
+      o.num = o.nbuf.data();
     }
-    o.valid = c.valid ? c.valid + b : nullptr;
+    o.valid = gather_valid(c.valid);
     return;
   case ColumnRef::Storage::i64:
   case ColumnRef::Storage::sum_i64: {
     o.nbuf.resize(n);
     o.vbuf.resize(n);
     const bool sum = c.storage == ColumnRef::Storage::sum_i64;
-    for (std::size_t i = 0; i < n; ++i) {
-      std::int64_t v = c.i64[0][b + i];
-      bool ok = v != null_duration;
-      if (sum) {
-        const std::int64_t v1 = c.i64[1][b + i], v2 = c.i64[2][b + i];
-        ok = ok && v1 != null_duration && v2 != null_duration;
-        v = ok ? v + v1 + v2 : 0;
+    {
+      std::uint8_t* const ov = o.vbuf.data();
+      double* const on = o.nbuf.data();
+      for (std::size_t i = 0; i < n; ++i) {
+        const std::size_t r = at(i);
+        std::int64_t v = c.i64[0][r];
+        bool ok = v != null_duration;
+        if (sum) {
+          const std::int64_t v1 = c.i64[1][r], v2 = c.i64[2][r];
+          ok = ok && v1 != null_duration && v2 != null_duration;
+          v = ok ? v + v1 + v2 : 0;
+        }
+        on[i] = static_cast<double>(ok ? v : 0) * c.scale;
+        ov[i] = ok ? 1 : 0;
       }
-      o.nbuf[i] = static_cast<double>(ok ? v : 0) * c.scale;
-      o.vbuf[i] = ok ? 1 : 0;
     }
     o.num = o.nbuf.data();
     o.valid = o.vbuf.data();
@@ -243,69 +336,110 @@ void load(const Instr& ins, Slot& o, Exec& x, Type type) {
     o.vbuf.resize(n);
     if (rep == Rep::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::int8_t v = c.i8[b + i];
-        o.bbuf[i] = v == 1 ? 1 : 0;
-        o.vbuf[i] = v != null_small ? 1 : 0;
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        std::uint8_t* const ov = o.vbuf.data();
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::int8_t v = c.i8[at(i)];
+          ob[i] = v == 1 ? 1 : 0;
+          ov[i] = v != null_small ? 1 : 0;
+        }
       }
       o.b = o.bbuf.data();
     } else {
       o.nbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i) {
-        const std::int8_t v = c.i8[b + i];
-        o.nbuf[i] = v;
-        o.vbuf[i] = v != null_small ? 1 : 0;
+      {
+        std::uint8_t* const ov = o.vbuf.data();
+        double* const on = o.nbuf.data();
+        for (std::size_t i = 0; i < n; ++i) {
+          const std::int8_t v = c.i8[at(i)];
+          on[i] = v;
+          ov[i] = v != null_small ? 1 : 0;
+        }
       }
       o.num = o.nbuf.data();
     }
     o.valid = o.vbuf.data();
     return;
   case ColumnRef::Storage::u8:
-    if (rep == Rep::boolean) {
-      o.b = c.u8 + b;
+    if (rep == Rep::boolean && Dense) {
+      o.b = c.u8 + at(0);
+    } else if (rep == Rep::boolean) {
+      o.bbuf.resize(n);
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = c.u8[at(i)];
+      }
+      o.b = o.bbuf.data();
     } else {
       o.nbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i)
-        o.nbuf[i] = c.u8[b + i];
+      {
+        double* const on = o.nbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          on[i] = c.u8[at(i)];
+      }
       o.num = o.nbuf.data();
     }
     return;
   case ColumnRef::Storage::dict: {
-    o.sbuf.resize(n);
+    const std::uint32_t* codes = c.dict->codes().data();
+    o.dict = c.dict;
+    if (Dense) {
+      o.codes = codes + at(0);
+    } else {
+      o.cbuf.resize(n);
+      for (std::size_t i = 0; i < n; ++i)
+        o.cbuf[i] = codes[at(i)];
+      o.codes = o.cbuf.data();
+    }
     o.vbuf.resize(n);
-    const auto& codes = c.dict->codes();
+    {
+      std::uint8_t* const ov = o.vbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ov[i] = o.codes[i] != null_code ? 1 : 0;
+    }
+    o.valid = o.vbuf.data();
+    // The views are built only when something reads strings (not for comparisons with
+    // constants, which read the codes).
+    if (ins.codes_only && !x.materialize) return;
     const auto& dict = c.dict->dictionary();
+    o.sbuf.resize(n);
     for (std::size_t i = 0; i < n; ++i) {
-      const std::uint32_t code = codes[b + i];
-      const bool ok = code != null_code;
-      o.sbuf[i] = ok ? std::string_view(dict[code]) : std::string_view();
-      o.vbuf[i] = ok ? 1 : 0;
+      const std::uint32_t code = o.codes[i];
+      o.sbuf[i] = code != null_code ? std::string_view(dict[code]) : std::string_view();
     }
     o.s = o.sbuf.data();
-    o.valid = o.vbuf.data();
     return;
   }
   case ColumnRef::Storage::strings:
     o.sbuf.resize(n);
     for (std::size_t i = 0; i < n; ++i)
-      o.sbuf[i] = c.strings[b + i];
+      o.sbuf[i] = c.strings[at(i)];
     o.s = o.sbuf.data();
-    o.valid = c.valid ? c.valid + b : nullptr;
+    o.valid = gather_valid(c.valid);
     return;
   }
 }
 
+void load(const Instr& ins, Slot& o, Exec& x, Type type) {
+  const ColumnRef& c = x.columns[ins.aux];
+  const std::size_t b = x.begin;
+  o.constant = false;
+  o.valid = nullptr;
+  o.codes = nullptr;
+  const Rep rep = rep_of(type);
+  if (const std::uint32_t* rows = x.rows)
+    load_rows<false>(ins, c, o, x, rep, [b, rows](std::size_t i) { return b + rows[i]; });
+  else
+    load_rows<true>(ins, c, o, x, rep, [b](std::size_t i) { return b + i; });
+}
+
 // pick (0 or 1) ? a : b without a branch.
-inline double blend(std::uint8_t pick, double a, double b) {
+KPISCORE_INLINE double blend(std::uint8_t pick, double a, double b) {
   const std::uint64_t m = 0 - static_cast<std::uint64_t>(pick);
   return std::bit_cast<double>((std::bit_cast<std::uint64_t>(a) & m) |
                                (std::bit_cast<std::uint64_t>(b) & ~m));
-}
-
-double round_half_away(double v, int digits) {
-  if (digits == 0) return std::round(v);
-  const double f = std::pow(10.0, digits);
-  return std::round(v * f) / f;
 }
 
 std::string ascii_case(std::string_view s, bool upper) {
@@ -317,6 +451,22 @@ std::string ascii_case(std::string_view s, bool upper) {
   return r;
 }
 
+// The per-entry answers of a string test on a dictionary (once per evaluation and dictionary).
+template <class F>
+const std::uint8_t* dict_match(Exec& x, std::uint32_t reg, const DictionaryColumn& dict, F test) {
+  if (x.match.size() <= reg) x.match.resize(reg + 1);
+  DictMatch& m = x.match[reg];
+  if (m.dict != &dict) {
+    const auto& entries = dict.dictionary();
+    m.hit.assign(entries.size() + 1, 0);
+    for (std::size_t k = 0; k < entries.size(); ++k)
+      m.hit[k] = test(entries[k]) ? 1 : 0;
+    m.dict = &dict;
+  }
+  return m.hit.data();
+}
+
+KPISCORE_KERNELS
 void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegInfo>& regs) {
   Slot& o = s[ins.out];
   const std::size_t n = x.n;
@@ -338,8 +488,12 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     num_unary(in(0), o, x, [](double v) { return std::ceil(v); });
     return;
   case Op::round: {
-    const int d = ins.aux;
-    num_unary(in(0), o, x, [d](double v) { return round_half_away(v, d); });
+    if (ins.aux == 0) {
+      num_unary(in(0), o, x, [](double v) { return std::round(v); });
+    } else {
+      const double f = std::pow(10.0, ins.aux); // once per tile, not per row
+      num_unary(in(0), o, x, [f](double v) { return std::round(v * f) / f; });
+    }
     return;
   }
   case Op::add:
@@ -362,7 +516,15 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     const Slot &a = in(0), &b = in(1);
     if (b.constant && b.c != 0) {
       const double q = b.c;
-      num_binary(a, b, o, x, [q](double p, double) { return p / q; });
+      int e = 0;
+      if (std::fabs(std::frexp(q, &e)) == 0.5 && 1 / q != 0) {
+        // A power of two: p / 2^k and p * 2^-k are the same exact value rounded once, so the
+        // multiplication (a fraction of a division's latency) gives bit-identical results.
+        const double r = 1 / q;
+        num_binary(a, b, o, x, [r](double p, double) { return p * r; });
+      } else {
+        num_binary(a, b, o, x, [q](double p, double) { return p / q; });
+      }
       return;
     }
     o.nbuf.resize(n);
@@ -374,32 +536,36 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     o.vbuf.resize(n);
     if (b.constant) {
       std::fill(o.vbuf.begin(), o.vbuf.end(), 0); // a constant 0 or null divisor
+      o.valid = o.vbuf.data();
     } else {
       const std::uint8_t* pa = va ? va : x.ones.data();
       const std::uint8_t* pb = vb ? vb : x.ones.data();
-      for (std::size_t i = 0; i < n; ++i)
-        o.vbuf[i] = static_cast<std::uint8_t>(pa[i] & pb[i] & (b.num[i] != 0 ? 1 : 0));
+      {
+        std::uint8_t* const ov = o.vbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ov[i] = static_cast<std::uint8_t>(pa[i] & pb[i] & (b.num[i] != 0 ? 1 : 0));
+      }
+      o.valid = all_ones(o.vbuf.data(), n) ? nullptr : o.vbuf.data(); // no zero, no null
     }
-    o.valid = o.vbuf.data();
     return;
   }
   case Op::lt:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a < b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a < b; });
     return;
   case Op::le:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a <= b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a <= b; });
     return;
   case Op::gt:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a > b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a > b; });
     return;
   case Op::ge:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a >= b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a >= b; });
     return;
   case Op::eq:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a == b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a == b; });
     return;
   case Op::ne:
-    cmp_binary(in(0), in(1), o, x, [](double a, double b) -> std::uint8_t { return a != b; });
+    cmp_binary(in(0), in(1), o, x, [](double a, double b) { return a != b; });
     return;
   case Op::eq_b:
   case Op::ne_b: {
@@ -407,8 +573,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     const std::uint8_t* q = bools_of(in(1), x);
     o.bbuf.resize(n);
     const std::uint8_t flip = ins.op == Op::ne_b ? 1 : 0;
-    for (std::size_t i = 0; i < n; ++i)
-      o.bbuf[i] = static_cast<std::uint8_t>((p[i] == q[i]) ^ flip);
+    {
+      std::uint8_t* const ob = o.bbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ob[i] = static_cast<std::uint8_t>((p[i] == q[i]) ^ flip);
+    }
     o.b = o.bbuf.data();
     combine_valid(valid_of(in(0), x), valid_of(in(1), x), o, n);
     return;
@@ -417,6 +586,22 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::ne_s: {
     o.bbuf.resize(n);
     const std::uint8_t flip = ins.op == Op::ne_s ? 1 : 0;
+    const Slot &p = in(0), &q = in(1);
+    const Slot* d = p.codes && q.constant ? &p : (q.codes && p.constant ? &q : nullptr);
+    if (d) { // a dictionary column against a constant: one lookup per row
+      const std::string_view k = (d == &p ? q : p).cs;
+      const std::uint8_t* hit =
+          dict_match(x, ins.out, *d->dict, [k](std::string_view v) { return v == k; });
+      const auto size = static_cast<std::uint32_t>(d->dict->dictionary().size());
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = static_cast<std::uint8_t>(hit[std::min(d->codes[i], size)] ^ flip);
+      }
+      o.b = o.bbuf.data();
+      combine_valid(valid_of(p, x), valid_of(q, x), o, n);
+      return;
+    }
     for (std::size_t i = 0; i < n; ++i)
       o.bbuf[i] = static_cast<std::uint8_t>((str_at(in(0), i) == str_at(in(1), i)) ^ flip);
     o.b = o.bbuf.data();
@@ -428,32 +613,49 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
     // Kleene logic: false and null = false, true or null = true, otherwise null wins.
     const std::uint8_t* p = bools_of(in(0), x);
     const std::uint8_t* q = bools_of(in(1), x);
-    const std::uint8_t* vp = valids_of(in(0), x);
-    const std::uint8_t* vq = valids_of(in(1), x);
+    const std::uint8_t* vp0 = valid_of(in(0), x);
+    const std::uint8_t* vq0 = valid_of(in(1), x);
     o.bbuf.resize(n);
+    std::uint8_t* r = o.bbuf.data();
+    o.b = r;
+    if (!vp0 && !vq0) { // no nulls: two-valued logic, 16 rows per SSE2 instruction
+      if (ins.op == Op::and_)
+        for (std::size_t i = 0; i < n; ++i)
+          r[i] = p[i] & q[i];
+      else
+        for (std::size_t i = 0; i < n; ++i)
+          r[i] = p[i] | q[i];
+      o.valid = nullptr;
+      return;
+    }
+    const std::uint8_t* vp = vp0 ? vp0 : x.ones.data();
+    const std::uint8_t* vq = vq0 ? vq0 : x.ones.data();
     o.vbuf.resize(n);
+    std::uint8_t* v = o.vbuf.data();
     if (ins.op == Op::and_) {
       for (std::size_t i = 0; i < n; ++i) {
         const std::uint8_t pf = vp[i] & (p[i] ^ 1), qf = vq[i] & (q[i] ^ 1);
-        o.vbuf[i] = static_cast<std::uint8_t>((vp[i] & vq[i]) | pf | qf);
-        o.bbuf[i] = static_cast<std::uint8_t>(p[i] & q[i] & (pf | qf ? 0 : 1));
+        v[i] = static_cast<std::uint8_t>((vp[i] & vq[i]) | pf | qf);
+        r[i] = static_cast<std::uint8_t>(p[i] & q[i] & ((pf | qf) ^ 1));
       }
     } else {
       for (std::size_t i = 0; i < n; ++i) {
         const std::uint8_t pt = vp[i] & p[i], qt = vq[i] & q[i];
-        o.vbuf[i] = static_cast<std::uint8_t>((vp[i] & vq[i]) | pt | qt);
-        o.bbuf[i] = static_cast<std::uint8_t>(pt | qt);
+        v[i] = static_cast<std::uint8_t>((vp[i] & vq[i]) | pt | qt);
+        r[i] = static_cast<std::uint8_t>(pt | qt);
       }
     }
-    o.b = o.bbuf.data();
-    o.valid = o.vbuf.data();
+    o.valid = all_ones(v, n) ? nullptr : v;
     return;
   }
   case Op::not_: {
     const std::uint8_t* p = bools_of(in(0), x);
     o.bbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.bbuf[i] = p[i] ^ 1;
+    {
+      std::uint8_t* const ob = o.bbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ob[i] = p[i] ^ 1;
+    }
     o.b = o.bbuf.data();
     o.valid = valid_of(in(0), x);
     return;
@@ -461,8 +663,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::is_missing: {
     const std::uint8_t* v = valid_of(in(0), x);
     o.bbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.bbuf[i] = v ? v[i] ^ 1 : 0;
+    {
+      std::uint8_t* const ob = o.bbuf.data();
+      for (std::size_t i = 0; i < n; ++i)
+        ob[i] = v ? v[i] ^ 1 : 0;
+    }
     o.b = o.bbuf.data();
     o.valid = nullptr;
     return;
@@ -471,28 +676,50 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::select: {
     // coalesce(a, b): a where a is valid, else b. select(c, t, e): t where c is true, else e
     // (a null condition takes the else branch, as SQL's CASE does). Both operands are computed
-    // for the whole batch and blended without branches.
+    // for the whole tile and blended without branches.
     const bool sel = ins.op == Op::select;
     const Slot& t = in(sel ? 1 : 0);
     const Slot& e = in(sel ? 2 : 1);
+    const std::uint8_t* vt0 = valid_of(t, x);
+    const std::uint8_t* ve0 = valid_of(e, x);
+    if (!sel && !t.constant && !vt0) { // a ?? b where a has no null: a itself
+      o.num = t.num;
+      o.b = t.b;
+      o.s = t.s;
+      o.valid = nullptr;
+      return;
+    }
+    const std::uint8_t* vt = vt0 ? vt0 : x.ones.data();
+    const std::uint8_t* ve = ve0 ? ve0 : x.ones.data();
     std::vector<std::uint8_t>& pick_buf = o.bbuf;
-    const std::uint8_t* vt = valids_of(t, x);
-    const std::uint8_t* ve = valids_of(e, x);
+    const std::uint8_t* pick = nullptr;
     pick_buf.resize(n);
     if (sel) {
       const std::uint8_t* c = bools_of(in(0), x);
-      const std::uint8_t* vc = valids_of(in(0), x);
-      for (std::size_t i = 0; i < n; ++i)
-        pick_buf[i] = c[i] & vc[i];
+      if (const std::uint8_t* vc = valid_of(in(0), x)) {
+        {
+          std::uint8_t* const pb = pick_buf.data();
+          for (std::size_t i = 0; i < n; ++i)
+            pb[i] = c[i] & vc[i];
+        }
+        pick = pick_buf.data();
+      } else {
+        pick = c;
+      }
     } else {
-      for (std::size_t i = 0; i < n; ++i)
-        pick_buf[i] = vt[i];
+      pick = vt;
     }
-    const std::uint8_t* pick = pick_buf.data();
-    o.vbuf.resize(n);
-    for (std::size_t i = 0; i < n; ++i)
-      o.vbuf[i] = static_cast<std::uint8_t>((pick[i] & vt[i]) | ((pick[i] ^ 1) & ve[i]));
-    o.valid = o.vbuf.data();
+    if (!vt0 && !ve0) {
+      o.valid = nullptr;
+    } else {
+      o.vbuf.resize(n);
+      {
+        std::uint8_t* const ov = o.vbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ov[i] = static_cast<std::uint8_t>((pick[i] & vt[i]) | ((pick[i] ^ 1) & ve[i]));
+      }
+      o.valid = o.vbuf.data();
+    }
     switch (rep_of(regs[ins.out].type)) {
     case Rep::num: {
       // Bit-mask blends: a data-dependent branch here mispredicts on half the rows.
@@ -515,11 +742,14 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
       break;
     }
     case Rep::boolean: {
-      // pick lives in o.bbuf: blend in place.
+      // pick may live in o.bbuf: blend in place.
       const std::uint8_t* p = bools_of(t, x);
       const std::uint8_t* q = bools_of(e, x);
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = static_cast<std::uint8_t>((pick[i] & p[i]) | ((pick[i] ^ 1) & q[i]));
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = static_cast<std::uint8_t>((pick[i] & p[i]) | ((pick[i] ^ 1) & q[i]));
+      }
       o.b = o.bbuf.data();
       break;
     }
@@ -535,9 +765,11 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::in_num: {
     const Slot& a = in(0);
     o.bbuf.assign(n, 0);
-    for (double k : ins.nums)
+    for (double k : ins.nums) {
+      std::uint8_t* const ob = o.bbuf.data();
       for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] |= num_at(a, i) == k ? 1 : 0;
+        ob[i] |= num_at(a, i) == k ? 1 : 0;
+    }
     o.b = o.bbuf.data();
     o.valid = valid_of(a, x);
     return;
@@ -545,6 +777,20 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
   case Op::in_str: {
     const Slot& a = in(0);
     o.bbuf.resize(n);
+    if (a.codes) {
+      const std::uint8_t* hit = dict_match(x, ins.out, *a.dict, [&ins](std::string_view v) {
+        return std::find(ins.strs.begin(), ins.strs.end(), v) != ins.strs.end();
+      });
+      const auto size = static_cast<std::uint32_t>(a.dict->dictionary().size());
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = hit[std::min(a.codes[i], size)];
+      }
+      o.b = o.bbuf.data();
+      o.valid = valid_of(a, x);
+      return;
+    }
     for (std::size_t i = 0; i < n; ++i) {
       const std::string_view v = str_at(a, i);
       std::uint8_t hit = 0;
@@ -610,16 +856,23 @@ void run(const Instr& ins, std::vector<Slot>& s, Exec& x, const std::vector<RegI
       }
       if (const std::uint8_t* v = valid_of(a, x)) {
         any_mask = true;
-        for (std::size_t i = 0; i < n; ++i)
-          o.vbuf[i] &= v[i];
+        {
+          std::uint8_t* const ov = o.vbuf.data();
+          for (std::size_t i = 0; i < n; ++i)
+            ov[i] &= v[i];
+        }
       }
     }
     o.nbuf.resize(n);
     h.kernel(std::span<const double* const>(args.data(), args.size()), n, o.nbuf.data());
     if (regs[ins.out].type == Type::boolean) {
       o.bbuf.resize(n);
-      for (std::size_t i = 0; i < n; ++i)
-        o.bbuf[i] = o.nbuf[i] != 0 ? 1 : 0;
+      {
+        std::uint8_t* const ob = o.bbuf.data();
+        double* const on = o.nbuf.data();
+        for (std::size_t i = 0; i < n; ++i)
+          ob[i] = on[i] != 0 ? 1 : 0;
+      }
       o.b = o.bbuf.data();
     } else {
       o.num = o.nbuf.data();
@@ -680,6 +933,26 @@ std::string json_number(double v) {
 
 } // namespace
 
+namespace {
+
+/// An `if` whose branches run on selection vectors: code [then_begin, else_begin) computes the
+/// then-branch, [else_begin, select) the else-branch, `select` merges them. Registers a branch
+/// reads from outside its range are read through shadow registers, which hold the outer values
+/// compacted to the selected rows (or alias them when every row, or no selection, applies).
+struct Branch {
+  std::size_t then_begin = 0, else_begin = 0, select = 0;
+  std::vector<std::pair<std::uint32_t, std::uint32_t>> shadows[2]; ///< (outer, shadow)
+  bool local[2] = {false, false};    ///< the branch's value is computed inside its range
+  bool compact[2] = {true, true};    ///< worth compacting (else: all rows, as a blend would)
+  std::vector<std::size_t> inner[2]; ///< branches inside each range, by then_begin
+};
+
+/// Branches whose code (loads not counted) weighs at least this many operations per row run
+/// on selection vectors; cheaper ones compute both sides for every row and blend.
+constexpr double kSelectiveCost = 4;
+
+} // namespace
+
 struct Program::Impl {
   std::string source, file;
   Scope scope{Scope::Kind::record, {}};
@@ -692,10 +965,187 @@ struct Program::Impl {
   std::unordered_map<const Node*, std::uint32_t> node_reg;
   std::vector<HostFunction> host;
   double cost = 0;
+  std::vector<Branch> branches;
+  std::vector<std::size_t> top_branches; ///< every branch, by then_begin (outer first)
+
+  /// Runs code[r0, r1) over the current rows; `inner` lists the branches inside the range.
+  void run_range(std::size_t r0, std::size_t r1, const std::vector<std::size_t>& inner,
+                 std::vector<Slot>& s, Exec& x, bool selective) const {
+    std::size_t k = 0;
+    for (std::size_t i = r0; i < r1;) {
+      while (k < inner.size() && branches[inner[k]].then_begin < i)
+        ++k; // nested in a branch already run
+      if (k < inner.size() && branches[inner[k]].then_begin == i) {
+        const std::size_t id = inner[k++];
+        run_branch(id, s, x, selective);
+        i = branches[id].select + 1;
+        continue;
+      }
+      run(code[i], s, x, regs);
+      ++i;
+    }
+  }
+
+  void alias(const Slot& from, Slot& to) const {
+    to.constant = from.constant;
+    to.cvalid = from.cvalid;
+    to.c = from.c;
+    to.cb = from.cb;
+    to.cs = from.cs;
+    to.num = from.num;
+    to.b = from.b;
+    to.s = from.s;
+    to.valid = from.valid;
+    to.codes = from.codes;
+    to.dict = from.dict;
+  }
+
+  void gather(const Slot& from, Slot& to, Type type, const std::uint32_t* sel,
+              std::size_t k) const {
+    if (from.constant) {
+      alias(from, to);
+      return;
+    }
+    to.constant = false;
+    to.codes = nullptr;
+    switch (rep_of(type)) {
+    case Rep::num:
+      to.nbuf.resize(k);
+      for (std::size_t j = 0; j < k; ++j)
+        to.nbuf[j] = from.num[sel[j]];
+      to.num = to.nbuf.data();
+      break;
+    case Rep::boolean:
+      to.bbuf.resize(k);
+      for (std::size_t j = 0; j < k; ++j)
+        to.bbuf[j] = from.b[sel[j]];
+      to.b = to.bbuf.data();
+      break;
+    case Rep::str:
+      if (from.s) {
+        to.sbuf.resize(k);
+        for (std::size_t j = 0; j < k; ++j)
+          to.sbuf[j] = from.s[sel[j]];
+        to.s = to.sbuf.data();
+      }
+      if (from.codes) {
+        to.cbuf.resize(k);
+        for (std::size_t j = 0; j < k; ++j)
+          to.cbuf[j] = from.codes[sel[j]];
+        to.codes = to.cbuf.data();
+        to.dict = from.dict;
+      }
+      break;
+    }
+    if (from.valid) {
+      to.vbuf.resize(k);
+      for (std::size_t j = 0; j < k; ++j)
+        to.vbuf[j] = from.valid[sel[j]];
+      to.valid = to.vbuf.data();
+    } else {
+      to.valid = nullptr;
+    }
+  }
+
+  // An `if` on selection vectors: the rows whose condition is true run the then-range
+  // compacted, the others the else-range; a side no row takes is skipped, a side every row
+  // takes runs in place. Without `selective` (explain: every node's value), both run densely.
+  void run_branch(std::size_t id, std::vector<Slot>& s, Exec& x, bool selective) const {
+    const Branch& br = branches[id];
+    const Instr& sel_ins = code[br.select];
+    const std::size_t range[2][2] = {{br.then_begin, br.else_begin}, {br.else_begin, br.select}};
+    if (!selective) {
+      for (int side = 0; side < 2; ++side) {
+        for (const auto& [from, to] : br.shadows[side])
+          alias(s[from], s[to]);
+        run_range(range[side][0], range[side][1], br.inner[side], s, x, false);
+      }
+      run(sel_ins, s, x, regs);
+      return;
+    }
+    const std::size_t n = x.n;
+    Exec::BranchRun& r = x.branch_runs[id];
+    const Slot& cond = s[sel_ins.in[0]];
+    const std::uint8_t* c = bools_of(cond, x);
+    const std::uint8_t* cv = valid_of(cond, x);
+    r.sel[0].resize(n);
+    r.sel[1].resize(n);
+    std::uint32_t* st = r.sel[0].data();
+    std::uint32_t* se = r.sel[1].data();
+    std::size_t kt = 0, ke = 0;
+    for (std::size_t i = 0; i < n; ++i) {               // branch-free compaction
+      const std::size_t pick = c[i] & (cv ? cv[i] : 1); // a null condition takes else
+      st[kt] = static_cast<std::uint32_t>(i);
+      se[ke] = static_cast<std::uint32_t>(i);
+      kt += pick;
+      ke += pick ^ 1;
+    }
+    const std::size_t k[2] = {kt, ke};
+    const std::uint32_t* outer_rows = x.rows;
+    bool compacted[2] = {false, false};
+    for (int side = 0; side < 2; ++side) {
+      if (k[side] == 0) continue;
+      if (k[side] == n || !br.compact[side]) {
+        for (const auto& [from, to] : br.shadows[side])
+          alias(s[from], s[to]);
+        run_range(range[side][0], range[side][1], br.inner[side], s, x, true);
+        continue;
+      }
+      const std::uint32_t* sel = r.sel[side].data();
+      for (const auto& [from, to] : br.shadows[side])
+        gather(s[from], s[to], regs[to].type, sel, k[side]);
+      r.rows[side].resize(k[side]);
+      for (std::size_t j = 0; j < k[side]; ++j)
+        r.rows[side][j] = outer_rows ? outer_rows[sel[j]] : sel[j];
+      x.rows = r.rows[side].data();
+      x.n = k[side];
+      run_range(range[side][0], range[side][1], br.inner[side], s, x, true);
+      x.rows = outer_rows;
+      x.n = n;
+      compacted[side] = true;
+    }
+    // Merge: scatter each side's values to its rows.
+    Slot& o = s[sel_ins.out];
+    const Rep rep = rep_of(regs[sel_ins.out].type);
+    bool masked = false;
+    for (int side = 0; side < 2; ++side) {
+      const Slot& v = s[sel_ins.in[1 + side]];
+      if (k[side] > 0 && (v.constant ? !v.cvalid : v.valid != nullptr)) masked = true;
+    }
+    if (masked) o.vbuf.resize(n);
+    if (rep == Rep::num) o.nbuf.resize(n);
+    if (rep == Rep::boolean) o.bbuf.resize(n);
+    if (rep == Rep::str) o.sbuf.resize(n);
+    for (int side = 0; side < 2; ++side) {
+      const Slot& v = s[sel_ins.in[1 + side]];
+      const std::uint32_t* sel = r.sel[side].data();
+      const bool local = br.local[side] && compacted[side];
+      for (std::size_t j = 0; j < k[side]; ++j) {
+        const std::size_t at = local ? j : sel[j]; // values computed for every row
+        const std::uint32_t to = sel[j];
+        if (masked) o.vbuf[to] = v.constant ? v.cvalid : (v.valid ? v.valid[at] : std::uint8_t{1});
+        switch (rep) {
+        case Rep::num:
+          o.nbuf[to] = v.constant ? v.c : v.num[at];
+          break;
+        case Rep::boolean:
+          o.bbuf[to] = v.constant ? v.cb : v.b[at];
+          break;
+        case Rep::str:
+          o.sbuf[to] = str_at(v, at);
+          break;
+        }
+      }
+    }
+    o.num = o.nbuf.data();
+    o.b = o.bbuf.data();
+    o.s = o.sbuf.data();
+    o.valid = masked && !all_ones(o.vbuf.data(), n) ? o.vbuf.data() : nullptr;
+  }
 
   template <class F>
   void execute(const Table& t, std::size_t begin, std::size_t end, const EvalOptions& o,
-               F&& on_batch) const {
+               F&& on_batch, bool selective = true) const {
     const std::size_t rows = end - begin;
     const double estimate = cost * static_cast<double>(rows);
     if (estimate > o.budget)
@@ -710,20 +1160,103 @@ struct Program::Impl {
       cols[f] = t.column(f);
     x.columns = cols.data();
     x.host = &host;
+    x.materialize = !selective;
+    x.branch_runs.resize(branches.size());
+    // Cancellation is polled per batch; within a batch the program runs tile by tile, so every
+    // intermediate of a tile stays in the L1 cache (kTileRows doubles are 2 KiB).
     const std::size_t batch = std::max<std::size_t>(1, o.batch_rows);
+    const std::size_t tile = std::min(batch, kTileRows);
+    x.zeros.assign(tile, 0);
+    x.ones.assign(tile, 1);
     for (std::size_t b = begin; b < end; b += batch) {
       if (o.cancel && o.cancel->load(std::memory_order_relaxed))
         throw Cancelled("rules: evaluation cancelled");
-      x.begin = b;
-      x.n = std::min(batch, end - b);
-      if (x.zeros.size() < x.n) {
-        x.zeros.assign(x.n, 0);
-        x.ones.assign(x.n, 1);
+      const std::size_t batch_end = std::min(end, b + batch);
+      for (std::size_t t0 = b; t0 < batch_end; t0 += tile) {
+        x.begin = t0;
+        x.n = std::min(tile, batch_end - t0);
+        x.rows = nullptr;
+        run_range(0, code.size(), top_branches, slots, x, selective);
+        on_batch(t0 - begin, x.n, slots);
       }
-      for (const Instr& ins : code)
-        run(ins, slots, x, regs);
-      on_batch(b - begin, x.n, slots);
     }
+  }
+
+  /// After compiling: shadow registers for the selective branches, their nesting, and loads
+  /// whose users only read dictionary codes.
+  void plan() {
+    constexpr std::size_t none = static_cast<std::size_t>(-1);
+    std::vector<std::size_t> def(regs.size(), none);
+    for (std::size_t k = 0; k < code.size(); ++k)
+      def[code[k].out] = k;
+    std::vector<std::size_t> order(branches.size());
+    for (std::size_t b = 0; b < order.size(); ++b)
+      order[b] = b;
+    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+      const Branch &x = branches[a], &y = branches[b];
+      return x.then_begin != y.then_begin ? x.then_begin < y.then_begin : x.select > y.select;
+    });
+    top_branches = order;
+    for (std::size_t id : order) { // outer before inner: inner shadows read outer shadows
+      Branch& br = branches[id];
+      const std::size_t range[2][2] = {{br.then_begin, br.else_begin}, {br.else_begin, br.select}};
+      for (int side = 0; side < 2; ++side) {
+        const std::size_t r0 = range[side][0], r1 = range[side][1];
+        for (std::size_t k = r0; k < r1; ++k)
+          for (std::uint32_t& in : code[k].in) {
+            if (regs[in].constant || (def[in] != none && def[in] >= r0 && def[in] < r1)) continue;
+            std::uint32_t shadow = 0;
+            bool found = false;
+            for (const auto& [from, to] : br.shadows[side])
+              if (from == in) {
+                shadow = to;
+                found = true;
+              }
+            if (!found) {
+              regs.push_back({});
+              regs.back().type = regs[in].type;
+              shadow = static_cast<std::uint32_t>(regs.size() - 1);
+              def.push_back(none);
+              br.shadows[side].push_back({in, shadow});
+            }
+            in = shadow;
+          }
+        for (std::size_t other : order) {
+          const Branch& c = branches[other];
+          if (other != id && c.then_begin >= r0 && c.select < r1) br.inner[side].push_back(other);
+        }
+      }
+    }
+    for (Branch& br : branches) {
+      const std::size_t range[2][2] = {{br.then_begin, br.else_begin}, {br.else_begin, br.select}};
+      for (int side = 0; side < 2; ++side) {
+        const std::size_t d = def[code[br.select].in[1 + side]];
+        br.local[side] = d != none && d >= range[side][0] && d < range[side][1];
+        // A side of loads and one cheap operation costs less than gathering its inputs.
+        double weight = 0;
+        for (std::size_t k = range[side][0]; k < range[side][1]; ++k)
+          weight += code[k].op == Op::load ? 0 : code[k].cost;
+        br.compact[side] = weight >= 2;
+      }
+    }
+    // A string load feeding only comparisons with constants and `in` lists reads codes.
+    std::vector<std::uint8_t> codes_ok(regs.size(), 1);
+    for (std::uint32_t r : output_regs)
+      codes_ok[r] = 0;
+    for (const Branch& br : branches)
+      for (int side = 0; side < 2; ++side)
+        for (const auto& sh : br.shadows[side])
+          codes_ok[sh.first] = 0;
+    for (const Instr& ins : code) {
+      const bool eq = ins.op == Op::eq_s || ins.op == Op::ne_s;
+      for (std::size_t k = 0; k < ins.in.size(); ++k) {
+        const bool ok = ins.op == Op::in_str || (eq && regs[ins.in[1 - k]].constant);
+        if (!ok) codes_ok[ins.in[k]] = 0;
+      }
+    }
+    for (Instr& ins : code)
+      ins.codes_only =
+          ins.op == Op::load && rep_of(regs[ins.out].type) == Rep::str && codes_ok[ins.out] != 0;
   }
 };
 
@@ -928,9 +1461,23 @@ struct Compiler {
     }
     case NodeKind::if_else: {
       const std::uint32_t c = compile(*n.children[0]);
+      const std::size_t then_begin = p.code.size();
       const std::uint32_t t = compile(*n.children[1]);
+      const std::size_t else_begin = p.code.size();
       const std::uint32_t e = compile(*n.children[2]);
-      return emit(make(Op::select, {c, t, e}), n.type);
+      const std::size_t end = p.code.size();
+      const std::uint32_t r = emit(make(Op::select, {c, t, e}), n.type);
+      double weight = 0; // of the branches' code, loads not counted
+      for (std::size_t k = then_begin; k < end; ++k)
+        weight += p.code[k].op == Op::load ? 0 : p.code[k].cost;
+      if (p.code.size() == end + 1 && !p.regs[c].constant && weight >= kSelectiveCost) {
+        Branch b;
+        b.then_begin = then_begin;
+        b.else_begin = else_begin;
+        b.select = end;
+        p.branches.push_back(std::move(b));
+      }
+      return r;
     }
     case NodeKind::call:
       return compile_call(n);
@@ -1051,6 +1598,7 @@ std::shared_ptr<Program::Impl> build(std::string_view source, const Scope& scope
       impl->output_statement.push_back(i);
     }
   }
+  impl->plan();
   return impl;
 }
 
@@ -1124,32 +1672,37 @@ void Program::evaluate_into(const Table& table, std::vector<Column>& out,
                   std::memcpy(valid, r.valid, n);
                 else
                   std::fill(valid, valid + n, 1);
+                // Values under a null are unspecified in the kernels; the column shows 0, written
+                // in the same pass as the values.
+                const bool masked = !r.constant && r.valid;
                 switch (rep_of(c.type)) {
-                case Rep::num:
+                case Rep::num: {
+                  double* dst = c.numbers.data() + at;
                   if (r.constant)
-                    std::fill_n(c.numbers.data() + at, n, r.cvalid ? r.c : 0.0);
+                    std::fill_n(dst, n, r.cvalid ? r.c : 0.0);
+                  else if (masked)
+                    for (std::size_t i = 0; i < n; ++i)
+                      dst[i] = blend(valid[i], r.num[i], 0.0);
                   else
-                    std::memcpy(c.numbers.data() + at, r.num, n * sizeof(double));
+                    std::memcpy(dst, r.num, n * sizeof(double));
                   break;
-                case Rep::boolean:
+                }
+                case Rep::boolean: {
+                  std::uint8_t* dst = c.bools.data() + at;
                   if (r.constant)
-                    std::fill_n(c.bools.data() + at, n, r.cvalid ? r.cb : 0);
+                    std::fill_n(dst, n, r.cvalid ? r.cb : 0);
+                  else if (masked)
+                    for (std::size_t i = 0; i < n; ++i)
+                      dst[i] = static_cast<std::uint8_t>(r.b[i] & valid[i]);
                   else
-                    std::memcpy(c.bools.data() + at, r.b, n);
+                    std::memcpy(dst, r.b, n);
                   break;
+                }
                 case Rep::str:
                   for (std::size_t i = 0; i < n; ++i)
                     if (valid[i]) c.strings[at + i] = std::string(str_at(r, i));
                   break;
                 }
-                // Values under a null are unspecified in the kernels; the column shows 0.
-                if (!r.constant && !r.valid) continue;
-                if (rep_of(c.type) == Rep::num)
-                  for (std::size_t i = 0; i < n; ++i)
-                    c.numbers[at + i] = valid[i] ? c.numbers[at + i] : 0.0;
-                else if (rep_of(c.type) == Rep::boolean)
-                  for (std::size_t i = 0; i < n; ++i)
-                    c.bools[at + i] = valid[i] ? c.bools[at + i] : 0;
               }
             });
 }
@@ -1279,26 +1832,29 @@ std::string Program::explain_json(const Table& table, std::size_t row) const {
                             std::to_string(table.rows()) + " rows");
   std::string result;
   EvalOptions o;
-  p.execute(table, row, row + 1, o, [&](std::size_t, std::size_t, const std::vector<Slot>& s) {
-    ExplainWriter w{p, s, {}};
-    w.out = "{\"row\":" + std::to_string(row) + ",\"statements\":[";
-    for (std::size_t i = 0; i < p.statements.size(); ++i) {
-      const Statement& st = p.statements[i];
-      if (i) w.out += ",";
-      const char* kind = st.kind == Statement::Kind::let ? "let" : "rule";
-      w.out += "{\"name\":\"" + json_escape(st.name) + "\",\"kind\":\"" + kind + "\"";
-      const auto it = p.node_reg.find(st.expr.get());
-      if (st.expr->type == Type::boolean && it != p.node_reg.end()) {
-        const std::string v = w.value(it->second);
-        w.out += std::string(",\"fired\":") + (v == "true" ? "true" : "false");
-      }
-      w.out += ",\"tree\":";
-      w.node(*st.expr);
-      w.out += "}";
-    }
-    w.out += "]}";
-    result = std::move(w.out);
-  });
+  p.execute(
+      table, row, row + 1, o,
+      [&](std::size_t, std::size_t, const std::vector<Slot>& s) {
+        ExplainWriter w{p, s, {}};
+        w.out = "{\"row\":" + std::to_string(row) + ",\"statements\":[";
+        for (std::size_t i = 0; i < p.statements.size(); ++i) {
+          const Statement& st = p.statements[i];
+          if (i) w.out += ",";
+          const char* kind = st.kind == Statement::Kind::let ? "let" : "rule";
+          w.out += "{\"name\":\"" + json_escape(st.name) + "\",\"kind\":\"" + kind + "\"";
+          const auto it = p.node_reg.find(st.expr.get());
+          if (st.expr->type == Type::boolean && it != p.node_reg.end()) {
+            const std::string v = w.value(it->second);
+            w.out += std::string(",\"fired\":") + (v == "true" ? "true" : "false");
+          }
+          w.out += ",\"tree\":";
+          w.node(*st.expr);
+          w.out += "}";
+        }
+        w.out += "]}";
+        result = std::move(w.out);
+      },
+      /*selective=*/false); // every node's value, the branch not taken included
   return result;
 }
 
