@@ -7,7 +7,7 @@
 //
 // Columns (as python_overhead.py generates them; seeded, 200 agents, 31 days of March 2026):
 //   arrived_at  int64 ms UTC               direction  int8 codes, dictionary {inbound, outbound}
-//   agent_id    int16 codes, 200 names     answered   int8 0/1 (90 % answered)
+//   agent_id    int16 codes, 200 names     answered   uint8 0/1 (90 % answered; numpy int8 viewed)
 //   wait_ms     int64, exponential 20 s    talk_ms    int64 lognormal + mask (unanswered null)
 //   acw_ms      int64 uniform 0..60 s      resolved_first_contact, csat: int8 + mask
 // BM_ArraysToKpis/threads   read_contact_arrays + aggregate + finalize
@@ -38,7 +38,8 @@ std::size_t rows_flag = 10'000'000;
 struct Columns {
   std::size_t rows = 0;
   std::vector<std::int64_t> arrived, wait, talk, acw;
-  std::vector<std::int8_t> direction, answered, rfc, csat;
+  std::vector<std::int8_t> direction, rfc, csat;
+  std::vector<std::uint8_t> answered; // numpy int8 0/1, which kpiscore's Python layer views as uint8
   std::vector<std::int16_t> agent;
   std::vector<std::uint8_t> talk_valid, rfc_valid, csat_valid;
   std::vector<std::string> agent_names;
@@ -91,7 +92,7 @@ ContactArrays arrays_of(const Columns& c) {
   a.arrived_at_unit = TimeUnit::ms;
   a.direction.codes = std::span<const std::int8_t>(c.direction);
   a.direction.dictionary = {"inbound", "outbound"};
-  a.answered.values = std::span<const std::int8_t>(c.answered);
+  a.answered.values = std::span<const std::uint8_t>(c.answered);
   a.wait.values.values = std::span<const std::int64_t>(c.wait);
   a.wait.unit = DurationUnit::milliseconds;
   auto& talk = a.durations[static_cast<std::size_t>(DurationField::talk)];
