@@ -589,15 +589,18 @@ def worker(args: argparse.Namespace) -> None:
         out["prepare_s"] = time.perf_counter() - t0
         del a
         out["rss_ready_kib"] = rss_kib()
-        times = []
+        times, cpu = [], []
         for i in range(args.runs + 1):  # run 0: warm-up (its result is the one checked)
+            c0 = time.process_time()
             t0 = time.perf_counter()
             result = engine.run(frame)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             if i == 0 and args.emit:
                 engine.normalize(result).to_pickle(args.emit)
             del result
         out["times_s"] = times[1:]
+        out["cpu_s"] = cpu[1:]  # process CPU time (all threads): the steadier figure on a loaded machine
     elif args.task == "csv":
         read, summary = csv_reader(args.engine, args.threads)
         times = []
