@@ -827,6 +827,17 @@ def rss_kib() -> int:
         return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
 
 
+def peak_rss_kib() -> int:
+    """This process's peak RSS: VmHWM, the high-water mark of its own address space. Not
+    getrusage's ru_maxrss: Linux carries that across fork and exec, so a worker would report the
+    parent's peak when the parent had loaded the data."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def worker(args: argparse.Namespace) -> None:
     """One engine x thread setting in its own process; prints one JSON line."""
     out: dict[str, Any] = {}
@@ -854,16 +865,19 @@ def worker(args: argparse.Namespace) -> None:
         out["cpu_s"] = cpu[1:]  # process CPU time (all threads): the steadier figure on a loaded machine
     elif args.task == "csv":
         read, summary = csv_reader(args.engine, args.threads)
-        times = []
+        times, cpu = [], []
         for i in range(args.runs + 1):
+            c0 = time.process_time()
             t0 = time.perf_counter()
             table = read(args.data)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             if i == 0:
                 out["summary"] = summary(table)
             del table
         out["times_s"] = times[1:]
-    out["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out["cpu_s"] = cpu[1:]
+    out["peak_rss_kib"] = peak_rss_kib()
     print(json.dumps(out))
 
 
@@ -1020,16 +1034,22 @@ def fmt_s(t: float) -> str:
 
 
 def table(title: str, rows: list[dict]) -> str:
-    head = ["engine", "threads", "best", "median", "median / kpiscore", "peak RSS", "RSS ready"]
+    head = ["engine", "threads", "best", "median", "median / kpiscore", "median CPU", "CPU / kpiscore",
+            "peak RSS", "RSS ready"]
     lines = [title, "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     ref = {r["threads"]: statistics.median(r["times_s"]) for r in rows if r["engine"] == "kpiscore"}
+    ref_cpu = {r["threads"]: statistics.median(r["cpu_s"]) for r in rows if r["engine"] == "kpiscore" and "cpu_s" in r}
     for r in rows:
         med = statistics.median(r["times_s"])
         base = ref.get(r["threads"]) or ref.get(1)
         ratio = f"{med / base:.2f}x" if base else "-"
         ready = f"{r['rss_ready_kib'] / 1024:.0f} MiB" if "rss_ready_kib" in r else "-"
+        cpu = statistics.median(r["cpu_s"]) if "cpu_s" in r else None
+        cbase = ref_cpu.get(r["threads"]) or ref_cpu.get(1)
+        cpu_s = fmt_s(cpu) if cpu is not None else "-"
+        cpu_ratio = f"{cpu / cbase:.2f}x" if cpu is not None and cbase else "-"
         lines.append(f"| {r['engine']} | {r['threads']} | {fmt_s(min(r['times_s']))} | {fmt_s(med)} | "
-                     f"{ratio} | {r['peak_rss_kib'] / 1024:.0f} MiB | {ready} |")
+                     f"{ratio} | {cpu_s} | {cpu_ratio} | {r['peak_rss_kib'] / 1024:.0f} MiB | {ready} |")
     return "\n".join(lines)
 
 

@@ -777,7 +777,7 @@ GroupedKpiState aggregate_fused(const ContactTable& table, const detail::FusedKe
   std::vector<std::uint8_t> used(space, 0);
   for (const auto& st : cs)
     for (std::size_t a = 0; a < space; ++a)
-      used[a] |= static_cast<std::uint8_t>(((st.hot[a].w[0] & 0xFFFF) != 0) | (st.cold[a].lane[0] != 0));
+      used[a] |= static_cast<std::uint8_t>((st.hot[a].w[0] & 0xFFFF) != 0 || st.cold[a].lane[0] != 0);
   std::vector<std::uint32_t> rank_of;
   const GroupIndex index = keys.index_of_used(used, rank_of);
   GroupedKpiState result(index.keys, index.groups, options);

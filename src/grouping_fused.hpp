@@ -26,10 +26,10 @@ struct FusedKeyPart {
   std::vector<std::string> labels; ///< dimension labels in rank order
   // time
   bool time = false;
-  int key = 0;                  ///< index into time_key_names
-  std::int64_t width = 1;       ///< bucket width in ms
-  std::int64_t shift = 0;       ///< offset - bmin·width: (at + shift) / width is the bucket code, >= 0
-  std::int64_t bmin = 0;        ///< first bucket number (for labels)
+  int key = 0;            ///< index into time_key_names
+  std::int64_t width = 1; ///< bucket width in ms
+  std::int64_t shift = 0; ///< offset - bmin·width: (at + shift) / width is the bucket code, >= 0
+  std::int64_t bmin = 0;  ///< first bucket number (for labels)
 };
 
 /// The mixed-radix composite of the parts' codes: its numeric order is the key order (labels
@@ -59,7 +59,8 @@ public:
         const std::uint32_t* rank = p.rank.data();
         // null_code is the largest uint32, every real code is below the null rank's index.
         const auto null_at = static_cast<std::uint32_t>(p.rank.size() - 1);
-        for (std::size_t i = 0; i < len; ++i) out[i] = out[i] * m + rank[std::min(codes[i], null_at)];
+        for (std::size_t i = 0; i < len; ++i)
+          out[i] = out[i] * m + rank[std::min(codes[i], null_at)];
       } else {
         time_digits(p, b, len, m, out);
       }
@@ -69,24 +70,30 @@ public:
   /// The group index of the used composites (`used[c]` nonzero), ranked in composite order:
   /// keys and group count, and `rank_of[c]` = the group id of composite c (0 for unused ones).
   /// `group_of_row` is left empty. Throws TooManyGroups past options.max_groups.
-  GroupIndex index_of_used(std::span<const std::uint8_t> used, std::vector<std::uint32_t>& rank_of) const;
+  GroupIndex index_of_used(std::span<const std::uint8_t> used,
+                           std::vector<std::uint32_t>& rank_of) const;
 
 private:
   template <std::int64_t W>
-  static void time_digits_w(const std::int64_t* at, std::int64_t shift, std::size_t len, std::uint32_t m,
-                            std::uint32_t* out) {
+  static void time_digits_w(const std::int64_t* at, std::int64_t shift, std::size_t len,
+                            std::uint32_t m, std::uint32_t* out) {
     for (std::size_t i = 0; i < len; ++i)
       out[i] = out[i] * m + static_cast<std::uint32_t>(static_cast<std::uint64_t>(at[i] + shift) /
                                                        static_cast<std::uint64_t>(W));
   }
-  void time_digits(const FusedKeyPart& p, std::size_t b, std::size_t len, std::uint32_t m, std::uint32_t* out) const {
+  void time_digits(const FusedKeyPart& p, std::size_t b, std::size_t len, std::uint32_t m,
+                   std::uint32_t* out) const {
     constexpr std::int64_t minute = 60'000;
     const std::int64_t* at = arrived_at_ + b;
     switch (p.width) {
-    case 15 * minute: return time_digits_w<15 * minute>(at, p.shift, len, m, out);
-    case 30 * minute: return time_digits_w<30 * minute>(at, p.shift, len, m, out);
-    case 60 * minute: return time_digits_w<60 * minute>(at, p.shift, len, m, out);
-    default: return time_digits_w<1440 * minute>(at, p.shift, len, m, out);
+    case 15 * minute:
+      return time_digits_w<15 * minute>(at, p.shift, len, m, out);
+    case 30 * minute:
+      return time_digits_w<30 * minute>(at, p.shift, len, m, out);
+    case 60 * minute:
+      return time_digits_w<60 * minute>(at, p.shift, len, m, out);
+    default:
+      return time_digits_w<1440 * minute>(at, p.shift, len, m, out);
     }
   }
 
