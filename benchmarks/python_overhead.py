@@ -1,6 +1,10 @@
 """Python overhead of kpiscore.kpis on in-memory columns (issue 7: within 10 % of the C++ work).
 
-    python benchmarks/python_overhead.py [--rows 10000000] [--repeat 5]
+    python benchmarks/python_overhead.py [--rows 10000000] [--repeat 5] [--bench build/benchmarks/bench_arrays]
+
+With --bench, the C++ benchmark of the same work (benchmarks/bench_arrays.cpp: the same column
+layouts through read_contact_arrays + aggregate + finalize, no Python) runs in the same session,
+and the ratio end_to_end / C++ is printed: that is the Python overhead the issue bounds.
 
 Times, on the same seeded numpy columns (agent × day, 200 agents, 31 days):
   end_to_end  kpiscore.kpis(dict_of_arrays, by=["agent_id", "day"])   numpy → validated table →
@@ -14,6 +18,8 @@ Best of --repeat runs after a warm-up. Run from a Release build (pip install . i
 from __future__ import annotations
 
 import argparse
+import json
+import subprocess
 import time
 
 import numpy as np
@@ -57,6 +63,7 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=10_000_000)
     ap.add_argument("--repeat", type=int, default=5)
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--bench", help="path of bench_arrays (Release build) to run the C++ side too")
     args = ap.parse_args()
     data = generate(args.rows)
     # -1 marks a missing talk/acw/score in the generated arrays: pass pandas masked arrays.
@@ -77,6 +84,14 @@ def main() -> None:
     print(f"read       {t_read:8.3f} s  {n / t_read / 1e6:7.1f} M rows/s")
     print(f"cpp_work   {t_cpp:8.3f} s  {n / t_cpp / 1e6:7.1f} M rows/s")
     print(f"overhead of Python input vs the C++ work: {100 * (t_all / t_cpp - 1):.1f} %")
+    if args.bench:
+        out = subprocess.run([args.bench, f"--rows={n}", f"--benchmark_filter=BM_ArraysToKpis/{args.threads}/",
+                              f"--benchmark_repetitions={args.repeat}", "--benchmark_format=json"],
+                             capture_output=True, text=True, check=True).stdout
+        runs = [b for b in json.loads(out)["benchmarks"] if b.get("run_type") == "iteration"]
+        t_native = min(b["real_time"] for b in runs) / 1e3  # ms → s
+        print(f"c++ same work {t_native:8.3f} s  (bench_arrays BM_ArraysToKpis/{args.threads}, best of {len(runs)})")
+        print(f"python end_to_end / c++ = {t_all / t_native:.3f}  (goal <= 1.10)")
 
 
 if __name__ == "__main__":

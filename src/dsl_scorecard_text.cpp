@@ -293,7 +293,8 @@ private:
     switch (ctx) {
     case Ctx::top:
       return {"scorecard", "description", "min_observations", "normalize", "na",        "decimals",
-              "input",     "grade",       "template",         "dimension", "indicator", "penalty"};
+              "input",     "grade",       "grades",           "template",  "dimension", "indicator",
+              "penalty"};
     case Ctx::dimension:
       return {"dimension", "indicator", "description", "weight", "normalize", "na"};
     case Ctx::indicator:
@@ -334,6 +335,23 @@ private:
                                           : std::string(" in an indicator")) +
                  "; expected " + one_of(allowed),
              head, hint_for(kw, allowed));
+      const bool table_kw = (kw == "grades" || kw == "target") && line.toks.size() > 1 &&
+                            line.toks[1].kind == Tok::Kind::word && line.toks[1].text == "table";
+      if (table_kw) {
+        // `grades table POLICY {` (top level) / `target table POLICY {` (an indicator).
+        const std::string tp = kw == "grades" ? std::string("/grade_table") : path + "/target";
+        const std::string key = kw == "grades" ? "grade_table" : "target";
+        if (obj.contains(key)) fail("E0504", quoted(kw + " table") + " is given twice", head);
+        note(tp, head);
+        ++c.i;
+        json t = table(c, line, opens, li, kw == "grades" ? tp : tp + "/table");
+        if (kw == "grades")
+          obj["grade_table"] = std::move(t);
+        else
+          obj["target"] = {{"table", std::move(t)}};
+        continue;
+      }
+      if (kw == "grades") fail("E0501", "expected `table` after `grades`", head);
       const bool block_kw = kw == "dimension" || kw == "indicator" || kw == "template";
       if (opens && !block_kw) fail("E0503", quoted(kw) + " takes no block", line.toks.back());
       if (kw == "dimension" || kw == "template") {
@@ -465,6 +483,178 @@ private:
     }
     if (ctx != Ctx::top) fail("E0503", "block not closed: expected `}`", *open);
     finish_targets(obj, targets, qualified, first_target, first_value, path);
+  }
+
+  /// The cells of a table line: split at `=>` (once) and at `|`, outside quoted strings.
+  struct Cell {
+    std::uint32_t begin, length;
+    std::string text;
+  };
+  std::vector<std::vector<Cell>> cells(std::uint32_t b, std::uint32_t e) const {
+    std::vector<std::vector<Cell>> parts(1);
+    auto push = [&](std::uint32_t from, std::uint32_t to) {
+      while (from < to && (src_[from] == ' ' || src_[from] == '\t'))
+        ++from;
+      while (to > from && (src_[to - 1] == ' ' || src_[to - 1] == '\t' || src_[to - 1] == '\r'))
+        --to;
+      parts.back().push_back({from, to - from, std::string(src_.substr(from, to - from))});
+    };
+    std::uint32_t start = b;
+    bool quoted_text = false;
+    for (std::uint32_t i = b; i < e; ++i) {
+      const char ch = src_[i];
+      if (ch == '"')
+        quoted_text = !quoted_text;
+      else if (ch == '\\' && quoted_text)
+        ++i;
+      else if (!quoted_text && ch == '|') {
+        push(start, i);
+        start = i + 1;
+      } else if (!quoted_text && ch == '=' && i + 1 < e && src_[i + 1] == '>') {
+        if (parts.size() > 1) fail("E0501", "`=>` is given twice in a table line", i, 2);
+        push(start, i);
+        parts.emplace_back();
+        start = i + 2;
+        ++i;
+      }
+    }
+    push(start, e);
+    return parts;
+  }
+
+  /// An output cell's value: a quoted string, a JSON number, or the word (`120%`, `15s`, `A`).
+  json output_cell(const Cell& c) const {
+    if (c.text.empty()) fail("E0502", "expected an output value", c.begin, 1);
+    if (c.text.front() == '"') {
+      try {
+        return json::parse(c.text).get<std::string>();
+      } catch (const json::exception&) {
+        fail("E0506", "invalid string in a table cell", c.begin, c.length);
+      }
+    }
+    return value_of(Tok{Tok::Kind::word, c.text, c.begin, c.length});
+  }
+
+  /// `table POLICY [AGGREGATION] [allow_gaps] {` then a header line `IN | IN => OUT | OUT`
+  /// (`OUT in V, V, ...` lists an output's values, highest priority first) and one line per
+  /// rule `ENTRY | ENTRY => VALUE | VALUE`, closed by `}`. Cells are kept as written: input
+  /// entries are FEEL unary tests that DecisionTable parses.
+  json table(Cursor& c, const Line& line, bool opens, std::size_t& li, const std::string& tp) {
+    json t = json::object();
+    const Tok& pol = c.word("a hit policy (`unique`, `first`, `priority` or `collect`)");
+    const std::vector<std::string> policies{"unique", "first", "priority", "collect"};
+    if (std::find(policies.begin(), policies.end(), pol.text) == policies.end())
+      fail("E0501", "unknown hit policy " + quoted(pol.text) + "; expected " + one_of(policies),
+           pol, hint_for(pol.text, policies));
+    note(tp + "/hit_policy", pol);
+    t["hit_policy"] = pol.text;
+    while (!c.done()) {
+      const Tok& w = c.word("`allow_gaps` or an aggregation");
+      if (w.text == "allow_gaps") {
+        t["allow_gaps"] = true;
+        note(tp + "/allow_gaps", w);
+      } else if (pol.text == "collect" &&
+                 (w.text == "sum" || w.text == "min" || w.text == "max" || w.text == "count") &&
+                 !t.contains("aggregation")) {
+        t["aggregation"] = w.text;
+        note(tp + "/aggregation", w);
+      } else
+        fail("E0501",
+             "unexpected " + quoted(w.text) + " in a table head; expected " +
+                 (pol.text == "collect" ? std::string("`sum`, `min`, `max`, `count` or ")
+                                        : std::string()) +
+                 "`allow_gaps`",
+             w);
+    }
+    if (!opens)
+      fail("E0503", "expected `{` at the end of the line to open the table",
+           line.toks.back().begin + line.toks.back().length, 1);
+    const Tok& open = line.toks.back();
+    t["inputs"] = json::array();
+    t["outputs"] = json::array();
+    t["rules"] = json::array();
+    bool header = false;
+    while (li < lines_.size()) {
+      const Line& l = lines_[li++];
+      const Tok& first = l.toks.front();
+      if (first.kind == Tok::Kind::rbrace) {
+        if (l.toks.size() > 1) fail("E0501", "expected nothing after `}`", l.toks[1]);
+        if (!header)
+          fail("E0502", "expected a header line `INPUT | ... => OUTPUT | ...` in the table", first);
+        return t;
+      }
+      const auto parts = cells(first.begin, l.end);
+      if (parts.size() != 2)
+        fail("E0501",
+             std::string(header ? "a rule" : "the header") +
+                 " needs `=>` between the inputs and the outputs",
+             first.begin, l.end - first.begin);
+      if (!header) {
+        header = true;
+        for (std::size_t k = 0; k < parts[0].size(); ++k) {
+          const Cell& cell = parts[0][k];
+          if (parts[0].size() == 1 && cell.text.empty()) break; // no inputs
+          if (cell.text.empty() || cell.text.find_first_of(" \t\"") != std::string::npos)
+            fail("E0501", "expected an input name", cell.begin, cell.length);
+          note(tp + "/inputs/" + std::to_string(k), cell.begin, cell.length);
+          t["inputs"].push_back(cell.text);
+        }
+        for (std::size_t k = 0; k < parts[1].size(); ++k) {
+          const Cell& cell = parts[1][k];
+          const std::string op = tp + "/outputs/" + std::to_string(k);
+          note(op, cell.begin, cell.length);
+          const std::size_t sp = cell.text.find_first_of(" \t");
+          const std::string name = cell.text.substr(0, sp);
+          if (name.empty()) fail("E0501", "expected an output name", cell.begin, cell.length);
+          if (sp == std::string::npos) {
+            t["outputs"].push_back(name);
+            continue;
+          }
+          const std::size_t in = cell.text.find_first_not_of(" \t", sp);
+          if (cell.text.compare(in, 3, "in ") != 0)
+            fail("E0501", "expected `in V, V, ...` after the output name",
+                 cell.begin + static_cast<std::uint32_t>(in), 1);
+          json values = json::array();
+          std::uint32_t from = cell.begin + static_cast<std::uint32_t>(in) + 3;
+          const std::uint32_t to = cell.begin + cell.length;
+          bool q = false;
+          for (std::uint32_t i = from; i <= to; ++i) {
+            if (i < to && src_[i] == '"') q = !q;
+            if (i == to || (!q && src_[i] == ',')) {
+              std::uint32_t a = from, b = i;
+              while (a < b && src_[a] == ' ')
+                ++a;
+              while (b > a && src_[b - 1] == ' ')
+                --b;
+              note(op + "/values/" + std::to_string(values.size()), a, b - a);
+              json v = output_cell({a, b - a, std::string(src_.substr(a, b - a))});
+              values.push_back(v.is_string() ? v : json(v.dump()));
+              from = i + 1;
+            }
+          }
+          t["outputs"].push_back({{"name", name}, {"values", std::move(values)}});
+        }
+        continue;
+      }
+      const std::string rp = tp + "/rules/" + std::to_string(t["rules"].size());
+      note(rp, first.begin, l.end - first.begin);
+      note(rp + "/when", first.begin, l.end - first.begin);
+      json when = json::array(), then = json::array();
+      for (std::size_t k = 0; k < parts[0].size(); ++k) {
+        const Cell& cell = parts[0][k];
+        if (parts[0].size() == 1 && cell.text.empty() && t["inputs"].empty()) break;
+        note(rp + "/when/" + std::to_string(k), cell.begin, cell.length);
+        when.push_back(cell.text);
+      }
+      note(rp + "/then", parts[1].front().begin, l.end - parts[1].front().begin);
+      for (std::size_t k = 0; k < parts[1].size(); ++k) {
+        const Cell& cell = parts[1][k];
+        note(rp + "/then/" + std::to_string(k), cell.begin, cell.length);
+        then.push_back(output_cell(cell));
+      }
+      t["rules"].push_back({{"when", std::move(when)}, {"then", std::move(then)}});
+    }
+    fail("E0503", "table not closed: expected `}`", open);
   }
 
   void finish_targets(json& obj, json& targets, bool qualified, const Tok* first,

@@ -109,7 +109,8 @@ RolledUpScores roll_up(const ScoreTable& t, std::span<const std::string> keep, R
   for (std::size_t i = 0; i < P * N; ++i)
     r.node_scores[i] = den[i] > 0 ? num[i] / den[i] : std::numeric_limits<double>::quiet_NaN();
   r.grade.resize(P);
-  for (std::size_t p = 0; p < P; ++p) r.grade[p] = grade_of(t.card.grades(), r.overall(p));
+  for (std::size_t p = 0; p < P; ++p)
+    r.grade[p] = grade_by_table(t.card, std::span<const double>(r.node_scores).subspan(p * N, N));
   return r;
 }
 

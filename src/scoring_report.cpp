@@ -5,6 +5,7 @@
 #include <cmath>
 #include <cstdio>
 #include <functional>
+#include <limits>
 #include <sstream>
 
 namespace kpiscore::scoring {
@@ -71,6 +72,37 @@ std::string describe(const TargetEntry& e, const Scorecard& card) {
   if (e.from) s += std::string(s.empty() ? "" : ", ") + "from " + format_date(*e.from);
   if (e.until) s += std::string(s.empty() ? "" : ", ") + "until " + format_date(*e.until);
   return s.empty() ? "default" : s;
+}
+
+/// A matched decision-table rule for people: `rule 2: "phone" | >= 6 => 15s` (1-based).
+std::string table_row(const dsl::DecisionTable& t, std::int32_t rule) {
+  return "rule " + std::to_string(rule + 1) + ": " + t.describe(static_cast<std::size_t>(rule));
+}
+
+/// The grade table's matching rules of group g (COLLECT lists every one).
+std::vector<std::size_t> grade_matches(const ScoreTable& t, std::size_t g) {
+  const BoundTable& b = *t.card.grade_table();
+  std::vector<double> numbers(b.inputs.size(), std::numeric_limits<double>::quiet_NaN());
+  std::vector<std::string_view> labels(b.inputs.size());
+  std::vector<std::uint8_t> valid(b.inputs.size(), 1);
+  std::vector<dsl::TableInput> in(b.inputs.size());
+  // Node inputs are read back from the score table; KPI and key inputs from the trace are not
+  // kept, so the list is recomputed from what the grade rule recorded when it can be.
+  for (std::size_t c = 0; c < b.inputs.size(); ++c) {
+    const TableInputRef& ref = b.inputs[c];
+    if (ref.kind == TableInputRef::Kind::node) numbers[c] = t.node(g, ref.index);
+    else if (ref.kind == TableInputRef::Kind::key) {
+      valid[c] = 0;
+      for (std::size_t k = 0; k < t.key_names.size(); ++k)
+        if (t.key_names[k] == t.card.keys()[ref.index] && t.keys[g][k]) {
+          labels[c] = *t.keys[g][k];
+          valid[c] = 1;
+        }
+    } else
+      numbers[c] = t.grade_inputs.empty() ? std::numeric_limits<double>::quiet_NaN() : t.grade_inputs[g * b.inputs.size() + c];
+    in[c] = ref.kind == TableInputRef::Kind::key ? dsl::TableInput{nullptr, &labels[c], &valid[c]} : dsl::TableInput{&numbers[c], nullptr, nullptr};
+  }
+  return b.table.matching(in, 0);
 }
 
 std::string na_text(const IndicatorResult& r, const Indicator& ind) {
@@ -173,6 +205,7 @@ ojson explain_json(const ScoreTable& t, std::size_t g, const OutputOptions& o) {
       renormalized = renormalized || !present;
       ojson cj = {{"name", nodes[c].name}, {"score", num(t.node(g, c), dec)}, {"weight", node.weights[k]},
                   {"effective_weight", w[k]}};
+      if (o.arithmetic) cj["contribution"] = present ? num(w[k] * t.node(g, c), dec) : ojson(nullptr);
       if (!present) cj["na"] = "dropped";
       else if (t.node_substituted[g * nodes.size() + c]) cj["na"] = "scored as the configured value";
       children.push_back(std::move(cj));
@@ -190,8 +223,10 @@ ojson explain_json(const ScoreTable& t, std::size_t g, const OutputOptions& o) {
     const IndicatorResult& r = t.indicator(g, i);
     ojson j = {{"name", ind.name}, {"kpi", ind.kpi}, {"value", num(r.value)}, {"observations", r.observations},
                {"target", num(r.target)}};
+    if (o.arithmetic) j["numerator"] = num(r.numerator);
     j["target_in_force"] = r.target_entry >= 0 ? ojson(describe(ind.target->entries[static_cast<std::size_t>(r.target_entry)], card))
-                                               : ojson(nullptr);
+                           : r.target_rule >= 0 ? ojson(table_row(ind.target->table->table, r.target_rule))
+                                                : ojson(nullptr);
     j["direction"] = ind.direction == Direction::lower_is_better ? "lower" : "higher";
     j["rule"] = ind.rule.describe(ind.unit, ind.direction);
     j["rule_score"] = num(r.rule_score, dec);
@@ -218,6 +253,22 @@ ojson explain_json(const ScoreTable& t, std::size_t g, const OutputOptions& o) {
                     {"after", num(a.after, dec)}, {"why", penalty_why(p, a, card)}});
   }
   out["penalties"] = std::move(pens);
+  if (const BoundTable* b = card.grade_table()) {
+    ojson gt = {{"grade", t.grade[g] >= 0 ? ojson(card.grades()[static_cast<std::size_t>(t.grade[g])].name) : ojson(nullptr)},
+                {"hit_policy", dsl::name_of(b->table.hit_policy())}};
+    const std::int32_t rr = t.grade_rule[g];
+    if (rr >= 0) gt["rule"] = table_row(b->table, rr);
+    else if (rr == dsl::DecisionTable::collected) {
+      ojson rows = ojson::array();
+      for (std::size_t m : grade_matches(t, g)) rows.push_back(table_row(b->table, static_cast<std::int32_t>(m)));
+      gt["rules"] = std::move(rows);
+    } else
+      gt["rule"] = nullptr;
+    const auto bonus = t.bonus(g);
+    gt["bonus"] = bonus ? ojson(*bonus) : ojson(nullptr);
+    gt["capped_by_veto"] = static_cast<bool>(t.grade_capped[g]);
+    out["grade_table"] = std::move(gt);
+  }
   return out;
 }
 
@@ -333,6 +384,20 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
   if (t.grade[g] >= 0) out << ", grade " << card.grades()[static_cast<std::size_t>(t.grade[g])].name;
   if (const auto b = t.bonus(g)) out << ", bonus " << format_quantity(*b, Unit::ratio);
   out << "   (scorecard \"" << card.name() << "\" " << card.fingerprint() << ", kpiscore " << t.library_version << ")\n";
+  if (const BoundTable* b = card.grade_table()) {
+    const std::int32_t rr = t.grade_rule[g];
+    out << "grade table (" << dsl::name_of(b->table.hit_policy());
+    if (b->table.aggregation() != dsl::Aggregation::none) out << " " << dsl::name_of(b->table.aggregation());
+    out << "): ";
+    if (rr >= 0) out << table_row(b->table, rr);
+    else if (rr == dsl::DecisionTable::collected) {
+      const auto m = grade_matches(t, g);
+      for (std::size_t k = 0; k < m.size(); ++k) out << (k ? "; " : "") << table_row(b->table, static_cast<std::int32_t>(m[k]));
+    } else
+      out << "no rule matches";
+    if (t.grade_capped[g]) out << " (grade capped by a veto)";
+    out << "\n";
+  }
   std::function<void(std::uint32_t, int)> walk = [&](std::uint32_t n, int depth) {
     const Node& node = nodes[n];
     const auto w = effective_weights(t, g, node);
@@ -345,15 +410,27 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
         out << " (renormalized to " << format_quantity(w[k], Unit::ratio) << ")";
       if (std::isnan(t.node(g, c))) out << " (N/A: dropped, the other weights renormalized)";
       else if (t.node_substituted[g * nodes.size() + c]) out << " (N/A: scored as the configured value)";
+      if (o.arithmetic && !std::isnan(t.node(g, c)))
+        out << "  contributes " << format_quantity(w[k], Unit::ratio) << " x " << text_num(t.node(g, c), dec) << " = "
+            << text_num(w[k] * t.node(g, c), dec) << " to " << node.name;
       out << "\n";
       if (nodes[c].indicator) {
         const Indicator& ind = card.indicators()[*nodes[c].indicator];
         const IndicatorResult& r = t.indicator(g, *nodes[c].indicator);
         out << indent << "  " << ind.kpi << " = " << shown(r.value, ind.unit, dec);
+        if (o.arithmetic && !std::isnan(r.value))
+          out << " (numerator " << format_number(r.numerator) << " / denominator " << format_number(r.observations) << ")";
         if (r.target_entry >= 0)
           out << ", target " << (ind.direction == Direction::lower_is_better ? "<= " : ">= ")
               << shown(r.target, ind.unit, dec) << " ("
               << describe(ind.target->entries[static_cast<std::size_t>(r.target_entry)], card) << ")";
+        else if (ind.target && ind.target->table) {
+          if (!std::isnan(r.target))
+            out << ", target " << (ind.direction == Direction::lower_is_better ? "<= " : ">= ") << shown(r.target, ind.unit, dec)
+                << " (target table " << (r.target_rule >= 0 ? table_row(ind.target->table->table, r.target_rule) : std::string("collect")) << ")";
+          else
+            out << ", target: no rule of the target table matches";
+        }
         out << "; rule: " << ind.rule.describe(ind.unit, ind.direction);
         if (!std::isnan(r.rule_score)) out << "; points lost " << text_num(ind.rule.cap - r.rule_score, dec);
         if (r.to_improve)
@@ -363,6 +440,21 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
         out << "\n";
       } else
         walk(c, depth + 1);
+    }
+    if (o.arithmetic && !std::isnan(t.node(g, n))) {
+      double sum = 0;
+      std::string terms;
+      for (std::size_t k = 0; k < node.children.size(); ++k) {
+        const double s = t.node(g, node.children[k]);
+        if (std::isnan(s)) continue;
+        sum += w[k] * s;
+        terms += (terms.empty() ? "" : " + ") + text_num(w[k] * s, dec);
+      }
+      out << std::string(static_cast<std::size_t>(depth) * 2 + 2, ' ') << "= " << node.name << " " << terms << " = "
+          << text_num(sum, dec);
+      if (std::abs(sum - t.node(g, n)) > 1e-9) out << " (then penalties: " << text_num(t.node(g, n), dec) << ")";
+      else if (t.node_substituted[g * nodes.size() + n]) out << " (N/A: scored as the configured value)";
+      out << "\n";
     }
   };
   walk(0, 0);
@@ -376,6 +468,81 @@ std::string explain_text(const ScoreTable& t, std::size_t g, const OutputOptions
     }
   }
   return out.str();
+}
+
+namespace {
+
+struct Bound {
+  std::vector<std::int32_t> kpi_column, key_column;
+  GroupView view;
+};
+
+Bound bind_group(const Scorecard& card, const KpiTable& table, std::size_t g) {
+  Bound b;
+  b.kpi_column.assign(card.kpis().size(), -1);
+  b.key_column.assign(card.keys().size(), -1);
+  for (std::size_t s = 0; s < card.kpis().size(); ++s)
+    for (std::size_t c = 0; c < table.kpis.size(); ++c)
+      if (table.kpis[c].name == card.kpis()[s].name) b.kpi_column[s] = static_cast<std::int32_t>(c);
+  for (std::size_t s = 0; s < card.keys().size(); ++s)
+    for (std::size_t c = 0; c < table.key_names.size(); ++c)
+      if (table.key_names[c] == card.keys()[s]) b.key_column[s] = static_cast<std::int32_t>(c);
+  b.view = GroupView{&table.values[g], &table.keys[g], b.kpi_column, b.key_column};
+  return b;
+}
+
+const char* truth_name(Truth t) { return t == Truth::yes ? "yes" : t == Truth::no ? "no" : "unknown"; }
+
+ojson condition_json(const Condition& c, const Scorecard& card, const GroupView& v) {
+  ojson j = {{"expr", describe(c, card)}, {"truth", truth_name(evaluate(c, v))}};
+  if (c.kind == Condition::Kind::kpi) {
+    const auto x = v.kpi(c.slot);
+    j["value"] = x ? ojson(*x) : ojson(nullptr);
+  } else if (c.kind == Condition::Kind::key) {
+    const auto* k = v.key(c.slot);
+    j["value"] = k && *k ? ojson(**k) : ojson(nullptr);
+  } else {
+    ojson parts = ojson::array();
+    for (const auto& p : c.parts) parts.push_back(condition_json(p, card, v));
+    j["parts"] = std::move(parts);
+  }
+  return j;
+}
+
+std::string condition_text(const Condition& c, const Scorecard& card, const GroupView& v) {
+  switch (c.kind) {
+  case Condition::Kind::all:
+  case Condition::Kind::any: {
+    std::string s = "(";
+    for (std::size_t i = 0; i < c.parts.size(); ++i)
+      s += (i ? (c.kind == Condition::Kind::all ? " and " : " or ") : "") + condition_text(c.parts[i], card, v);
+    return s + ")";
+  }
+  case Condition::Kind::negate:
+    return "not " + condition_text(c.parts.front(), card, v) + " [" + truth_name(evaluate(c, v)) + "]";
+  case Condition::Kind::kpi: {
+    const auto x = v.kpi(c.slot);
+    return describe(c, card) + " [" + truth_name(evaluate(c, v)) + ": " +
+           (x ? format_quantity(*x, card.kpis()[c.slot].unit) : std::string("null")) + "]";
+  }
+  case Condition::Kind::key: {
+    const auto* k = v.key(c.slot);
+    return describe(c, card) + " [" + truth_name(evaluate(c, v)) + ": " + (k && *k ? **k : std::string("null")) + "]";
+  }
+  }
+  return "";
+}
+
+} // namespace
+
+ojson explain_condition(const Condition& c, const Scorecard& card, const KpiTable& table, std::size_t group) {
+  const Bound b = bind_group(card, table, group);
+  return condition_json(c, card, b.view);
+}
+
+std::string explain_condition_text(const Condition& c, const Scorecard& card, const KpiTable& table, std::size_t group) {
+  const Bound b = bind_group(card, table, group);
+  return condition_text(c, card, b.view);
 }
 
 } // namespace kpiscore::scoring

@@ -20,6 +20,7 @@ struct Scorecard::Data {
   std::vector<Node> nodes;
   std::vector<Indicator> indicators;
   std::vector<Grade> grades;
+  std::optional<BoundTable> grade_table;
   std::vector<Penalty> penalties;
   std::vector<KpiInput> kpis;
   std::vector<std::string> keys;
@@ -101,6 +102,9 @@ struct Compiler {
   double default_min_obs = 0;
   bool default_normalize = false;
 
+  /// Thrown when the errors of an item are already recorded (a decision table's).
+  struct Reported {};
+
   /// Runs one item; a SpecError is recorded and the item skipped. Returns success.
   template <class F> bool guard(F&& f) {
     try {
@@ -108,6 +112,8 @@ struct Compiler {
       return true;
     } catch (const SpecError& e) {
       errors.push_back(e);
+      return false;
+    } catch (const Reported&) {
       return false;
     }
   }
@@ -210,6 +216,54 @@ struct Compiler {
     return c;
   }
 
+  static dsl::Type type_of(Unit u) {
+    return u == Unit::seconds ? dsl::Type::duration : u == Unit::ratio ? dsl::Type::ratio : dsl::Type::number;
+  }
+
+  /// A decision table at `path` (docs/rules.md, "Decision tables"). Inputs: KPIs (in their unit),
+  /// with `nodes` also `score` (the overall score) and `dimension.NAME` / `indicator.NAME`
+  /// (points), and any other name as a group key (a string). The table's own errors keep
+  /// their E06xx code and get the JSON path below `path`.
+  std::optional<BoundTable> decision_table(const json& v, const std::string& path, bool nodes,
+                                           const std::function<std::optional<dsl::Type>(std::string_view, std::vector<std::string>&)>& output,
+                                           std::vector<std::string> output_names) {
+    BoundTable b;
+    dsl::TableScope scope;
+    scope.output = output;
+    scope.output_names = std::move(output_names);
+    for (const auto& k : catalog) scope.input_names.push_back(k.name);
+    std::vector<TableInputRef> refs;
+    scope.input = [&](std::string_view name) -> std::optional<dsl::Type> {
+      if (nodes && name == "score") {
+        refs.push_back({TableInputRef::Kind::node, 0});
+        return dsl::Type::points;
+      }
+      for (const char* prefix : {"dimension.", "indicator."})
+        if (nodes && name.starts_with(prefix)) {
+          const std::string_view n = name.substr(std::string_view(prefix).size());
+          for (std::uint32_t i = 1; i < d.nodes.size(); ++i)
+            if (d.nodes[i].name == n && d.nodes[i].indicator.has_value() == (prefix[0] == 'i')) {
+              refs.push_back({TableInputRef::Kind::node, i});
+              return dsl::Type::points;
+            }
+          return std::nullopt;
+        }
+      for (const auto& k : catalog)
+        if (k.name == name) {
+          refs.push_back({TableInputRef::Kind::kpi, slot_of_kpi(k)});
+          return type_of(k.unit);
+        }
+      refs.push_back({TableInputRef::Kind::key, slot_of_key(std::string(name))});
+      return dsl::Type::string;
+    };
+    std::vector<dsl::TableError> errs;
+    b.table = dsl::DecisionTable::compile(v, scope, &errs);
+    for (const auto& e : errs) errors.emplace_back(path + e.path(), e.message(), e.code());
+    if (!errs.empty()) return std::nullopt;
+    b.inputs = std::move(refs);
+    return b;
+  }
+
   TargetEntry target_entry(const json& v, const std::string& path, Unit u) {
     TargetEntry e;
     if (!v.is_object()) {
@@ -232,6 +286,23 @@ struct Compiler {
 
   Target target(const json& v, const std::string& path, Unit u) {
     Target t;
+    if (v.is_object() && v.contains("table")) {
+      check_keys(v, path, {"table"});
+      auto b = decision_table(
+          v["table"], path + "/table", false,
+          [&](std::string_view name, std::vector<std::string>&) -> std::optional<dsl::Type> {
+            if (name == "target") return type_of(u);
+            return std::nullopt;
+          },
+          {"target"});
+      if (!b) throw Reported{};
+      if (b->table.hit_policy() == dsl::HitPolicy::collect && b->table.aggregation() == dsl::Aggregation::none)
+        throw SpecError(path + "/table/hit_policy", "a target table needs one value: give collect an aggregation (sum, min, max)", "E0603");
+      if (!b->table.output_index("target"))
+        throw SpecError(path + "/table/outputs", "a target table has the output `target`", "E0603");
+      t.table = std::move(*b);
+      return t;
+    }
     if (v.is_array()) {
       if (v.empty()) throw SpecError(path, "expected at least one target entry");
       for (std::size_t i = 0; i < v.size(); ++i) t.entries.push_back(target_entry(v[i], path + "/" + std::to_string(i), u));
@@ -457,6 +528,8 @@ struct Compiler {
     return idx;
   }
 
+  bool table_grades = false; ///< the grade table decides the grade: grades have no `min`
+
   void grades(const json& v) {
     if (!v.is_array() || v.empty()) throw SpecError("/grades", "expected a non-empty array of grades, best first");
     for (std::size_t i = 0; i < v.size(); ++i) {
@@ -467,7 +540,11 @@ struct Compiler {
         g.name = string_at(required(v[i], p, "name"), p + "/name");
         for (const auto& o : d.grades)
           if (o.name == g.name) throw SpecError(p + "/name", "duplicate grade " + json_quoted(g.name));
-        if (v[i].contains("min")) g.min = parse_points(v[i]["min"], p + "/min", true);
+        if (table_grades) {
+          if (v[i].contains("min"))
+            throw SpecError(p + "/min", "the grade table decides the grade: a grade has no \"min\"", "E0603");
+          g.has_min = false;
+        } else if (v[i].contains("min")) g.min = parse_points(v[i]["min"], p + "/min", true);
         else if (i + 1 != v.size()) throw SpecError(p, "missing required key \"min\" (only the last grade may omit it)");
         else g.has_min = false;
         if (!d.grades.empty() && g.has_min && !(g.min < d.grades.back().min))
@@ -538,7 +615,7 @@ struct Compiler {
   void compile(const json& spec) {
     if (!spec.is_object()) throw SpecError("/", "expected a scorecard object");
     check_keys(spec, "", {"name", "description", "inputs", "normalize", "na", "min_observations", "dimensions",
-                          "indicators", "templates", "grades", "penalties", "display"});
+                          "indicators", "templates", "grades", "grade_table", "penalties", "display"});
     for (const auto& k : catalog) builtin.insert(k.name);
     guard([&] { d.name = spec.contains("name") ? string_at(spec["name"], "/name") : "scorecard"; });
     guard([&] { if (spec.contains("description")) string_at(spec["description"], "/description"); });
@@ -585,6 +662,10 @@ struct Compiler {
         templates = &spec["templates"];
       });
     }
+    if (spec.contains("grade_table") && spec["grade_table"].is_object() && spec["grade_table"].contains("outputs") &&
+        spec["grade_table"]["outputs"].is_array())
+      for (const auto& o : spec["grade_table"]["outputs"])
+        table_grades = table_grades || o == "grade" || (o.is_object() && o.contains("name") && o["name"] == "grade");
     if (spec.contains("grades")) guard([&] { grades(spec["grades"]); });
     Node root;
     root.name = "overall";
@@ -592,6 +673,24 @@ struct Compiler {
     names.insert("overall");
     add_node(std::move(root));
     guard([&] { children(spec, "", 0, default_normalize, 0); });
+    if (spec.contains("grade_table"))
+      guard([&] {
+        if (table_grades && d.grades.empty()) throw SpecError("/grade_table", "a grade table with the output `grade` needs \"grades\"", "E0603");
+        d.grade_table = decision_table(
+            spec["grade_table"], "/grade_table", true,
+            [&](std::string_view name, std::vector<std::string>& values) -> std::optional<dsl::Type> {
+              if (name == "grade") {
+                for (const auto& g : d.grades) values.push_back(g.name);
+                return dsl::Type::string;
+              }
+              if (name == "bonus") return dsl::Type::ratio;
+              return std::nullopt;
+            },
+            {"grade", "bonus"});
+        if (d.grade_table && d.grade_table->table.hit_policy() == dsl::HitPolicy::collect &&
+            (d.grade_table->table.aggregation() == dsl::Aggregation::none || d.grade_table->table.output_index("grade")))
+          throw SpecError("/grade_table/hit_policy", "a collect grade table decides only `bonus`, with an aggregation (sum, min, max)", "E0603");
+      });
     if (spec.contains("penalties")) {
       guard([&] {
         const json& ps = spec["penalties"];
@@ -670,6 +769,7 @@ const std::vector<Node>& Scorecard::nodes() const noexcept { return data_->nodes
 const std::vector<Indicator>& Scorecard::indicators() const noexcept { return data_->indicators; }
 const std::vector<Grade>& Scorecard::grades() const noexcept { return data_->grades; }
 const std::vector<Penalty>& Scorecard::penalties() const noexcept { return data_->penalties; }
+const BoundTable* Scorecard::grade_table() const noexcept { return data_->grade_table ? &*data_->grade_table : nullptr; }
 const std::vector<KpiInput>& Scorecard::kpis() const noexcept { return data_->kpis; }
 const std::vector<std::string>& Scorecard::keys() const noexcept { return data_->keys; }
 const std::vector<std::uint32_t>& Scorecard::post_order() const noexcept { return data_->post_order; }

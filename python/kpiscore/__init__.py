@@ -30,11 +30,11 @@ __version__: str = _core.version
 # Seat planning (Erlang C/A): the typed façade kpiscore/staffing.py over _core.staffing, so
 # `import kpiscore.staffing`, `kpiscore.staffing.erlang_c` and `from kpiscore.staffing import …`
 # all give the façade.
-from . import sampling, staffing, stats  # noqa: E402
+from . import rules, sampling, staffing, stats  # noqa: E402
 from .sampling import sample  # noqa: E402
 from .scoring import ScoreResult, Scorecard, SpecError  # noqa: E402
 
-__all__ += ["ScoreResult", "Scorecard", "SpecError", "sample", "sampling", "staffing", "stats"]
+__all__ += ["ScoreResult", "Scorecard", "SpecError", "rules", "sample", "sampling", "staffing", "stats"]
 
 #: What the data arguments accept: a CSV path, a dict of arrays, a pandas or polars DataFrame,
 #: a pyarrow Table, anything with ``__arrow_c_stream__``, or already read :class:`Contacts`.

@@ -230,7 +230,15 @@ def _pandas_column(name: str, s: Any) -> Column:
 
 
 def _arrow_table(data: Any) -> Any:
-    import pyarrow as pa
+    module = type(data).__module__
+    if not (module.startswith(("pyarrow", "polars")) or hasattr(data, "__arrow_c_stream__")):
+        # Checked before importing pyarrow, which is optional: an unsupported object is a
+        # TypeError whether or not pyarrow is installed.
+        raise TypeError(f"data: unsupported type {type(data).__name__}")
+    try:
+        import pyarrow as pa
+    except ImportError:
+        raise ImportError(f"data: reading a {type(data).__name__} needs pyarrow (pip install pyarrow)") from None
 
     if isinstance(data, pa.Table):
         return data

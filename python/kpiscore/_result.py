@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import json
 import math
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
@@ -211,3 +211,25 @@ def _format(value: Any, kind: str) -> str:
     if isinstance(value, float) and math.isfinite(value):
         return f"{value:.1f}"
     return html.escape(json.dumps(value))
+
+
+def group_index(key_names: Sequence[str], keys: Sequence[Sequence[str | None]], size: int,
+                group: int | Mapping[str, str | None] | Sequence[str | None]) -> int:
+    """The row of one group of a result: ``group`` is a row number, a dict of key values or a
+    tuple in ``key_names`` order (shared by KPI, score and rules results)."""
+    if isinstance(group, (int, np.integer)):
+        g = int(group)
+        if not 0 <= g < size:
+            raise IndexError(f"group {g} out of range (0..{size - 1})")
+        return g
+    if isinstance(group, Mapping):
+        missing = [k for k in key_names if k not in group]
+        if missing or len(group) != len(key_names):
+            raise KeyError(f"group: expected the keys {list(key_names)}, actual {list(group)}")
+        wanted = [group[k] for k in key_names]
+    else:
+        wanted = list(group)
+    for g in range(size):
+        if all(keys[k][g] == wanted[k] for k in range(len(key_names))):
+            return g
+    raise KeyError(f"group {wanted!r}: not in this result")

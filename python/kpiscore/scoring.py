@@ -19,7 +19,7 @@ import numpy as np
 
 from . import _core
 from ._options import PathType, group_keys, load_json_document, options_json
-from ._result import KpiResult, Reject
+from ._result import KpiResult, Reject, group_index
 
 if TYPE_CHECKING:
     import pandas
@@ -31,8 +31,10 @@ class SpecError(ValueError):
     """A scorecard, QA form or rules text that does not compile.
 
     ``path`` is the JSON path of the first error (``/dimensions/0/weight``); ``line`` and
-    ``column`` locate it in rules text (None for JSON); ``errors`` lists every error found, each
-    as ``(path, message)``.
+    ``column`` (1-based) locate it in the text the spec was written in: rules text, or JSON text
+    (a file or a string: the value at ``path``, or the nearest enclosing value when a key is
+    missing; the syntax error's position for invalid JSON). They are None for a spec given as a
+    dict. ``errors`` lists every error found, each as ``(path, message)``.
     """
 
     def __init__(self, errors: Sequence[tuple[str, str, str]], line: int | None = None,
@@ -43,12 +45,92 @@ class SpecError(ValueError):
         self.column = column
         #: The stable error code of rules text (``E0501``…); empty for JSON specs.
         self.code: str = ""
+        #: Every diagnostic of rules text (kpiscore.rules.Diagnostic); empty for JSON specs.
+        self.diagnostics: list[Any] = []
         text = "\n".join(full for _, _, full in errors)
         super().__init__(text)
 
 
+_DECODER = json.JSONDecoder()
+
+
+def _skip_space(text: str, i: int) -> int:
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def json_pointer_offset(text: str, pointer: str) -> int | None:
+    """The offset in JSON ``text`` of the value at a JSON pointer (RFC 6901), or of its nearest
+    parent that exists (an error about a missing key points at the object that lacks it); None
+    when the text is not valid JSON. Walks only the path, skipping other values with the standard
+    decoder, so the cost is the text's length."""
+    try:
+        i = _skip_space(text, 0)
+        _DECODER.raw_decode(text, i)
+    except ValueError:
+        return None
+    tokens = [t.replace("~1", "/").replace("~0", "~") for t in pointer.split("/")[1:]] if pointer not in ("", "/") else []
+    for token in tokens:
+        if i >= len(text) or text[i] not in "{[":
+            return i
+        is_object = text[i] == "{"
+        j = _skip_space(text, i + 1)
+        index = 0
+        found = None
+        while j < len(text) and text[j] not in "}]":
+            if is_object:
+                key, j = _DECODER.raw_decode(text, j)
+                j = _skip_space(text, j) + 1  # the ':'
+                j = _skip_space(text, j)
+                hit = key == token
+            else:
+                hit = token.isdigit() and int(token) == index
+            if hit:
+                found = j
+                break
+            _, j = _DECODER.raw_decode(text, j)
+            j = _skip_space(text, j)
+            if j < len(text) and text[j] == ",":
+                j = _skip_space(text, j + 1)
+            index += 1
+        if found is None:
+            return i
+        i = found
+    return i
+
+
+def _line_column(text: str, offset: int) -> tuple[int, int]:
+    line = text.count("\n", 0, offset) + 1
+    return line, offset - (text.rfind("\n", 0, offset) + 1) + 1
+
+
+def _spec_error(errors: Sequence[tuple[str, str, str]], text: str | None) -> SpecError:
+    """A SpecError for JSON spec errors, located in the JSON text when there is one (a file or a
+    string; a dict has no text): line and column of the first error's value."""
+    if text is None:
+        return SpecError(errors)
+    try:
+        json.loads(text)
+    except json.JSONDecodeError as e:
+        return SpecError(errors, line=e.lineno, column=e.colno)
+    offset = json_pointer_offset(text, errors[0][0]) if errors else None
+    if offset is None:
+        return SpecError(errors)
+    line, column = _line_column(text, offset)
+    return SpecError(errors, line=line, column=column)
+
+
 def _text_of(value: Mapping[str, Any] | PathType, what: str) -> str:
     return json.dumps(load_json_document(value, what))
+
+
+def _raw_text(value: Mapping[str, Any] | PathType) -> str | None:
+    """The JSON text a spec was given as (a file's content), for error positions."""
+    if isinstance(value, (str, os.PathLike)):
+        with open(os.fspath(value), encoding="utf-8-sig") as f:
+            return f.read()
+    return None
 
 
 class Scorecard:
@@ -70,7 +152,7 @@ class Scorecard:
         text = spec if isinstance(spec, str) else json.dumps(dict(spec))
         errors = _core.Scorecard.check_text(text)
         if errors:
-            raise SpecError(errors)
+            raise _spec_error(errors, spec if isinstance(spec, str) else None)
         return cls(_core.Scorecard.compile_text(text), text)
 
     @classmethod
@@ -178,7 +260,7 @@ class Scorecard:
             form_text = _text_of(form, "form")
             errors = _core.check_form_text(form_text)
             if errors:
-                raise SpecError(errors)
+                raise _spec_error(errors, _raw_text(form))
         scored = _core.score(self._card, table, None if contacts is None else contacts._core, keys, text,
                              form_text, _csv_text(evaluations, "evaluations"), qa_period,
                              _csv_text(indicators, "indicators"))
@@ -232,22 +314,7 @@ class ScoreResult:
         return self._nodes[0][2]
 
     def _group_index(self, group: int | Mapping[str, str | None] | Sequence[str | None]) -> int:
-        if isinstance(group, (int, np.integer)):
-            g = int(group)
-            if not 0 <= g < len(self):
-                raise IndexError(f"group {g} out of range (0..{len(self) - 1})")
-            return g
-        if isinstance(group, Mapping):
-            missing = [k for k in self.key_names if k not in group]
-            if missing or len(group) != len(self.key_names):
-                raise KeyError(f"group: expected the keys {self.key_names}, actual {list(group)}")
-            wanted = [group[k] for k in self.key_names]
-        else:
-            wanted = list(group)
-        for g in range(len(self)):
-            if all(self._keys[k][g] == wanted[k] for k in range(len(self.key_names))):
-                return g
-        raise KeyError(f"group {wanted!r}: not in this result")
+        return group_index(self.key_names, self._keys, len(self), group)
 
     def explain(self, group: int | Mapping[str, str | None] | Sequence[str | None]) -> dict[str, Any]:
         """The trace of one group as a dict: each indicator's value, target, rule and score, each

@@ -1,6 +1,7 @@
 // `kpiscore score` (KPIs per group scored by a scorecard) and `kpiscore check` (validate a spec).
 #include "cli_common.hpp"
 #include "output_options.hpp"
+#include "score_pipeline.hpp"
 
 #include <kpiscore/dsl/diagnostic.hpp>
 #include <kpiscore/dsl/scorecard_text.hpp>
@@ -15,6 +16,7 @@
 #include <charconv>
 #include <cmath>
 #include <optional>
+#include <functional>
 #include <iostream>
 
 namespace kpiscore::cli {
@@ -25,6 +27,7 @@ namespace {
 
 using namespace kpiscore;
 using namespace kpiscore::cli;
+
 
 const char* score_help = R"(kpiscore score — score groups of contacts with a scorecard
 
@@ -90,7 +93,8 @@ std::string format_text_spec_errors(const std::vector<scoring::SpecError>& error
                                     const std::string& path, const std::string& text) {
   std::string out;
   for (const auto& e : errors)
-    out += dsl::format(dsl::Diagnostic{"E0510", e.what(), dsl::locate(where, e.path()), {}}, path, text);
+    out += dsl::format(dsl::Diagnostic{e.code().empty() ? "E0510" : e.code(), e.what(), dsl::locate(where, e.path()), {}},
+                       path, text);
   return out;
 }
 
@@ -145,82 +149,59 @@ void print_first_reject(const char* what, const Reject& r) {
             << ": " << r.reason << "\n";
 }
 
-int run_score(const std::vector<std::string>& args) {
-  std::string spec, input, by, options_path, tz, format = "json", rejects_path;
-  std::string evaluations_path, form_path, eval_rejects_path, indicators_path, trace_which = "all";
-  scoring::QaAggregateOptions qa_options;
-  int decimals = -1;
-  bool trace = true, strict = false;
-  SharedOptions shared;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    const std::string& a = args[i];
-    auto value = [&]() -> const std::string& {
-      if (i + 1 >= args.size()) throw UsageError(a + ": missing value");
-      return args[++i];
-    };
-    if (a == "--help" || a == "-h") {
-      std::cout << score_help;
-      return exit_ok;
-    } else if (a != "--indicators" && shared.take(a, value)) continue;
-    else if (a == "--spec") spec = value();
-    else if (a == "--input") input = value();
-    else if (a == "--by") by = value();
-    else if (a == "--options") options_path = value();
-    else if (a == "--tz") tz = value();
-    else if (a == "--rejects") rejects_path = value();
-    else if (a == "--evaluations") evaluations_path = value();
-    else if (a == "--form") form_path = value();
-    else if (a == "--evaluation-rejects") eval_rejects_path = value();
-    else if (a == "--indicators") indicators_path = value();
-    else if (a == "--qa-period") {
-      const std::string& v = value();
-      if (v == "contact") qa_options.period = scoring::QaPeriod::contact_arrival;
-      else if (v == "evaluated") qa_options.period = scoring::QaPeriod::evaluated_at;
-      else throw UsageError("--qa-period: expected contact or evaluated, actual '" + v + "'");
-    } else if (a == "--trace") {
-      trace_which = value();
-      if (trace_which != "all" && trace_which != "weakest" && trace_which != "none")
-        throw UsageError("--trace: expected all, weakest or none, actual '" + trace_which + "'");
-    }
-    else if (a == "--strict") strict = true;
-    else if (a == "--no-trace") trace = false;
-    else if (a == "--format") {
-      format = value();
-      if (format != "json" && format != "csv" && format != "table")
-        throw UsageError("--format: expected json, csv or table, actual '" + format + "'");
-    } else if (a == "--decimals") {
-      const std::string& v = value();
-      const auto r = std::from_chars(v.data(), v.data() + v.size(), decimals);
-      if (r.ec != std::errc{} || r.ptr != v.data() + v.size() || decimals < 0 || decimals > 12)
-        throw UsageError("--decimals: expected a number 0..12, actual '" + v + "'");
-    } else
-      throw UsageError("score: unknown argument '" + a + "' (see kpiscore score --help)");
-  }
-  if (spec.empty()) throw UsageError("score: --spec FILE is required (see kpiscore score --help)");
-  if (input.empty()) throw UsageError("score: --input FILE is required (see kpiscore score --help)");
-  if (!evaluations_path.empty() && form_path.empty())
-    throw UsageError("score: --evaluations needs --form FORM.json (see kpiscore score --help)");
-  if (evaluations_path.empty() && !form_path.empty())
-    throw UsageError("score: --form is used with --evaluations FILE (see kpiscore score --help)");
+} // namespace
+
+namespace kpiscore::cli {
+
+bool ScoreArgs::take(const std::string& a, const std::function<const std::string&()>& value) {
+  if (a != "--indicators" && shared.take(a, value)) return true;
+  if (a == "--spec") spec = value();
+  else if (a == "--input") input = value();
+  else if (a == "--by") by = value();
+  else if (a == "--options") options_path = value();
+  else if (a == "--tz") tz = value();
+  else if (a == "--rejects") rejects_path = value();
+  else if (a == "--evaluations") evaluations_path = value();
+  else if (a == "--form") form_path = value();
+  else if (a == "--evaluation-rejects") eval_rejects_path = value();
+  else if (a == "--indicators") indicators_path = value();
+  else if (a == "--qa-period") {
+    const std::string& v = value();
+    if (v == "contact") qa_options.period = scoring::QaPeriod::contact_arrival;
+    else if (v == "evaluated") qa_options.period = scoring::QaPeriod::evaluated_at;
+    else throw UsageError("--qa-period: expected contact or evaluated, actual '" + v + "'");
+  } else if (a == "--strict") strict = true;
+  else return false;
+  return true;
+}
+
+std::optional<scoring::ScoreTable> score_groups(ScoreArgs& args, const std::string& command, const std::string& format,
+                                                ScoredInputs* inputs) {
+  if (args.spec.empty()) throw UsageError(command + ": --spec FILE is required (see kpiscore " + command + " --help)");
+  if (args.input.empty()) throw UsageError(command + ": --input FILE is required (see kpiscore " + command + " --help)");
+  if (!args.evaluations_path.empty() && args.form_path.empty())
+    throw UsageError(command + ": --evaluations needs --form FORM.json (see kpiscore " + command + " --help)");
+  if (args.evaluations_path.empty() && !args.form_path.empty())
+    throw UsageError(command + ": --form is used with --evaluations FILE (see kpiscore " + command + " --help)");
+  SharedOptions& shared = args.shared;
   shared.finish(format);
-  if (shared.lang != Lang::en) throw UsageError("score: --lang is not available for scorecards yet (kpiscore kpis has it)");
-  const scoring::Scorecard card = load_spec(spec);
+  if (shared.lang != Lang::en) throw UsageError(command + ": --lang is not available for scorecards yet (kpiscore kpis has it)");
+  const scoring::Scorecard card = load_spec(args.spec);
   std::optional<scoring::QaForm> form;
-  if (!form_path.empty()) form = load_form(form_path);
+  if (!args.form_path.empty()) form = load_form(args.form_path);
 
   KpiOptions options;
   try {
-    nlohmann::json doc = nlohmann::json::object();
-    if (!options_path.empty()) {
+    if (!args.options_path.empty()) {
       std::string text;
       try {
-        text = read_file(options_path);
+        text = read_file(args.options_path);
       } catch (const InputError& e) {
         throw UsageError(std::string("--options: ") + e.what());
       }
       options = KpiOptions::from_json_text(text);
     }
-    if (!tz.empty()) options.timezone = TimeZone::locate(tz).name();
+    if (!args.tz.empty()) options.timezone = TimeZone::locate(args.tz).name();
     shared.apply(options);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
@@ -230,19 +211,19 @@ int run_score(const std::vector<std::string>& args) {
     if (k.name.find("_p50_") != std::string::npos || k.name.find("_p90_") != std::string::npos) options.quantiles = true;
   std::vector<std::string> keys;
   try {
-    keys = parse_group_by(by);
+    keys = parse_group_by(args.by);
   } catch (const std::invalid_argument& e) {
     throw UsageError(e.what());
   }
-  ReadResult read = read_contacts_csv_file(input, options);
-  if (!rejects_path.empty()) write_file(rejects_path, rejects_to_csv(read.rejects));
+  ReadResult read = read_contacts_csv_file(args.input, options);
+  if (!args.rejects_path.empty()) write_file(args.rejects_path, rejects_to_csv(read.rejects));
   std::cerr << "kpiscore: " << read.rows_read << " rows read, " << read.accepted() << " accepted, "
             << read.rejects.size() << " rejected\n";
-  if (strict && !read.rejects.empty()) {
+  if (args.strict && !read.rejects.empty()) {
     const Reject& r = read.rejects.front();
     std::cerr << "kpiscore: --strict: line " << r.line << (r.field.empty() ? "" : ", field " + r.field) << ": "
               << r.reason << "\n";
-    return exit_input;
+    return std::nullopt;
   }
   GroupedKpiState state;
   try {
@@ -252,16 +233,16 @@ int run_score(const std::vector<std::string>& args) {
   }
   KpiTable table = finalize(state);
   if (form) {
-    const scoring::EvaluationReadResult evals = scoring::read_evaluations_csv_file(evaluations_path, *form, options.timezone);
-    if (!eval_rejects_path.empty()) write_file(eval_rejects_path, rejects_to_csv(evals.rejects));
+    const scoring::EvaluationReadResult evals = scoring::read_evaluations_csv_file(args.evaluations_path, *form, options.timezone);
+    if (!args.eval_rejects_path.empty()) write_file(args.eval_rejects_path, rejects_to_csv(evals.rejects));
     std::cerr << "kpiscore: " << evals.rows_read << " evaluations read, " << evals.accepted() << " accepted, "
               << evals.rejects.size() << " rejected\n";
-    if (strict && !evals.rejects.empty()) {
+    if (args.strict && !evals.rejects.empty()) {
       print_first_reject("evaluations", evals.rejects.front());
-      return exit_input;
+      return std::nullopt;
     }
     const auto per_evaluation = scoring::score_evaluations(*form, evals.records);
-    const scoring::QaTable qa = scoring::aggregate_qa(evals.records, per_evaluation, read.table, keys, options, qa_options);
+    const scoring::QaTable qa = scoring::aggregate_qa(evals.records, per_evaluation, read.table, keys, options, args.qa_options);
     std::cerr << "kpiscore: QA form \"" << form->name() << "\": " << qa.count(scoring::QaUse::used)
               << " evaluations used, " << qa.count(scoring::QaUse::calibration) << " calibration (excluded), "
               << qa.count(scoring::QaUse::superseded) << " superseded by a later evaluation, "
@@ -269,12 +250,17 @@ int run_score(const std::vector<std::string>& args) {
               << qa.count(scoring::QaUse::agent_mismatch) << " naming another agent than the contact\n";
     scoring::join(table, qa);
   }
-  scoring::IndicatorColumns extra; // owns the indicator names the joined table refers to
-  if (!indicators_path.empty()) {
-    if (!read_indicators(indicators_path, keys, strict, extra)) return exit_input;
-    join_indicators(table, extra);
+  // Owns the indicator names the joined table refers to (kept on the heap: the views stay valid).
+  auto extra = std::make_unique<scoring::IndicatorColumns>();
+  if (!args.indicators_path.empty()) {
+    if (!read_indicators(args.indicators_path, keys, args.strict, *extra)) return std::nullopt;
+    join_indicators(table, *extra);
   }
   scoring::ScoreTable scores = scoring::score(card, table);
+  if (inputs) {
+    inputs->table = std::move(table);
+    inputs->extra = std::move(extra);
+  }
   // After every join on raw identifiers (evaluations, indicators) and after scoring (segment
   // targets may name key values): only the output carries pseudonyms. Groups keep their order.
   if (shared.pseudonymiser) try {
@@ -282,6 +268,46 @@ int run_score(const std::vector<std::string>& args) {
     } catch (const std::runtime_error& e) {
       throw InputError(e.what());
     }
+  return scores;
+}
+
+} // namespace kpiscore::cli
+
+namespace {
+
+int run_score(const std::vector<std::string>& args) {
+  ScoreArgs sa;
+  std::string format = "json", trace_which = "all";
+  int decimals = -1;
+  bool trace = true;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    const std::function<const std::string&()> value = [&]() -> const std::string& {
+      if (i + 1 >= args.size()) throw UsageError(a + ": missing value");
+      return args[++i];
+    };
+    if (a == "--help" || a == "-h") {
+      std::cout << score_help;
+      return exit_ok;
+    } else if (sa.take(a, value)) continue;
+    else if (a == "--trace") {
+      trace_which = value();
+      if (trace_which != "all" && trace_which != "weakest" && trace_which != "none")
+        throw UsageError("--trace: expected all, weakest or none, actual '" + trace_which + "'");
+    }
+    else if (a == "--no-trace") trace = false;
+    else if (a == "--format") {
+      format = value();
+      if (format != "json" && format != "csv" && format != "table")
+        throw UsageError("--format: expected json, csv or table, actual '" + format + "'");
+    } else if (a == "--decimals") decimals = parse_decimals(value());
+    else
+      throw UsageError("score: unknown argument '" + a + "' (see kpiscore score --help)");
+  }
+  const auto computed = score_groups(sa, "score", format);
+  if (!computed) return exit_input;
+  const scoring::ScoreTable& scores = *computed;
+  const SharedOptions& shared = sa.shared;
   scoring::OutputOptions out;
   out.decimals = decimals;
   out.trace = trace;
@@ -353,7 +379,14 @@ int run_check(const std::vector<std::string>& args) {
   for (const auto& n : card.nodes()) dims += (!n.indicator && &n != &card.nodes().front()) ? 1 : 0;
   std::cout << args[0] << ": ok: scorecard \"" << card.name() << "\", " << card.indicators().size()
             << " indicators in " << dims << " dimensions, " << card.penalties().size() << " penalty rules, "
-            << card.grades().size() << " grades, fingerprint " << card.fingerprint() << "\n";
+            << card.grades().size() << " grades";
+  std::size_t target_tables = 0;
+  for (const auto& ind : card.indicators()) target_tables += ind.target && ind.target->table ? 1 : 0;
+  if (const scoring::BoundTable* gt = card.grade_table())
+    std::cout << ", a grade table (" << dsl::name_of(gt->table.hit_policy()) << ", " << gt->table.rules().size()
+              << " rules)";
+  if (target_tables) std::cout << ", " << target_tables << " target table" << (target_tables > 1 ? "s" : "");
+  std::cout << ", fingerprint " << card.fingerprint() << "\n";
   return exit_ok;
 }
 

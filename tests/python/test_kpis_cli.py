@@ -22,17 +22,6 @@ REPO = Path(__file__).resolve().parents[2]
 CONTACTS = REPO / "examples" / "data" / "contacts.csv"
 
 
-@pytest.fixture(scope="session")
-def cli() -> Path:
-    path = Path(os.environ.get("KPISCORE_CLI", REPO / "build" / "kpiscore"))
-    if not path.is_absolute():
-        path = REPO / path
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.skip(f"kpiscore CLI not found at {path} (build it with `ninja -C build "
-                    f"kpiscore_cli`, or set KPISCORE_CLI)")
-    return path
-
-
 def run_cli(cli: Path, *args: str | os.PathLike[str], ok: bool = True) -> subprocess.CompletedProcess[str]:
     proc = subprocess.run([os.fspath(cli), *map(os.fspath, args)], capture_output=True,
                           text=True, encoding="utf-8", check=False)

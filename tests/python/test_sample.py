@@ -48,17 +48,6 @@ def reference_uniform(contact_id: str, seed: int) -> float:
     return (_mix64((h + GOLDEN) & MASK) >> 11) * 2.0**-53
 
 
-@pytest.fixture(scope="session")
-def cli() -> Path:
-    path = Path(os.environ.get("KPISCORE_CLI", REPO / "build" / "kpiscore"))
-    if not path.is_absolute():
-        path = REPO / path
-    if not (path.is_file() and os.access(path, os.X_OK)):
-        pytest.skip(f"kpiscore CLI not found at {path} (build it with `ninja -C build kpiscore_cli`, "
-                    f"or set KPISCORE_CLI)")
-    return path
-
-
 def contact_ids() -> list[str]:
     with open(CONTACTS, encoding="utf-8") as f:
         return [row["contact_id"] for row in csv.DictReader(f)]

@@ -20,14 +20,6 @@ SPEC = EX / "scorecards" / "default.json"
 FORM = EX / "forms" / "handbook_form.json"
 
 
-@pytest.fixture(scope="module")
-def cli() -> Path:
-    path = Path(os.environ.get("KPISCORE_CLI", REPO / "build" / "kpiscore"))
-    if not path.is_file():
-        pytest.skip("kpiscore CLI not built")
-    return path
-
-
 def cli_score(cli: Path, *args: str) -> str:
     proc = subprocess.run([os.fspath(cli), "score", "--spec", os.fspath(SPEC), "--input", os.fspath(CONTACTS),
                            "--tz", "Asia/Shanghai", *args], capture_output=True, text=True, check=True)
@@ -116,3 +108,38 @@ def test_kpi_text_scorecard_equals_json() -> None:
     assert info.value.line == source.count("\n") + 2 and info.value.column == 1
     assert info.value.code.startswith("E05")
     assert "broken.kpi:" in str(info.value)
+
+
+def test_spec_error_locates_json_errors_in_the_text(tmp_path: Path) -> None:
+    text = SPEC.read_text(encoding="utf-8")
+    bad = text.replace('"per": "1min"', '"per": "1%"', 1)
+    offset = bad.index('"1%"')
+    line, column = bad.count("\n", 0, offset) + 1, offset - bad.rfind("\n", 0, offset)
+    with pytest.raises(kpiscore.SpecError) as e:
+        kpiscore.Scorecard.from_json(bad)
+    assert e.value.path == "/dimensions/0/indicators/1/rule/per"
+    assert (e.value.line, e.value.column) == (line, column)
+    path = tmp_path / "card.json"
+    path.write_text(bad, encoding="utf-8")
+    with pytest.raises(kpiscore.SpecError) as f:
+        kpiscore.Scorecard.from_file(path)
+    assert (f.value.line, f.value.column) == (line, column)
+    # A dict has no text: no position.
+    with pytest.raises(kpiscore.SpecError) as g:
+        kpiscore.Scorecard.from_json(json.loads(bad))
+    assert (g.value.line, g.value.column) == (None, None) and g.value.path == e.value.path
+    # Not JSON: the syntax error's position.
+    with pytest.raises(kpiscore.SpecError) as h:
+        kpiscore.Scorecard.from_json('{\n  "name": "x",\n  "dimensions": [}\n')
+    assert (h.value.line, h.value.column) == (3, 18)
+
+
+def test_json_pointer_offsets_walk_the_structure() -> None:
+    from kpiscore.scoring import json_pointer_offset
+
+    text = '{"a": [1, {"b~c": {"d/e": "x"}}, [2, 3]], "f": {}}'
+    assert text[json_pointer_offset(text, "/a/1/b~0c/d~1e"):].startswith('"x"')
+    assert text[json_pointer_offset(text, "/a/2/1"):].startswith("3]")
+    assert text[json_pointer_offset(text, "/f/missing"):].startswith("{}")  # nearest parent
+    assert json_pointer_offset(text, "/") == 0
+    assert json_pointer_offset("{", "/a") is None

@@ -207,7 +207,7 @@ TEST(SpecErrors, Messages) {
   const std::pair<const char*, const char*> cases[] = {
       {R"({"indicators": [{"kpi": "fcr", "rule": {"type": "value"}}], "colour": 1})",
        "spec /colour: unknown key (expected one of: name, description, inputs, normalize, na, min_observations, "
-       "dimensions, indicators, templates, grades, penalties, display)"},
+       "dimensions, indicators, templates, grades, grade_table, penalties, display)"},
       {R"({"indicators": [{"kpi": "fcr", "rule": {"type": "value"}, "wieght": 1}]})",
        "spec /indicators/0/wieght: unknown key (expected one of: name, kpi, weight, direction, target, rule, "
        "min_observations, na, description)"},

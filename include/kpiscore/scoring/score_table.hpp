@@ -18,10 +18,12 @@ namespace kpiscore::scoring {
 struct IndicatorResult {
   double value = NAN;        ///< the KPI value (NaN when null or absent)
   double observations = 0;   ///< the KPI's denominator
+  double numerator = NAN;    ///< the KPI's numerator (NaN when absent)
   double target = NAN;       ///< the target in force (NaN: none)
   double rule_score = NAN;   ///< the rule's score before penalties (NaN: N/A)
   double score = NAN;        ///< the score the dimension used (NaN: dropped as N/A)
   std::int16_t target_entry = -1; ///< index into Indicator::target->entries
+  std::int32_t target_rule = -1;  ///< the target table's rule that matched (-1: none or no table)
   NaReason na = NaReason::none;
   bool substituted = false;  ///< N/A scored as the configured value
   bool to_improve = false;   ///< misses its target
@@ -45,6 +47,10 @@ struct ScoreTable {
   std::vector<double> node_scores;          ///< [group * card.nodes().size() + n]; n = 0 overall
   std::vector<std::uint8_t> node_substituted; ///< same layout: N/A scored as configured value
   std::vector<int> grade;                   ///< per group; -1: none
+  std::vector<std::int32_t> grade_rule;     ///< per group: the grade table's rule that matched (-1: none; empty without a table)
+  std::vector<double> table_bonus;          ///< per group: the grade table's `bonus` output (NaN: none; empty without one)
+  std::vector<std::uint8_t> grade_capped;   ///< per group: a veto capped the grade
+  std::vector<double> grade_inputs;         ///< [group * inputs + c]: the grade table's numeric inputs (explanations)
   std::vector<PenaltyApplication> penalties;
   std::vector<std::uint32_t> penalty_offsets; ///< group g's applications: [offsets[g], offsets[g+1])
 
@@ -56,7 +62,8 @@ struct ScoreTable {
   const IndicatorResult& indicator(std::size_t g, std::size_t i) const noexcept {
     return indicators[g * card.indicators().size() + i];
   }
-  /// The bonus share of the group's grade (nullopt: no grade or no bonus configured).
+  /// The bonus share of the group: the grade table's `bonus` output when it has one and no
+  /// veto capped the grade, else the grade's bonus (nullopt: no grade or no bonus configured).
   std::optional<double> bonus(std::size_t g) const noexcept;
 };
 
@@ -76,6 +83,10 @@ ScoreTable score(const Scorecard& card, const KpiTable& table, const EvaluationO
 struct OutputOptions {
   int decimals = -1;   ///< display rounding (-1: the scorecard's; still -1: none)
   bool trace = true;   ///< include the trace in JSON
+  /// explain_text/explain_json show the arithmetic too: each KPI's numerator and denominator,
+  /// each child's contribution (effective weight × score) and each dimension's sum
+  /// (`kpiscore explain`).
+  bool arithmetic = false;
 };
 
 /// {"library_version", "scorecard", "spec_fingerprint", "groups": [{keys..., "score", "grade",
@@ -91,6 +102,14 @@ std::string to_text(const ScoreTable& t, const OutputOptions& o = {});
 nlohmann::ordered_json explain_json(const ScoreTable& t, std::size_t group, const OutputOptions& o = {});
 /// The same trace as readable text.
 std::string explain_text(const ScoreTable& t, std::size_t group, const OutputOptions& o = {});
+
+/// A condition of the scorecard evaluated for one group of `table` (the table the scores came
+/// from), part by part: {"expr", "truth": "yes"|"no"|"unknown", "value" (KPI or key leaves),
+/// "parts": [...]} — why a penalty fired or did not, or why a segment target applied.
+nlohmann::ordered_json explain_condition(const Condition& c, const Scorecard& card, const KpiTable& table,
+                                         std::size_t group);
+/// The same as one line: `(complaint_rate > 15% [no: 7.08%] and ...)`.
+std::string explain_condition_text(const Condition& c, const Scorecard& card, const KpiTable& table, std::size_t group);
 
 } // namespace kpiscore::scoring
 

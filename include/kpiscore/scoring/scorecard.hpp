@@ -1,6 +1,7 @@
 #ifndef KPISCORE_SCORING_SCORECARD_HPP
 #define KPISCORE_SCORING_SCORECARD_HPP
 
+#include <kpiscore/scoring/decision.hpp>
 #include <kpiscore/scoring/indicator_rule.hpp>
 #include <kpiscore/scoring/penalty.hpp>
 #include <kpiscore/scoring/spec_error.hpp>
@@ -12,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -103,6 +105,9 @@ public:
   const std::vector<Node>& nodes() const noexcept;
   const std::vector<Indicator>& indicators() const noexcept;
   const std::vector<Grade>& grades() const noexcept;
+  /// The grade and bonus table (`"grade_table"`), or null: outputs `grade` (a grade name)
+  /// and/or `bonus` (a ratio); inputs `score`, `dimension.NAME`, KPIs and group keys.
+  const BoundTable* grade_table() const noexcept;
   const std::vector<Penalty>& penalties() const noexcept;
   /// KPI slots: every KPI an indicator, condition or penalty reads.
   const std::vector<KpiInput>& kpis() const noexcept;
@@ -124,6 +129,10 @@ private:
 
 /// The grade index of an unrounded score (-1 when the score is N/A or below every band).
 int grade_of(const std::vector<Grade>& grades, double score) noexcept;
+/// The grade of node scores (node 0 the overall) under the scorecard: by its grade table when
+/// that decides the grade (KPI and key inputs are then null; `rule` receives the matched rule),
+/// else by the grades' minimums. Roll-ups regrade with it.
+int grade_by_table(const Scorecard& card, std::span<const double> node_scores, std::int32_t* rule = nullptr);
 
 } // namespace kpiscore::scoring
 

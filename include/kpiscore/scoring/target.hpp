@@ -2,6 +2,7 @@
 #define KPISCORE_SCORING_TARGET_HPP
 
 #include <kpiscore/scoring/condition.hpp>
+#include <kpiscore/scoring/decision.hpp>
 
 #include <cstdint>
 #include <optional>
@@ -29,6 +30,9 @@ struct TargetEntry {
 /// So history is scored by the target in force then, and a segment target beats the default.
 struct Target {
   std::vector<TargetEntry> entries;
+  /// Or a decision table whose output `target` is the value (`"target": {"table": {...}}`,
+  /// e.g. by channel × tenure band); then `entries` is empty.
+  std::optional<BoundTable> table;
 
   /// Index of the entry in force, or -1 when none applies.
   int resolve(const GroupView& g, std::optional<std::int32_t> day) const;
