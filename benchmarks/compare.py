@@ -25,19 +25,23 @@ What it does (docs/performance.md, "Side by side"):
    kpiscore's input bytes read per second (51 bytes per record: the columns its aggregation
    reads) as a fraction of the measured read bandwidth, for ``kpiscore.aggregate`` over records
    already read (``kpiscore aggregate``) and for the whole ``kpiscore.kpis`` call.
-6. Reads the contacts CSV (the same records, as docs/input.md writes them) with kpiscore.read,
+6. Scores a scorecard (``SCORECARD``: every rule type, three dimensions) over per-agent KPIs
+   (``--tasks score``), and draws a stratified 15 % sample of agent x day strata
+   (``--tasks sample``), in all four engines; scores agree within 1e-8, and every engine's sample
+   has floor or ceil of 15 % of every stratum (the random draws differ by design).
+7. Reads the contacts CSV (the same records, as docs/input.md writes them) with kpiscore.read,
    DuckDB read_csv, Polars read_csv and pandas read_csv(engine="pyarrow"), checking that all four
    read the same values (row count and column sums) before timing them.
 
-Not compared here (say so rather than fake it): scoring a scorecard and the stratified sample have
-no Python entry in kpiscore yet (``kpiscore.score`` / ``kpiscore.sample``); ``--tasks`` lists what
-exists.
+Every timed row records wall time, process CPU time (the steadier figure on a loaded machine)
+and the worker's peak RSS (VmHWM).
 """
 from __future__ import annotations
 
 import argparse
 import json
 import os
+import pickle
 import resource
 import statistics
 import subprocess
@@ -67,6 +71,145 @@ def options(abandons: str, threads: int) -> dict:
     return {"service_level": {"threshold_s": SL_T_MS / 1000, "comparison": "<=",
                               "short_abandon_s": SHORT_MS / 1000, "abandons": abandons},
             "threads": threads}
+
+
+# The scorecard of the "score" task: per-agent KPIs (all days) scored by a two-level tree with
+# every rule type kpiscore has (docs/scoring.md), no targets by segment, N/A scored 0 so every
+# engine's formula is a plain expression. Other engines implement the same formulas.
+SAMPLE_RATE = 0.15
+SAMPLE_SEED = 42
+SCORECARD = {
+    "name": "compare.py per-agent scorecard",
+    "min_observations": 0,
+    "na": {"score": 0},
+    "dimensions": [
+        {"name": "efficiency", "weight": "50%", "indicators": [
+            {"name": "asa", "kpi": "asa_s", "weight": "30%", "target": "30s",
+             "rule": {"type": "deduct", "per": "10s", "points": 10}},
+            {"name": "aht", "kpi": "aht_s", "weight": "30%", "target": "10min",
+             "rule": {"type": "deduct", "per": "1min", "points": 10}},
+            {"name": "sl", "kpi": "service_level", "weight": "20%", "target": "80%",
+             "rule": {"type": "proportional"}},
+            {"name": "abandon", "kpi": "abandon_rate", "weight": "20%", "target": "5%",
+             "rule": {"type": "bands", "points": [["5%", 100], ["15%", 60], ["30%", 0]]}}]},
+        {"name": "quality", "weight": "30%", "indicators": [
+            {"name": "fcr_i", "kpi": "fcr", "weight": "60%", "target": "85%",
+             "rule": {"type": "deduct", "per": "1%", "points": 2}},
+            {"name": "complaints", "kpi": "complaint_rate", "weight": "40%", "target": "5%",
+             "rule": {"type": "tiers", "tiers": [{"max": "5%", "score": 100}, {"max": "8%", "score": 80},
+                                                 {"max": "12%", "score": 60}, {"score": 0}]}}]},
+        {"name": "experience", "weight": "20%", "indicators": [
+            {"name": "csat", "kpi": "csat_top_box", "weight": "50%", "target": "90%", "rule": {"type": "value"}},
+            {"name": "nps_i", "kpi": "nps", "weight": "50%", "target": 30,
+             "rule": {"type": "bands", "points": [[-20, 0], [30, 100]]}}]}]}
+# The same tree for the other engines: (kpi, overall weight = indicator weight x dimension
+# weight, rule). Rules as docs/scoring.md defines them, clamped to [0, 100]; a null KPI scores 0.
+SCORE_RULES = [
+    ("asa_s", 0.3 * 0.5, ("deduct_lower", 30.0, 10.0, 10.0)),     # target, per, points
+    ("aht_s", 0.3 * 0.5, ("deduct_lower", 600.0, 60.0, 10.0)),
+    ("service_level", 0.2 * 0.5, ("proportional_higher", 0.8)),
+    ("abandon_rate", 0.2 * 0.5, ("bands", [0.05, 0.15, 0.30], [100.0, 60.0, 0.0])),
+    ("fcr", 0.6 * 0.3, ("deduct_higher", 0.85, 0.01, 2.0)),
+    ("complaint_rate", 0.4 * 0.3, ("tiers", [(0.05, 100.0), (0.08, 80.0), (0.12, 60.0)], 0.0)),
+    ("csat_top_box", 0.5 * 0.2, ("value", 100.0)),
+    ("nps", 0.5 * 0.2, ("bands", [-20.0, 30.0], [0.0, 100.0])),
+]
+SCORE_ATOL = 1e-8  # scores are 0..100; kpiscore snaps step counts within 1e-9 of an integer
+
+
+def rule_sql(x: str, rule: tuple) -> str:
+    """One rule as a SQL expression over column x (NULL -> 0)."""
+    kind = rule[0]
+    if kind == "deduct_lower":
+        t, per, pts = rule[1:]
+        e = f"100.0 - {pts} * GREATEST({x} - {t}, 0.0) / {per}"
+    elif kind == "deduct_higher":
+        t, per, pts = rule[1:]
+        e = f"100.0 - {pts} * GREATEST({t} - {x}, 0.0) / {per}"
+    elif kind == "proportional_higher":
+        e = f"{x} / {rule[1]} * 100.0"
+    elif kind == "value":
+        e = f"{x} * {rule[1]}"
+    elif kind == "bands":
+        xs, ys = rule[1], rule[2]
+        arms = [f"WHEN {x} <= {xs[0]} THEN {ys[0]}"]
+        for i in range(1, len(xs)):
+            arms.append(f"WHEN {x} <= {xs[i]} THEN {ys[i - 1]} + ({x} - {xs[i - 1]}) / ({xs[i]} - {xs[i - 1]}) "
+                        f"* ({ys[i]} - {ys[i - 1]})")
+        e = f"CASE {' '.join(arms)} ELSE {ys[-1]} END"
+    elif kind == "tiers":
+        arms = " ".join(f"WHEN {x} <= {m} THEN {v}" for m, v in rule[1])
+        e = f"CASE {arms} ELSE {rule[2]} END"
+    else:
+        raise ValueError(kind)
+    return f"CASE WHEN {x} IS NULL THEN 0.0 ELSE LEAST(GREATEST({e}, 0.0), 100.0) END"
+
+
+def rule_polars(pl: Any, x: Any, rule: tuple) -> Any:
+    """One rule as a Polars expression over expression x (null -> 0)."""
+    kind = rule[0]
+    if kind == "deduct_lower":
+        t, per, pts = rule[1:]
+        e = 100.0 - pts * (x - t).clip(lower_bound=0.0) / per
+    elif kind == "deduct_higher":
+        t, per, pts = rule[1:]
+        e = 100.0 - pts * (t - x).clip(lower_bound=0.0) / per
+    elif kind == "proportional_higher":
+        e = x / rule[1] * 100.0
+    elif kind == "value":
+        e = x * rule[1]
+    elif kind == "bands":
+        xs, ys = rule[1], rule[2]
+        w = pl.when(x <= xs[0]).then(ys[0])
+        for i in range(1, len(xs)):
+            w = w.when(x <= xs[i]).then(ys[i - 1] + (x - xs[i - 1]) / (xs[i] - xs[i - 1]) * (ys[i] - ys[i - 1]))
+        e = w.otherwise(ys[-1])
+    elif kind == "tiers":
+        w = None
+        for m, v in rule[1]:
+            w = pl.when(x <= m).then(v) if w is None else w.when(x <= m).then(v)
+        e = w.otherwise(rule[2])
+    else:
+        raise ValueError(kind)
+    return pl.when(x.is_null()).then(0.0).otherwise(e.clip(0.0, 100.0))
+
+
+def rule_numpy(x: Any, rule: tuple) -> Any:
+    """One rule over a float numpy array (NaN = null -> 0): the pandas engine's."""
+    import numpy as np
+
+    kind = rule[0]
+    if kind == "deduct_lower":
+        t, per, pts = rule[1:]
+        e = 100.0 - pts * np.maximum(x - t, 0.0) / per
+    elif kind == "deduct_higher":
+        t, per, pts = rule[1:]
+        e = 100.0 - pts * np.maximum(t - x, 0.0) / per
+    elif kind == "proportional_higher":
+        e = x / rule[1] * 100.0
+    elif kind == "value":
+        e = x * rule[1]
+    elif kind == "bands":
+        xs, ys = rule[1], rule[2]
+        e = np.full_like(x, ys[-1])
+        done = np.zeros(len(x), dtype=bool)
+        for i in range(len(xs)):
+            m = ~done & (x <= xs[i])
+            e[m] = ys[0] if i == 0 else (ys[i - 1] + (x[m] - xs[i - 1]) / (xs[i] - xs[i - 1]) * (ys[i] - ys[i - 1]))
+            done |= m
+    elif kind == "tiers":
+        e = np.select([x <= m for m, _ in rule[1]], [v for _, v in rule[1]], rule[2])
+    else:
+        raise ValueError(kind)
+    return np.where(np.isnan(x), 0.0, np.clip(e, 0.0, 100.0))
+
+
+def sample_plan() -> dict:
+    """Stratified simple random sampling without replacement: 15 % of every agent x day
+    stratum, proportional allocation by largest remainder (docs/sampling.md)."""
+    return {"design": "sequential_poisson", "seed": SAMPLE_SEED, "rate": SAMPLE_RATE,
+            "strata": {"by": ["agent_id", "day"]}, "timezone": "UTC",
+            "report": {"coverage": ["agent_id"]}}
 
 
 # --------------------------------------------------------------------------- data
@@ -151,7 +294,7 @@ def load(d: Path) -> dict[str, Any]:
     return {p.stem: np.load(p) for p in sorted(d.glob("*.npy"))}
 
 
-def pandas_frame(a: dict[str, Any]) -> Any:
+def pandas_frame(a: dict[str, Any], with_id: bool = False) -> Any:
     """The pandas DataFrame (pandas and kpiscore): Categorical agent_id, nullable integers."""
     import numpy as np
     import pandas as pd
@@ -159,7 +302,8 @@ def pandas_frame(a: dict[str, Any]) -> Any:
     def nullable(values: Any, valid: Any) -> Any:
         return pd.arrays.IntegerArray(values, ~valid)
 
-    cols: dict[str, Any] = {
+    cols: dict[str, Any] = {"contact_id": np.arange(len(a["wait_ms"]), dtype=np.int64)} if with_id else {}
+    cols |= {
         "arrived_at": a["arrived_at"],
         "agent_id": pd.Categorical.from_codes(a["agent_code"], categories=agent_labels()),
         "inbound": a["inbound"], "answered": a["answered"], "wait_ms": a["wait_ms"]}
@@ -171,12 +315,13 @@ def pandas_frame(a: dict[str, Any]) -> Any:
     return pd.DataFrame(cols)
 
 
-def arrow_table(a: dict[str, Any]) -> Any:
+def arrow_table(a: dict[str, Any], with_id: bool = False) -> Any:
     """The Arrow table (DuckDB and Polars): dictionary agent_id, nullable integers."""
     import numpy as np
     import pyarrow as pa
 
-    cols: dict[str, Any] = {
+    cols: dict[str, Any] = {"contact_id": pa.array(np.arange(len(a["wait_ms"]), dtype=np.int64))} if with_id else {}
+    cols |= {
         "arrived_at": pa.array(a["arrived_at"]),
         "agent_id": pa.DictionaryArray.from_arrays(pa.array(a["agent_code"]), pa.array(agent_labels())),
         "inbound": pa.array(a["inbound"]), "answered": pa.array(a["answered"]),
@@ -186,7 +331,6 @@ def arrow_table(a: dict[str, Any]) -> Any:
     for s in ("resolved_first_contact", "csat", "nps", "complaint", "converted"):
         v = a[s]
         cols[s] = pa.array(v, mask=v < 0, type=pa.int8())
-    del np
     return pa.table(cols)
 
 
@@ -212,11 +356,34 @@ class KpiscoreEngine:
         self.k = kpiscore
         self.opts = options(treatment, threads)
 
-    def prepare(self, a: dict[str, Any]) -> Any:
-        return pandas_frame(a)
+    def prepare(self, a: dict[str, Any], task: str = "agg") -> Any:
+        return pandas_frame(a, with_id=task == "sample")
 
     def run(self, frame: Any) -> Any:
         return self.k.kpis(frame, by=KEYS, options=self.opts, tz="UTC")
+
+    def run_score(self, frame: Any) -> Any:
+        # The scorecard compiled once per process (like a prepared statement); each run reads
+        # the frame, aggregates per agent and scores.
+        if not hasattr(self, "card"):
+            from kpiscore.scoring import Scorecard
+
+            self.card = Scorecard.from_json(SCORECARD)
+        return self.card.score(frame, by="agent_id", options=self.opts, tz="UTC")
+
+    def normalize_score(self, result: Any) -> Any:
+        df = result.to_pandas()
+        return df.set_index(df["agent_id"].astype(str))["score"].astype("float64").rename("score")
+
+    def run_sample(self, frame: Any) -> Any:
+        from kpiscore.sampling import sample
+
+        return sample(frame, sample_plan(), tz="UTC")
+
+    def normalize_sample(self, result: Any) -> Any:
+        import numpy as np
+
+        return np.asarray(result.to_pandas()["contact_id"].astype("int64"))
 
     def normalize(self, result: Any) -> Any:
         df = result.to_pandas()
@@ -233,7 +400,7 @@ class KpiscoreAggregate(KpiscoreEngine):
     fraction is computed from. Its KPIs (State.kpis(), not timed) are checked like the others."""
     name = "kpiscore aggregate"
 
-    def prepare(self, a: dict[str, Any]) -> Any:
+    def prepare(self, a: dict[str, Any], task: str = "agg") -> Any:
         return self.k.read(pandas_frame(a), options=self.opts, tz="UTC")
 
     def run(self, contacts: Any) -> Any:
@@ -303,12 +470,44 @@ SELECT CAST(agent_id AS VARCHAR) AS agent_id, CAST(day AS VARCHAR) AS day,
   CAST(conversions AS DOUBLE) / NULLIF(conversion_base, 0) AS conversion_rate
 FROM g"""
 
-    def prepare(self, a: dict[str, Any]) -> Any:
-        return arrow_table(a)
+        # Per agent (all days): the same query without the day key; then the scorecard's
+        # formulas over it in SQL.
+        self.sql_agent = (self.sql.replace("SELECT agent_id, CAST(arrived_at AS DATE) AS day,", "SELECT agent_id,")
+                          .replace("CAST(day AS VARCHAR) AS day,", ""))
+        total = " + ".join(f"{w!r} * ({rule_sql(k, rule)})" for k, w, rule in SCORE_RULES)
+        self.sql_score = f"WITH k AS ({self.sql_agent}) SELECT agent_id, {total} AS score FROM k"
+        # Stratified SRS: a random order within each agent x day stratum, keep the first
+        # round(15 % of its size).
+        self.sql_sample = f"""
+SELECT contact_id FROM (
+  SELECT contact_id,
+    row_number() OVER (PARTITION BY agent_id, day ORDER BY u) AS r,
+    count(*) OVER (PARTITION BY agent_id, day) AS n
+  FROM (SELECT contact_id, agent_id, CAST(arrived_at AS DATE) AS day, random() AS u FROM frame))
+WHERE r <= round({SAMPLE_RATE} * n)"""
+
+    def prepare(self, a: dict[str, Any], task: str = "agg") -> Any:
+        return arrow_table(a, with_id=task == "sample")
 
     def run(self, frame: Any) -> Any:
         self.con.register("frame", frame)  # zero-copy scan of the Arrow table
-        return self.con.execute(self.sql).to_arrow_table()
+        return self.con.sql(self.sql).to_arrow_table()
+
+    def run_score(self, frame: Any) -> Any:
+        self.con.register("frame", frame)
+        return self.con.sql(self.sql_score).to_arrow_table()
+
+    def normalize_score(self, result: Any) -> Any:
+        df = result.to_pandas()
+        return df.set_index(df["agent_id"].astype(str))["score"].astype("float64")
+
+    def run_sample(self, frame: Any) -> Any:
+        self.con.register("frame", frame)
+        self.con.execute(f"SELECT setseed({SAMPLE_SEED / 100})").fetchall()
+        return self.con.sql(self.sql_sample).to_arrow_table()
+
+    def normalize_sample(self, result: Any) -> Any:
+        return result.column("contact_id").to_numpy()
 
     def normalize(self, result: Any) -> Any:
         df = result.to_pandas()
@@ -366,6 +565,14 @@ class PolarsEngine:
                  "ignore_all": c("answered")}[treatment]
         self.finals = [
             c("agent_id").cast(pl.String), c("day").cast(pl.String),
+            *self._kpi_exprs(pl, ratio, slnum, slden)]
+        self.finals_agent = [c("agent_id").cast(pl.String), *self._kpi_exprs(pl, ratio, slnum, slden)]
+        self.score = sum(w * rule_polars(pl, c(k), rule) for k, w, rule in SCORE_RULES).alias("score")
+
+    @staticmethod
+    def _kpi_exprs(pl: Any, ratio: Any, slnum: Any, slden: Any) -> list:
+        c = pl.col
+        return [
             c("offered"), c("answered"), (c("offered") - c("answered")).alias("abandoned"), c("handled"),
             ratio(c("wait_sum") / 1000.0, c("answered")).alias("asa_s"),
             ratio(c("handle_sum") / 1000.0, c("handle_n")).alias("aht_s"),
@@ -383,8 +590,29 @@ class PolarsEngine:
             ratio(c("conversions"), c("conversion_base")).alias("conversion_rate"),
         ]
 
-    def prepare(self, a: dict[str, Any]) -> Any:
-        return self.pl.from_arrow(arrow_table(a))
+    def prepare(self, a: dict[str, Any], task: str = "agg") -> Any:
+        return self.pl.from_arrow(arrow_table(a, with_id=task == "sample"))
+
+    def run_score(self, frame: Any) -> Any:
+        pl = self.pl
+        return (frame.lazy().group_by("agent_id").agg(self.aggs).select(self.finals_agent)
+                .select(pl.col("agent_id"), self.score).collect())
+
+    def normalize_score(self, result: Any) -> Any:
+        df = result.to_pandas()
+        return df.set_index(df["agent_id"].astype(str))["score"].astype("float64")
+
+    def run_sample(self, frame: Any) -> Any:
+        # Stratified SRS: a seeded shuffle of the row numbers within each agent x day stratum,
+        # keep those below round(15 % of its size).
+        pl = self.pl
+        strata = [pl.col("agent_id"), pl.col("arrived_at").dt.date()]
+        keep = (pl.int_range(pl.len()).shuffle(seed=SAMPLE_SEED).over(strata)
+                < (pl.len() * SAMPLE_RATE).round().over(strata))
+        return frame.lazy().filter(keep).select("contact_id").collect()
+
+    def normalize_sample(self, result: Any) -> Any:
+        return result["contact_id"].to_numpy()
 
     def run(self, frame: Any) -> Any:
         pl = self.pl
@@ -407,10 +635,30 @@ class PandasEngine:
     def __init__(self, threads: int, treatment: str) -> None:
         self.treatment = treatment
 
-    def prepare(self, a: dict[str, Any]) -> Any:
-        return pandas_frame(a)
+    def prepare(self, a: dict[str, Any], task: str = "agg") -> Any:
+        return pandas_frame(a, with_id=task == "sample")
 
-    def run(self, df: Any) -> Any:
+    def run_score(self, df: Any) -> Any:
+        import pandas as pd
+
+        k = self.run(df, by_day=False)
+        score = sum(w * rule_numpy(k[name].to_numpy(dtype="float64", na_value=float("nan")), rule)
+                    for name, w, rule in SCORE_RULES)
+        return pd.Series(score, index=k.index, name="score")
+
+    def normalize_score(self, result: Any) -> Any:
+        return result.set_axis(result.index.astype(str))
+
+    def run_sample(self, df: Any) -> Any:
+        # groupby().sample: round(frac x size) rows of each agent x day stratum at random.
+        strata = [df["agent_id"], df["arrived_at"].dt.floor("D")]
+        return df.groupby(strata, observed=True, sort=False)["contact_id"].sample(frac=SAMPLE_RATE,
+                                                                                 random_state=SAMPLE_SEED)
+
+    def normalize_sample(self, result: Any) -> Any:
+        return result.to_numpy(dtype="int64")
+
+    def run(self, df: Any, by_day: bool = True) -> Any:
         # Vectorised per-record indicator columns, then one groupby-sum (the fast pandas idiom;
         # a groupby.agg of lambdas would be a strawman), then the ratios column-wise.
         import pandas as pd
@@ -441,8 +689,8 @@ class PandasEngine:
             "complaints": (ans & (comp == 1)).fillna(False), "complaint_base": ans & comp.notna(),
             "conversions": (ans & (conv == 1)).fillna(False), "conversion_base": ans & conv.notna(),
         })
-        g = x.groupby([df["agent_id"], df["arrived_at"].dt.floor("D").rename("day")],
-                      observed=True, sort=False).sum()
+        keys = [df["agent_id"], df["arrived_at"].dt.floor("D").rename("day")] if by_day else [df["agent_id"]]
+        g = x.groupby(keys, observed=True, sort=False).sum()
 
         def ratio(num: Any, den: Any) -> Any:
             return (num.astype("float64") / den.where(den != 0)).astype("float64")
@@ -478,6 +726,10 @@ class PandasEngine:
             df[k] = df[k].astype("float64")
         return df.set_index(KEYS)[KPIS]
 
+
+# task -> (the engine's timed method, its normalize method)
+TASK_METHODS = {"agg": ("run", "normalize"), "score": ("run_score", "normalize_score"),
+                "sample": ("run_sample", "normalize_sample")}
 
 ENGINE_CLASSES: dict[str, Callable[[int, str], Any]] = {
     "kpiscore": KpiscoreEngine, "kpiscore aggregate": KpiscoreAggregate, "duckdb": DuckdbEngine,
@@ -578,38 +830,57 @@ def rss_kib() -> int:
         return int(f.read().split()[1]) * (os.sysconf("SC_PAGE_SIZE") // 1024)
 
 
+def peak_rss_kib() -> int:
+    """This process's peak RSS: VmHWM, the high-water mark of its own address space. Not
+    getrusage's ru_maxrss: Linux carries that across fork and exec, so a worker would report the
+    parent's peak when the parent had loaded the data."""
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
 def worker(args: argparse.Namespace) -> None:
     """One engine x thread setting in its own process; prints one JSON line."""
     out: dict[str, Any] = {}
-    if args.task == "agg":
+    if args.task in TASK_METHODS:
         a = load(Path(args.data))
         engine = ENGINE_CLASSES[args.engine](args.threads, args.abandons)
+        run_name, normalize_name = TASK_METHODS[args.task]
         t0 = time.perf_counter()
-        frame = engine.prepare(a)
+        frame = engine.prepare(a, args.task)
         out["prepare_s"] = time.perf_counter() - t0
         del a
         out["rss_ready_kib"] = rss_kib()
-        times = []
+        times, cpu = [], []
         for i in range(args.runs + 1):  # run 0: warm-up (its result is the one checked)
+            c0 = time.process_time()
             t0 = time.perf_counter()
-            result = engine.run(frame)
+            result = getattr(engine, run_name)(frame)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             if i == 0 and args.emit:
-                engine.normalize(result).to_pickle(args.emit)
+                with open(args.emit, "wb") as f:
+                    pickle.dump(getattr(engine, normalize_name)(result), f)
             del result
         out["times_s"] = times[1:]
+        out["cpu_s"] = cpu[1:]  # process CPU time (all threads): the steadier figure on a loaded machine
     elif args.task == "csv":
         read, summary = csv_reader(args.engine, args.threads)
-        times = []
+        times, cpu = [], []
         for i in range(args.runs + 1):
+            c0 = time.process_time()
             t0 = time.perf_counter()
             table = read(args.data)
             times.append(time.perf_counter() - t0)
+            cpu.append(time.process_time() - c0)
             if i == 0:
                 out["summary"] = summary(table)
             del table
         out["times_s"] = times[1:]
-    out["peak_rss_kib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        out["cpu_s"] = cpu[1:]
+    out["peak_rss_kib"] = peak_rss_kib()
     print(json.dumps(out))
 
 
@@ -663,7 +934,7 @@ def check_agreement(data: Path, tmp: Path, threads: int, abandons: str, engines:
     for e in engines:
         path = tmp / f"{e.replace(' ', '_')}_{abandons}.pkl"
         run_worker("agg", e, data, threads, 0, abandons, emit=path)
-        frames[e] = pd.read_pickle(path)
+        frames[e] = pd.read_pickle(path)  # written with pickle.dump
     ref = frames["kpiscore"]
     bad = [m for e in engines if e != "kpiscore" for m in compare_frames(ref, frames[e], e)]
     if bad:
@@ -672,6 +943,70 @@ def check_agreement(data: Path, tmp: Path, threads: int, abandons: str, engines:
     print(f"agreement ({abandons}): {len(ref)} groups x {len(KPIS)} KPIs equal in "
           f"{', '.join(engines)} (relative 1e-9, counts exact, {nulls} nulls in all)", flush=True)
     return len(ref), nulls
+
+
+def check_score_agreement(data: Path, tmp: Path, threads: int, engines: list[str]) -> int:
+    """Every engine's overall score per agent equals kpiscore's within SCORE_ATOL (same agents)."""
+    import numpy as np
+
+    scores = {}
+    for e in engines:
+        path = tmp / f"{e}_score.pkl"
+        run_worker("score", e, data, threads, 0, "against", emit=path)
+        with open(path, "rb") as f:
+            scores[e] = pickle.load(f).sort_index()
+    ref = scores["kpiscore"]
+    bad = []
+    for e in engines[1:]:
+        other = scores[e]
+        if not ref.index.equals(other.index):
+            bad.append(f"{e}: agents differ ({len(ref)} vs {len(other)})")
+            continue
+        diff = np.abs(ref.to_numpy() - other.to_numpy())
+        if not (diff <= SCORE_ATOL).all():
+            i = int(np.argmax(diff))
+            bad.append(f"{e}: score differs for {int((diff > SCORE_ATOL).sum())} agents, e.g. {ref.index[i]}: "
+                       f"kpiscore {ref.iloc[i]!r}, {e} {other.iloc[i]!r}")
+    if bad:
+        raise SystemExit("scores disagree:\n  " + "\n  ".join(bad))
+    print(f"scores: {len(ref)} agents, overall score equal within {SCORE_ATOL} in {', '.join(engines)} "
+          f"(mean {ref.mean():.3f})", flush=True)
+    return len(ref)
+
+
+def check_sample_agreement(data: Path, tmp: Path, threads: int, engines: list[str]) -> dict[str, int]:
+    """Every engine's sample is a stratified 15 % sample of the same strata: distinct contacts, and
+    in every agent x UTC day stratum of N_h contacts floor(0.15 N_h) or ceil(0.15 N_h) of them
+    (kpiscore's largest remainder and the others' per-stratum rounding may differ by one where
+    0.15 N_h has a fractional part; the random draws differ by design)."""
+    import numpy as np
+
+    a = load(data)
+    day = a["arrived_at"].astype("datetime64[D]").astype(np.int64)
+    stratum = a["agent_code"].astype(np.int64) * (day.max() - day.min() + 1) + (day - day.min())
+    _, stratum = np.unique(stratum, return_inverse=True)
+    size = np.bincount(stratum)
+    q = SAMPLE_RATE * size
+    totals = {}
+    for e in engines:
+        path = tmp / f"{e}_sample.pkl"
+        run_worker("sample", e, data, threads, 0, "against", emit=path)
+        with open(path, "rb") as f:
+            ids = np.asarray(pickle.load(f), dtype=np.int64)
+        if len(np.unique(ids)) != len(ids) or (len(ids) and (ids.min() < 0 or ids.max() >= len(day))):
+            raise SystemExit(f"sample: {e} selected unknown or repeated contacts")
+        got = np.bincount(stratum[ids], minlength=len(size))
+        off = (got < np.floor(q - 1e-9)) | (got > np.ceil(q + 1e-9))
+        if off.any():
+            h = int(np.flatnonzero(off)[0])
+            raise SystemExit(f"sample: {e} took {got[h]} of a stratum of {size[h]} (15 % = {q[h]:.2f}) "
+                             f"in {int(off.sum())} strata")
+        totals[e] = len(ids)
+        if e == "kpiscore" and len(ids) != int(np.floor(SAMPLE_RATE * len(day) + 0.5)):
+            raise SystemExit(f"sample: kpiscore took {len(ids)}, its plan's total is round(15 % x {len(day)})")
+    print(f"sample: {len(size)} strata, every engine within floor/ceil of 15 % per stratum; sizes "
+          + ", ".join(f"{e} {n}" for e, n in totals.items()), flush=True)
+    return totals
 
 
 def check_csv_agreement(results: dict[str, dict], rows: int, arrays: dict[str, Any]) -> None:
@@ -702,16 +1037,22 @@ def fmt_s(t: float) -> str:
 
 
 def table(title: str, rows: list[dict]) -> str:
-    head = ["engine", "threads", "best", "median", "median / kpiscore", "peak RSS", "RSS ready"]
+    head = ["engine", "threads", "best", "median", "median / kpiscore", "median CPU", "CPU / kpiscore",
+            "peak RSS", "RSS ready"]
     lines = [title, "| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     ref = {r["threads"]: statistics.median(r["times_s"]) for r in rows if r["engine"] == "kpiscore"}
+    ref_cpu = {r["threads"]: statistics.median(r["cpu_s"]) for r in rows if r["engine"] == "kpiscore" and "cpu_s" in r}
     for r in rows:
         med = statistics.median(r["times_s"])
         base = ref.get(r["threads"]) or ref.get(1)
         ratio = f"{med / base:.2f}x" if base else "-"
         ready = f"{r['rss_ready_kib'] / 1024:.0f} MiB" if "rss_ready_kib" in r else "-"
+        cpu = statistics.median(r["cpu_s"]) if "cpu_s" in r else None
+        cbase = ref_cpu.get(r["threads"]) or ref_cpu.get(1)
+        cpu_s = fmt_s(cpu) if cpu is not None else "-"
+        cpu_ratio = f"{cpu / cbase:.2f}x" if cpu is not None and cbase else "-"
         lines.append(f"| {r['engine']} | {r['threads']} | {fmt_s(min(r['times_s']))} | {fmt_s(med)} | "
-                     f"{ratio} | {r['peak_rss_kib'] / 1024:.0f} MiB | {ready} |")
+                     f"{ratio} | {cpu_s} | {cpu_ratio} | {r['peak_rss_kib'] / 1024:.0f} MiB | {ready} |")
     return "\n".join(lines)
 
 
@@ -724,7 +1065,9 @@ def main() -> None:
     p.add_argument("--threads", default=f"1,{os.cpu_count()}", help="thread settings (default 1,all)")
     p.add_argument("--engines", default=",".join(ENGINES))
     p.add_argument("--abandons", default="against", choices=TREATMENTS)
-    p.add_argument("--tasks", default="agg,csv", help="agg (KPI aggregation), csv (reading the CSV)")
+    p.add_argument("--tasks", default="agg,score,sample,csv",
+                   help="agg (KPI aggregation), score (scorecard over per-agent KPIs), sample (stratified "
+                        "15 %% sample), csv (reading the CSV)")
     p.add_argument("--csv-rows", type=int, default=10_000_000, help="size of the CSV read test")
     p.add_argument("--build", type=Path, default=ROOT / "build", help="for stream_bandwidth")
     p.add_argument("--workdir", type=Path, help="keep generated data here (default: a temp dir)")
@@ -732,7 +1075,7 @@ def main() -> None:
     p.add_argument("--tiny", action="store_true",
                    help="agreement only, 3000 records, every abandon treatment and the CSV readers")
     # internal: worker processes
-    p.add_argument("--worker", choices=["agg", "csv"], help=argparse.SUPPRESS)
+    p.add_argument("--worker", choices=["agg", "score", "sample", "csv"], help=argparse.SUPPRESS)
     p.add_argument("--engine", help=argparse.SUPPRESS)
     p.add_argument("--data", help=argparse.SUPPRESS)
     p.add_argument("--emit", help=argparse.SUPPRESS)
@@ -761,6 +1104,10 @@ def tiny(work: Path, tmp: Path, seed: int, engines: list[str]) -> None:
     for treatment in TREATMENTS:
         check_agreement(data, tmp, 1, treatment, engines + ["kpiscore aggregate"])
     csv = work / "contacts_tiny.csv"
+    check_score_agreement(data, tmp, 1, engines)
+    # Strata of about 6 contacts (agent x day over 200 000 records), so the per-stratum sizes
+    # (0, 1 or 2) are a real check; at 3 000 records nearly every stratum has one contact.
+    check_sample_agreement(data_dir(work, 200_000, seed), tmp, 1, engines)
     write_csv(load(data), csv)
     res = {e: run_worker("csv", e, csv, 1, 0, "against") for e in engines}
     check_csv_agreement(res, 3000, load(data))
@@ -814,6 +1161,34 @@ def run_all(args: argparse.Namespace, work: Path, tmp: Path, engines: list[str])
                                      f"{r['gb_s']:.2f} GB/s = {100 * r['bandwidth_fraction']:.1f} % of STREAM "
                                      f"read {bw[r['threads']]['read_gb_s']:.2f} GB/s")
             print("\n".join(out_lines[-1 - sum("gb_s" in r for r in rows):]), flush=True)
+    for task in ("score", "sample"):
+        if task not in args.tasks:
+            continue
+        for n in sizes:
+            data = data_dir(work, n, args.seed)
+            if task == "score":
+                what = f"{check_score_agreement(data, tmp, max(threads), engines):,} agents scored"
+            else:
+                what = "stratified 15 % sample of agent x day strata"
+            if task == "sample":
+                check_sample_agreement(data, tmp, max(threads), engines)
+            rows = []
+            for t in threads:
+                for e in engines:
+                    if e == "pandas" and t != threads[0]:
+                        continue
+                    runs = args.runs
+                    if e == "pandas" and n >= 10_000_000 and args.pandas_runs is not None:
+                        runs = args.pandas_runs
+                    r = run_worker(task, e, data, t, runs, args.abandons)
+                    r.update(engine=e, threads=t)
+                    rows.append(r)
+                    print(f"  {task} {n:,} rows {e:10} {t} thr: median {fmt_s(statistics.median(r['times_s']))}",
+                          flush=True)
+            report.setdefault(task, {})[n] = rows
+            out_lines.append(table(f"\n{task}: {n:,} records, {what}, best / median of {args.runs} after a warm-up",
+                                   rows))
+            print(out_lines[-1], flush=True)
     if "csv" in args.tasks:
         n = args.csv_rows
         data = data_dir(work, n, args.seed)

@@ -2,6 +2,8 @@
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/metrics/contact_rules.hpp>
 
+#include "grouping_fused.hpp"
+
 #include <algorithm>
 
 namespace kpiscore {
@@ -482,80 +484,119 @@ template <bool Small>
   }
 }
 
-template <bool Varying>
-[[gnu::always_inline]] inline void accumulate_coded_body(const ContactTable& t, const std::uint32_t* group,
+/// Where the kernel takes each block's group ids from: a GroupIndex's group_of_row, or (the
+/// fused single pass) computed for the block from the key columns into a small buffer.
+struct IndexGroups {
+  const std::uint32_t* group_of_row;
+  /// Group ids of rows [b0, stop) where stop >= b0 + len (up to prefetch_distance rows more for
+  /// the prefetches, within `end`); returns the pointer to row b0's id and sets `ahead`.
+  const std::uint32_t* block(std::size_t b0, std::size_t, std::size_t end, std::uint32_t*, std::size_t& ahead) const {
+    ahead = end - b0;
+    return group_of_row + b0;
+  }
+};
+struct FusedGroups {
+  const detail::FusedKeys* keys;
+  const std::uint32_t* block(std::size_t b0, std::size_t len, std::size_t end, std::uint32_t* buf,
+                             std::size_t& ahead) const {
+    const std::size_t stop = std::min(end, b0 + len + prefetch_distance);
+    keys->composites(b0, stop, buf);
+    ahead = stop - b0;
+    return buf;
+  }
+};
+
+template <bool Varying, class Groups>
+[[gnu::always_inline]] inline void accumulate_coded_body(const ContactTable& t, const Groups& groups,
                                                          std::size_t begin, std::size_t end,
                                                          const ThresholdLookup& thr, const KernelRules& k,
                                                          const LaneTables& tab, CodedState& st) {
   CodedBlock b;
   std::int64_t thr_block[coded_block];
+  std::uint32_t group_block[coded_block + prefetch_distance];
   // column_rows pads absent columns with `block`-long null blocks, enough for coded_block.
   static_assert(coded_block <= block);
   for (std::size_t b0 = begin; b0 < end; b0 += coded_block) {
     const std::size_t len = std::min(end, b0 + coded_block) - b0;
     if constexpr (Varying)
       for (std::size_t i = 0; i < len; ++i) thr_block[i] = thr.at(b0 + i);
-    const ColumnRows<Varying> rows = column_rows<Varying>(t, group, b0, thr_block, k);
+    std::size_t ahead = 0;
+    const std::uint32_t* group = groups.block(b0, len, end, group_block, ahead);
+    const ColumnRows<Varying> rows = column_rows<Varying>(t, nullptr, b0, thr_block, k); // .g unused
     if (code_block<Varying>(rows, len, k, b))
-      scatter_block<true>(group + b0, len, end - b0, b, tab, st);
+      scatter_block<true>(group, len, ahead, b, tab, st);
     else
-      scatter_block<false>(group + b0, len, end - b0, b, tab, st);
+      scatter_block<false>(group, len, ahead, b, tab, st);
   }
 }
 
 /// The same code compiled twice: for the baseline instruction set and, chosen at run time on
 /// CPUs that have it, for AVX2 (the column loops of code_block then work on 32 bytes at a time).
-template <bool Varying>
-void accumulate_coded_baseline(const ContactTable& t, const std::uint32_t* group, std::size_t begin,
+template <bool Varying, class Groups>
+void accumulate_coded_baseline(const ContactTable& t, const Groups& groups, std::size_t begin,
                                std::size_t end, const ThresholdLookup& thr, const KernelRules& k,
                                const LaneTables& tab, CodedState& st) {
-  accumulate_coded_body<Varying>(t, group, begin, end, thr, k, tab, st);
+  accumulate_coded_body<Varying>(t, groups, begin, end, thr, k, tab, st);
 }
 
 #if defined(__x86_64__)
-template <bool Varying>
-[[gnu::target("avx2,bmi,bmi2,popcnt")]] void accumulate_coded_avx2(const ContactTable& t, const std::uint32_t* group,
+template <bool Varying, class Groups>
+[[gnu::target("avx2,bmi,bmi2,popcnt")]] void accumulate_coded_avx2(const ContactTable& t, const Groups& groups,
                                                                   std::size_t begin, std::size_t end,
                                                                   const ThresholdLookup& thr, const KernelRules& k,
                                                                   const LaneTables& tab, CodedState& st) {
-  accumulate_coded_body<Varying>(t, group, begin, end, thr, k, tab, st);
+  accumulate_coded_body<Varying>(t, groups, begin, end, thr, k, tab, st);
 }
 #endif
 
-template <bool Varying>
-void accumulate_coded(const ContactTable& t, const std::uint32_t* group, std::size_t begin, std::size_t end,
+template <class Groups>
+void accumulate_coded(const ContactTable& t, const Groups& groups, std::size_t begin, std::size_t end,
                       const ThresholdLookup& thr, const KernelRules& k, const LaneTables& tab, CodedState& st) {
+  auto run = [&]<bool Varying>() {
 #if defined(__x86_64__)
-  static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
-  if (avx2) return accumulate_coded_avx2<Varying>(t, group, begin, end, thr, k, tab, st);
+    static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
+    if (avx2) return accumulate_coded_avx2<Varying>(t, groups, begin, end, thr, k, tab, st);
 #endif
-  accumulate_coded_baseline<Varying>(t, group, begin, end, thr, k, tab, st);
+    accumulate_coded_baseline<Varying>(t, groups, begin, end, thr, k, tab, st);
+  };
+  if (thr.varies())
+    run.template operator()<true>();
+  else
+    run.template operator()<false>();
 }
 
-/// Adds a thread's coded accumulators into the column-wise state.
-void flush_coded(CodedState& st, GroupedKpiState& s) {
-  const std::size_t groups = st.hot.size();
-  for (std::size_t g = 0; g < groups; ++g) spill_coded(st.hot[g], st.csat[g], st.cold[g]);
+/// Adds a thread's coded accumulators into the column-wise state: accumulator slot a goes to
+/// group to(a); slots with to(a) == skip are unused (the fused pass's composites no row had).
+constexpr std::uint32_t skip = 0xFFFFFFFFu;
+template <class To> void flush_coded(CodedState& st, GroupedKpiState& s, To to) {
+  const std::size_t slots = st.hot.size();
+  for (std::size_t a = 0; a < slots; ++a) spill_coded(st.hot[a], st.csat[a], st.cold[a]);
+  auto each = [&](auto&& f) {
+    for (std::size_t a = 0; a < slots; ++a) {
+      const std::uint32_t g = to(a);
+      if (g != skip) f(a, g);
+    }
+  };
   for (std::size_t l = 0; l < 22; ++l) {
     std::int64_t* out = s.counter(lane_counter[l]).data();
-    for (std::size_t g = 0; g < groups; ++g) out[g] += st.cold[g].lane[l];
+    each([&](std::size_t a, std::uint32_t g) { out[g] += st.cold[a].lane[l]; });
   }
   std::int64_t* csat_sum = s.counter(Counter::csat_sum).data();
   int128_t* csat_sq = s.square(Square::csat).data();
-  for (std::size_t g = 0; g < groups; ++g) {
-    csat_sum[g] += st.cold[g].lane[22];
-    csat_sq[g] += st.cold[g].lane[23];
-  }
+  each([&](std::size_t a, std::uint32_t g) {
+    csat_sum[g] += st.cold[a].lane[22];
+    csat_sq[g] += st.cold[a].lane[23];
+  });
   const Counter sums[] = {Counter::wait_sum_ms, Counter::handle_sum_ms, Counter::talk_sum_ms, Counter::hold_sum_ms,
                           Counter::acw_sum_ms};
   const Square squares[] = {Square::wait, Square::handle, Square::talk, Square::hold, Square::acw};
   for (std::size_t q = 0; q < 5; ++q) {
     std::int64_t* out = s.counter(sums[q]).data();
     int128_t* sq = s.square(squares[q]).data();
-    for (std::size_t g = 0; g < groups; ++g) {
-      out[g] += st.hot[g].sum[q];
-      sq[g] += static_cast<int128_t>(st.cold[g].sq[q]);
-    }
+    each([&](std::size_t a, std::uint32_t g) {
+      out[g] += st.hot[a].sum[q];
+      sq[g] += static_cast<int128_t>(st.cold[a].sq[q]);
+    });
   }
 }
 
@@ -600,7 +641,7 @@ ColumnRows<Varying> column_rows(const ContactTable& t, const std::uint32_t* grou
     const auto& c = t.column(f);
     return c.empty() ? nulls.smalls : c.data() + b0;
   };
-  return {group + b0, t.inbound.data() + b0, t.answered.data() + b0, t.wait_ms.data() + b0,
+  return {group ? group + b0 : nullptr, t.inbound.data() + b0, t.answered.data() + b0, t.wait_ms.data() + b0,
           dur(DurationField::talk), dur(DurationField::hold), dur(DurationField::acw),
           small(SmallField::resolved_first_contact), small(SmallField::csat), small(SmallField::nps),
           small(SmallField::complaint), small(SmallField::converted), threshold, &k};
@@ -703,10 +744,57 @@ void build_histograms(std::vector<std::uint64_t>& keys, std::size_t groups,
   }
 }
 
+/// Whether the fused single pass applies to a composite key space: accumulators for every
+/// possible composite (about 400 bytes each per thread) must stay small next to the rows
+/// (space <= rows + 4096, and <= 2^18), and the space must not exceed max_groups (so the
+/// TooManyGroups guard cannot be needed after the pass).
+bool fused_pass_fits(std::uint64_t space, std::size_t rows, const KpiOptions& o) {
+  return space <= (std::uint64_t{1} << 18) && space <= rows + 4096 && space <= o.max_groups;
+}
+
+/// The fused single pass (no quantiles, keys of grouping_fused.hpp): the kernel computes each
+/// block's composite keys from the key columns and accumulates into one accumulator per possible
+/// composite, so there is no group_of_row array and no separate index pass over the rows. The
+/// used composites (those with contacts > 0: every row counts one contact) ranked in order are
+/// the groups, with the ids, keys and labels build_group_index gives; the sums are the same
+/// integers whatever the order, so the state is the two-step path's, bit for bit.
+GroupedKpiState aggregate_fused(const ContactTable& table, const detail::FusedKeys& keys, const KpiOptions& options) {
+  const ContactRules rules = ContactRules::from(options);
+  const ThresholdLookup thr(table, options);
+  const KernelRules kernel_rules(rules, thr.fixed);
+  const LaneTables tables(kernel_rules);
+  const std::size_t n = table.size();
+  const unsigned threads = detail::thread_count(options.threads, n);
+  const auto space = static_cast<std::size_t>(keys.space());
+  std::vector<CodedState> cs(threads);
+  detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) {
+    CodedState& st = cs[p];
+    st.hot.assign(space, HotAcc{});
+    st.csat.assign(space, 0);
+    st.cold.assign(space, ColdAcc{});
+    accumulate_coded(table, FusedGroups{&keys}, b, e, thr, kernel_rules, tables, st);
+  });
+  std::vector<std::uint8_t> used(space, 0);
+  for (const auto& st : cs)
+    for (std::size_t a = 0; a < space; ++a)
+      used[a] |= static_cast<std::uint8_t>((st.hot[a].w[0] & 0xFFFF) != 0 || st.cold[a].lane[0] != 0);
+  std::vector<std::uint32_t> rank_of;
+  const GroupIndex index = keys.index_of_used(used, rank_of);
+  GroupedKpiState result(index.keys, index.groups, options);
+  for (auto& st : cs) flush_coded(st, result, [&](std::size_t a) { return used[a] ? rank_of[a] : skip; });
+  return result;
+}
+
 } // namespace
 
 GroupedKpiState aggregate(const ContactTable& table, std::span<const std::string> by,
                           const KpiOptions& options) {
+  if (!options.quantiles) {
+    table.validate_shape();
+    if (const auto keys = detail::FusedKeys::plan(table, by, options);
+        keys && fused_pass_fits(keys->space(), table.size(), options))
+      return aggregate_fused(table, *keys, options);
+  }
   return aggregate(table, build_group_index(table, by, options), options);
 }
 
@@ -730,12 +818,9 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
       st.hot.assign(index.groups, HotAcc{});
       st.csat.assign(index.groups, 0);
       st.cold.assign(index.groups, ColdAcc{});
-      if (thr.varies())
-        accumulate_coded<true>(table, index.group_of_row.data(), b, e, thr, kernel_rules, tables, st);
-      else
-        accumulate_coded<false>(table, index.group_of_row.data(), b, e, thr, kernel_rules, tables, st);
+      accumulate_coded(table, IndexGroups{index.group_of_row.data()}, b, e, thr, kernel_rules, tables, st);
     });
-    for (auto& st : cs) flush_coded(st, result);
+    for (auto& st : cs) flush_coded(st, result, [](std::size_t a) { return static_cast<std::uint32_t>(a); });
     return result;
   }
   const Widths widths(table, rules);

@@ -1,5 +1,6 @@
 #include <kpiscore/detail/parallel.hpp>
 #include <kpiscore/engine/grouping.hpp>
+#include "grouping_fused.hpp"
 #include <kpiscore/table/time_zone.hpp>
 
 #include <date/date.h>
@@ -7,6 +8,7 @@
 #include <algorithm>
 #include <atomic>
 #include <optional>
+#include <tuple>
 #include <numeric>
 #include <stdexcept>
 #include <unordered_map>
@@ -217,35 +219,77 @@ KeyPart time_part(TimeKey key, std::string name, const ContactTable& t, const Kp
   return part;
 }
 
-/// The fused dense path: when every key is a dimension, an absent standard dimension or a time
-/// bucket of fixed width (interval15/30, hour, day) in a zone with one UTC offset over the data,
-/// each row's composite key is computed straight from its dictionary code and timestamp (no
-/// per-part code arrays, no bucket array): one pass writes the composite and marks it used, one
-/// pass replaces it by its rank. The ids, keys and labels are the same as the general path's.
-struct FusedPart {
-  std::uint64_t card = 1;
-  // dimension
-  const std::uint32_t* codes = nullptr;
-  std::vector<std::uint32_t> rank; ///< by dictionary code, then the null rank at the end
-  std::vector<std::string> labels; ///< dimension labels in rank order
-  // time
-  bool time = false;
-  TimeKey key = TimeKey::day;
-  std::int64_t offset = 0, width = 1, bmin = 0;
-};
+/// The smallest and largest of non-empty `v`: one branch-free pass with independent lanes that
+/// the compiler vectorizes (std::minmax_element returns positions, so it cannot).
+std::pair<std::int64_t, std::int64_t> min_max(std::span<const std::int64_t> v) {
+  constexpr std::size_t lanes = 8;
+  std::int64_t lo[lanes], hi[lanes];
+  std::fill(std::begin(lo), std::end(lo), v[0]);
+  std::fill(std::begin(hi), std::end(hi), v[0]);
+  std::size_t i = 0;
+  for (; i + lanes <= v.size(); i += lanes)
+    for (std::size_t l = 0; l < lanes; ++l) {
+      lo[l] = std::min(lo[l], v[i + l]);
+      hi[l] = std::max(hi[l], v[i + l]);
+    }
+  for (; i < v.size(); ++i) {
+    lo[0] = std::min(lo[0], v[i]);
+    hi[0] = std::max(hi[0], v[i]);
+  }
+  return {*std::min_element(std::begin(lo), std::end(lo)), *std::max_element(std::begin(hi), std::end(hi))};
+}
 
+/// The fused dense path (grouping_fused.hpp): one pass writes each row's composite and marks it
+/// used, one pass replaces it by its rank. The ids, keys and labels are the general path's.
 std::optional<GroupIndex> fused_dense_index(const ContactTable& table, std::span<const std::string> by,
                                             const KpiOptions& options, unsigned threads) {
+  const auto keys = detail::FusedKeys::plan(table, by, options);
+  if (!keys) return std::nullopt;
+  const std::size_t n = table.size();
+  std::vector<std::uint32_t> group_of_row(n);
+  // One byte per key: the used-marks of 32 000 groups stay in L1.
+  std::vector<std::uint8_t> used(keys->space(), 0);
+  std::uint32_t* const gor = group_of_row.data();
+  std::uint8_t* const mark = used.data();
+  constexpr std::size_t chunk = 4096;
+  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+    for (std::size_t c0 = b; c0 < e; c0 += chunk) {
+      const std::size_t c1 = std::min(e, c0 + chunk);
+      keys->composites(c0, c1, gor + c0);
+      if (threads > 1) // several threads may mark the same key; they all store 1
+        for (std::size_t i = c0; i < c1; ++i) std::atomic_ref<std::uint8_t>(mark[gor[i]]).store(1, std::memory_order_relaxed);
+      else
+        for (std::size_t i = c0; i < c1; ++i) mark[gor[i]] = 1;
+    }
+  });
+  std::vector<std::uint32_t> rank_of;
+  GroupIndex index = keys->index_of_used(used, rank_of);
+  const std::uint32_t* const rank = rank_of.data();
+  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+    for (std::size_t i = b; i < e; ++i) gor[i] = rank[gor[i]];
+  });
+  index.group_of_row = std::move(group_of_row);
+  return index;
+}
+
+} // namespace
+
+namespace detail {
+
+std::optional<FusedKeys> FusedKeys::plan(const ContactTable& table, std::span<const std::string> by,
+                                         const KpiOptions& options) {
   const std::size_t n = table.size();
   if (n == 0 || by.empty()) return std::nullopt;
-  std::vector<FusedPart> parts;
+  FusedKeys out;
+  out.arrived_at_ = table.arrived_at_ms.data();
+  out.max_groups_ = options.max_groups;
   std::int64_t mn = 0, mx = 0;
   bool have_range = false;
   for (std::size_t k = 0; k < by.size(); ++k) {
     const std::string& name = by[k];
     for (std::size_t j = 0; j < k; ++j)
       if (by[j] == name) return std::nullopt; // the general path reports it
-    FusedPart part;
+    FusedKeyPart part;
     if (const auto* col = table.dimension(name)) {
       const auto& dict = col->dictionary();
       std::vector<std::uint32_t> order(dict.size());
@@ -264,134 +308,100 @@ std::optional<GroupIndex> fused_dense_index(const ContactTable& table, std::span
     } else {
       const auto t = std::find(std::begin(time_key_names), std::end(time_key_names), name);
       if (t == std::end(time_key_names)) return std::nullopt;
-      part.key = static_cast<TimeKey>(t - std::begin(time_key_names));
-      if (part.key != TimeKey::interval15 && part.key != TimeKey::interval30 && part.key != TimeKey::hour &&
-          part.key != TimeKey::day)
+      const auto key = static_cast<TimeKey>(t - std::begin(time_key_names));
+      if (key != TimeKey::interval15 && key != TimeKey::interval30 && key != TimeKey::hour && key != TimeKey::day)
         return std::nullopt;
       if (!have_range) {
-        const auto [a, b] = std::minmax_element(table.arrived_at_ms.begin(), table.arrived_at_ms.end());
-        mn = *a;
-        mx = *b;
+        std::tie(mn, mx) = min_max(table.arrived_at_ms.span());
         have_range = true;
       }
       const OffsetTable offsets = TimeZone::locate(options.timezone).offsets(mn, mx);
       if (offsets.offset_ms.size() != 1) return std::nullopt;
+      const std::int64_t offset = offsets.offset_ms[0];
       part.time = true;
-      part.offset = offsets.offset_ms[0];
-      part.width = part.key == TimeKey::interval15   ? 15 * minute_ms
-                   : part.key == TimeKey::interval30 ? 30 * minute_ms
-                   : part.key == TimeKey::hour       ? 60 * minute_ms
-                                                     : day_ms;
-      part.bmin = floor_div(mn + part.offset, part.width);
-      const std::int64_t range = floor_div(mx + part.offset, part.width) - part.bmin + 1;
+      part.key = static_cast<int>(key);
+      part.width = key == TimeKey::interval15   ? 15 * minute_ms
+                   : key == TimeKey::interval30 ? 30 * minute_ms
+                   : key == TimeKey::hour       ? 60 * minute_ms
+                                                : day_ms;
+      part.bmin = floor_div(mn + offset, part.width);
+      part.shift = offset - part.bmin * part.width;
+      const std::int64_t range = floor_div(mx + offset, part.width) - part.bmin + 1;
       if (range > (std::int64_t{1} << 26)) return std::nullopt;
       part.card = static_cast<std::uint64_t>(range);
     }
-    parts.push_back(std::move(part));
+    out.parts_.push_back(std::move(part));
+    out.names_.push_back(name);
   }
   long double product = 1;
-  for (const auto& p : parts) product *= static_cast<long double>(p.card);
+  for (const auto& p : out.parts_) product *= static_cast<long double>(p.card);
   if (product > static_cast<long double>(std::uint64_t{1} << 27)) return std::nullopt;
-  const auto space = static_cast<std::uint64_t>(product);
-  if (!(space <= (std::uint64_t{1} << 24) || space <= 2 * static_cast<std::uint64_t>(n))) return std::nullopt;
+  out.space_ = static_cast<std::uint64_t>(product);
+  if (!(out.space_ <= (std::uint64_t{1} << 24) || out.space_ <= 2 * static_cast<std::uint64_t>(n)))
+    return std::nullopt;
+  return out;
+}
 
+GroupIndex FusedKeys::index_of_used(std::span<const std::uint8_t> used, std::vector<std::uint32_t>& rank_of) const {
   GroupIndex index;
-  index.group_of_row.resize(n);
-  // One byte per key: the used-marks of 32 000 groups stay in L1.
-  std::vector<std::uint8_t> used(space, 0);
-  std::uint32_t* const gor = index.group_of_row.data();
-  std::uint8_t* const mark = used.data();
-  const FusedPart* const ps = parts.data();
-  const std::size_t np = parts.size();
-  const auto* at = table.arrived_at_ms.data();
-  auto composite_pass = [&]<bool Shared>(std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) {
-      std::uint64_t c = 0;
-      for (std::size_t k = 0; k < np; ++k) {
-        const FusedPart& p = ps[k];
-        std::uint64_t code = 0;
-        if (p.codes) {
-          const std::uint32_t d = p.codes[i];
-          code = p.rank[d == null_code ? p.rank.size() - 1 : d];
-        } else if (p.time) {
-          code = static_cast<std::uint64_t>(floor_div(at[i] + p.offset, p.width) - p.bmin);
-        }
-        c = c * p.card + code;
-      }
-      gor[i] = static_cast<std::uint32_t>(c);
-      if constexpr (Shared) // several threads may mark the same key; they all store 1
-        std::atomic_ref<std::uint8_t>(mark[c]).store(1, std::memory_order_relaxed);
-      else
-        mark[c] = 1;
-    }
-  };
-  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
-    if (threads > 1)
-      composite_pass.template operator()<true>(b, e);
-    else
-      composite_pass.template operator()<false>(b, e);
-  });
-  std::vector<std::uint32_t> table_of(space, 0);
+  rank_of.assign(space_, 0);
   std::vector<std::uint64_t> sorted_keys;
   std::uint32_t next = 0;
-  for (std::uint64_t c = 0; c < space; ++c)
+  for (std::uint64_t c = 0; c < space_; ++c)
     if (used[c]) {
-      table_of[c] = next++;
+      rank_of[c] = next++;
       sorted_keys.push_back(c);
     }
   // The same max_groups guard as the general path, before any per-group work.
-  if (sorted_keys.size() > options.max_groups) too_many_groups(by, options.max_groups);
-  const std::uint32_t* const rank_of = table_of.data();
-  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i) gor[i] = rank_of[gor[i]];
-  });
+  if (sorted_keys.size() > max_groups_) too_many_groups(names_, max_groups_);
   index.groups = sorted_keys.size();
   // Time parts: the used buckets, ranked in time order (their labels sort the same way).
-  std::vector<std::vector<std::uint32_t>> compact(parts.size());
-  std::vector<std::vector<std::string>> labels(parts.size());
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    if (!parts[k].time) {
-      labels[k] = parts[k].labels;
+  const std::size_t np = parts_.size();
+  std::vector<std::vector<std::uint32_t>> compact(np);
+  std::vector<std::vector<std::string>> labels(np);
+  for (std::size_t k = 0; k < np; ++k) {
+    if (!parts_[k].time) {
+      labels[k] = parts_[k].labels;
       continue;
     }
-    compact[k].assign(parts[k].card, 0);
+    compact[k].assign(parts_[k].card, 0);
   }
   auto decode = [&](std::uint64_t c, auto&& on_part) {
-    for (std::size_t k = parts.size(); k-- > 0;) {
-      on_part(k, c % parts[k].card);
-      c /= parts[k].card;
+    for (std::size_t k = np; k-- > 0;) {
+      on_part(k, c % parts_[k].card);
+      c /= parts_[k].card;
     }
   };
   for (std::uint64_t c : sorted_keys)
     decode(c, [&](std::size_t k, std::uint64_t code) {
-      if (parts[k].time) compact[k][code] = 1;
+      if (parts_[k].time) compact[k][code] = 1;
     });
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    if (!parts[k].time) continue;
+  for (std::size_t k = 0; k < np; ++k) {
+    if (!parts_[k].time) continue;
     std::uint32_t r = 0;
-    for (std::uint64_t b = 0; b < parts[k].card; ++b)
+    for (std::uint64_t b = 0; b < parts_[k].card; ++b)
       if (compact[k][b]) {
         compact[k][b] = r++;
-        labels[k].push_back(bucket_label(parts[k].key, parts[k].bmin + static_cast<std::int64_t>(b)));
+        labels[k].push_back(bucket_label(static_cast<TimeKey>(parts_[k].key), parts_[k].bmin + static_cast<std::int64_t>(b)));
       }
   }
-  for (std::size_t k = 0; k < parts.size(); ++k) {
-    DictionaryColumn col(by[k]);
+  for (std::size_t k = 0; k < np; ++k) {
+    DictionaryColumn col(names_[k]);
     for (const auto& l : labels[k]) (void)col.encode(l);
     index.keys.push_back(std::move(col));
   }
+  // decode visits parts last to first; push_code order per column is still one per group.
   for (std::uint64_t c : sorted_keys)
     decode(c, [&](std::size_t k, std::uint64_t code) {
-      if (parts[k].time)
+      if (parts_[k].time)
         index.keys[k].push_code(compact[k][code]);
       else
         index.keys[k].push_code(code < labels[k].size() ? static_cast<std::uint32_t>(code) : null_code);
     });
-  // decode visits parts last to first; push_code order per column is still one per group.
   return index;
 }
 
-} // namespace
+} // namespace detail
 
 std::vector<std::string> parse_group_by(std::string_view text) {
   std::vector<std::string> out;

@@ -1,5 +1,6 @@
 """benchmarks/compare.py at a tiny size: kpiscore, DuckDB, Polars and pandas must compute the same
-KPIs (every service-level abandon treatment, with short abandons) and read the same CSV records.
+KPIs (every service-level abandon treatment, with short abandons), the same per-agent scorecard
+scores, stratified 15 % samples of the same strata, and read the same CSV records.
 Only agreement is asserted; timings are not tests."""
 import os
 import subprocess
@@ -34,6 +35,8 @@ def test_all_engines_agree_on_every_kpi_and_the_csv(tmp_path):
     for treatment in ("against", "ignore", "for", "ignore_all"):
         assert f"agreement ({treatment}):" in proc.stdout
     assert "equal in kpiscore, duckdb, polars, pandas, kpiscore aggregate" in proc.stdout
+    assert "scores: " in proc.stdout and "overall score equal within 1e-08 in kpiscore, duckdb, polars, pandas" in proc.stdout
+    assert "sample: " in proc.stdout and "every engine within floor/ceil of 15 % per stratum" in proc.stdout
     assert "CSV: kpiscore, duckdb, polars, pandas read the same 3000 records" in proc.stdout
 
 
