@@ -108,7 +108,8 @@ struct Builder {
   }
 
   // Let and kpi references the checker accepted but the kpi's structure forbids: a record `let`
-  // outside an aggregate (E0109), a custom KPI inside an aggregate or a `where` (E0108).
+  // outside an aggregate (E0109), a custom KPI inside an aggregate (E0108; in a `where` the
+  // checker itself reports it, as the `where` is checked as a record condition).
   bool validate(const Node& n, bool record_context, std::string_view where_what) {
     bool ok = true;
     if (n.kind == NodeKind::name && n.binds_let) {
