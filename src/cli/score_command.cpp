@@ -104,6 +104,14 @@ std::string format_text_spec_errors(const std::vector<scoring::SpecError>& error
   return out;
 }
 
+// Every error of a JSON spec on standard error, then a usage error (exit 1).
+void fail_on_spec_errors(const std::vector<scoring::SpecError>& errors, const std::string& path) {
+  if (errors.empty()) return;
+  for (const auto& e : errors)
+    std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
+  throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the scorecard spec");
+}
+
 scoring::Scorecard load_spec(const std::string& path, const dsl::CustomKpis* custom = nullptr) {
   std::string text;
   try {
@@ -124,23 +132,13 @@ scoring::Scorecard load_spec(const std::string& path, const dsl::CustomKpis* cus
     if (parsed) {
       declare_custom_inputs(spec, *custom);
       const auto errors = scoring::Scorecard::check(spec);
-      if (!errors.empty()) {
-        for (const auto& e : errors)
-          std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
-        throw UsageError(path + ": " + std::to_string(errors.size()) +
-                         " error(s) in the scorecard spec");
-      }
+      fail_on_spec_errors(errors, path);
       return scoring::Scorecard::compile(spec);
     }
   }
   if (!is_text_scorecard(path, text)) {
     const auto errors = scoring::Scorecard::check_text(text);
-    if (!errors.empty()) {
-      for (const auto& e : errors)
-        std::cerr << "kpiscore: " << path << ": " << e.what() << "\n";
-      throw UsageError(path + ": " + std::to_string(errors.size()) +
-                       " error(s) in the scorecard spec");
-    }
+    fail_on_spec_errors(errors, path);
     return scoring::Scorecard::compile_text(text);
   }
   nlohmann::json spec;
