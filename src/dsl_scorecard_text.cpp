@@ -35,15 +35,15 @@ public:
     lex();
   }
 
-  json run() {
+  json run(bool form = false) {
     json spec = json::object();
     std::size_t i = 0;
-    block(spec, Ctx::top, i, nullptr, "");
+    block(spec, form ? Ctx::form : Ctx::top, i, nullptr, "");
     return spec;
   }
 
 private:
-  enum class Ctx : std::uint8_t { top, dimension, indicator };
+  enum class Ctx : std::uint8_t { top, dimension, indicator, form, section };
 
   std::string_view src_, file_;
   std::vector<Line> lines_;
@@ -299,6 +299,11 @@ private:
       return {"dimension", "indicator", "description", "weight", "normalize", "na"};
     case Ctx::indicator:
       return {"target", "rule", "description", "weight", "direction", "min_observations", "na"};
+    case Ctx::form:
+      return {"form",    "description", "pass_mark", "normalize",
+              "section", "flag",        "deduct",    "bonus"};
+    case Ctx::section:
+      return {"item", "description", "weight", "normalize"};
     }
     return {};
   }
@@ -314,7 +319,7 @@ private:
       const Tok& head = line.toks.front();
       if (head.kind == Tok::Kind::rbrace) {
         if (line.toks.size() > 1) fail("E0501", "expected nothing after `}`", line.toks[1]);
-        if (ctx == Ctx::top) fail("E0503", "`}` without an open block", head);
+        if (ctx == Ctx::top || ctx == Ctx::form) fail("E0503", "`}` without an open block", head);
         finish_targets(obj, targets, qualified, first_target, first_value, path);
         return;
       }
@@ -330,9 +335,10 @@ private:
       if (!known)
         fail("E0501",
              "unknown statement " + quoted(kw) +
-                 (ctx == Ctx::top         ? std::string(" at the top level")
-                  : ctx == Ctx::dimension ? std::string(" in a dimension")
-                                          : std::string(" in an indicator")) +
+                 (ctx == Ctx::top || ctx == Ctx::form ? std::string(" at the top level")
+                  : ctx == Ctx::dimension             ? std::string(" in a dimension")
+                  : ctx == Ctx::section               ? std::string(" in a section")
+                                                      : std::string(" in an indicator")) +
                  "; expected " + one_of(allowed),
              head, hint_for(kw, allowed));
       const bool table_kw = (kw == "grades" || kw == "target") && line.toks.size() > 1 &&
@@ -352,7 +358,8 @@ private:
         continue;
       }
       if (kw == "grades") fail("E0501", "expected `table` after `grades`", head);
-      const bool block_kw = kw == "dimension" || kw == "indicator" || kw == "template";
+      const bool block_kw =
+          kw == "dimension" || kw == "indicator" || kw == "template" || kw == "section";
       if (opens && !block_kw) fail("E0503", quoted(kw) + " takes no block", line.toks.back());
       if (kw == "dimension" || kw == "template") {
         json d = json::object();
@@ -462,8 +469,11 @@ private:
         note("/inputs", c.last());
         if (!c.done()) note("/inputs/" + name, c.peek());
         obj["inputs"][name] = c.word("a unit").text;
-      } else if (kw == "scorecard") {
-        if (obj.contains("name")) fail("E0504", "`scorecard` is given twice", head);
+      } else if (kw == "section" || kw == "item" || kw == "flag" || kw == "deduct" ||
+                 kw == "bonus") {
+        form_entry(c, obj, kw, line, opens, li, path);
+      } else if (kw == "scorecard" || kw == "form") {
+        if (obj.contains("name")) fail("E0504", quoted(kw) + " is given twice", head);
         if (!c.done()) note("/name", c.peek());
         obj["name"] = c.take("a name").text;
       } else if (kw == "decimals") {
@@ -481,7 +491,7 @@ private:
       if (!c.done())
         fail("E0501", "unexpected " + quoted(c.peek().text) + " after " + quoted(kw), c.peek());
     }
-    if (ctx != Ctx::top) fail("E0503", "block not closed: expected `}`", *open);
+    if (ctx != Ctx::top && ctx != Ctx::form) fail("E0503", "block not closed: expected `}`", *open);
     finish_targets(obj, targets, qualified, first_target, first_value, path);
   }
 
@@ -734,6 +744,73 @@ private:
     return r;
   }
 
+  /// The statements of a QA form (docs/rules.md, "QA forms in text"), each the JSON object of
+  /// docs/scoring.md "Form spec" under the same keys:
+  ///   section NAME [weight W] [normalize B] [description "…"] {   … items …   }
+  ///   item NAME [weight W] [scale yes_no|1-5|0-10|points MAX] [na true|false]
+  ///        [critical evaluation|section] [description "…"]
+  ///   flag NAME [scope evaluation|section] [section NAME] [description "…"]
+  ///   deduct COUNT points P [beyond B] [cap C] [description "…"]
+  ///   bonus NAME points P [cap C] [description "…"]
+  void form_entry(Cursor& c, json& obj, const std::string& kw, const Line& line, bool opens,
+                  std::size_t& li, const std::string& path) {
+    const char* array = kw == "section"  ? "sections"
+                        : kw == "item"   ? "items"
+                        : kw == "flag"   ? "critical_flags"
+                        : kw == "deduct" ? "deductions"
+                                         : "bonuses";
+    const std::string p =
+        path + "/" + array + "/" + std::to_string(obj.contains(array) ? obj[array].size() : 0);
+    json e = json::object();
+    const Tok& n = c.word(kw == "deduct" ? "what is counted (e.g. `forbidden_phrases`)" : "a name");
+    note(p, n);
+    note(p + (kw == "deduct" ? "/count" : "/name"), n);
+    e[kw == "deduct" ? "count" : "name"] = n.text;
+    at_ = p;
+    std::vector<std::string> allowed;
+    if (kw == "section")
+      allowed = {"weight", "normalize", "description"};
+    else if (kw == "item")
+      allowed = {"weight", "scale", "na", "critical", "description"};
+    else if (kw == "flag")
+      allowed = {"scope", "section", "description"};
+    else if (kw == "deduct")
+      allowed = {"points", "beyond", "cap", "description"};
+    else
+      allowed = {"points", "cap", "description"};
+    while (!c.done()) {
+      const Tok& k = c.peek();
+      if (kw == "item" && k.kind == Tok::Kind::word && (k.text == "scale" || k.text == "na")) {
+        ++c.i;
+        if (e.contains(k.text)) fail("E0504", quoted(k.text) + " is given twice", k);
+        if (!c.done()) note(p + "/" + k.text, c.peek());
+        const Tok& v = c.word(k.text == "na" ? "`true` or `false`" : "a scale");
+        if (k.text == "na") {
+          if (v.text != "true" && v.text != "false")
+            fail("E0501", "expected `true` or `false`, actual " + quoted(v.text), v);
+          e["na"] = v.text == "true";
+        } else if (v.text == "points") {
+          e["scale"] = {{"points", c.value("the maximum points")}};
+        } else {
+          e["scale"] = v.text; // yes_no, 1-5, 0-10: the form's own check names a bad one
+        }
+        continue;
+      }
+      const std::size_t before = c.i;
+      attribute(c, e, allowed, "a " + std::string(kw == "flag" ? "critical flag" : kw));
+      // `critical`, `scope` and `section` are names, as in JSON (never numbers).
+      const std::string& key = c.line.toks[before].text;
+      if (key == "critical" || key == "scope" || key == "section") e[key] = c.last().text;
+    }
+    if (kw == "section") {
+      if (!opens)
+        fail("E0503", "expected `{` at the end of the line to open the section's block",
+             line.toks.back().begin + line.toks.back().length, 1);
+      block(e, Ctx::section, li, &line.toks.back(), p);
+    }
+    obj[array].push_back(std::move(e));
+  }
+
   /// `penalty NAME [on dimension|indicator T] deduct P [per K] [beyond V] [cap C]` (or bonus),
   /// `penalty NAME veto max_grade G | veto score S`, then `[description "..."] [when EXPR]`.
   json penalty(Cursor& c, const std::string& pp) {
@@ -803,6 +880,10 @@ json scorecard_text_to_json(std::string_view text, std::string_view file, SpecSo
   return Translator(text, file, where).run();
 }
 
+json form_text_to_json(std::string_view text, std::string_view file, SpecSourceMap* where) {
+  return Translator(text, file, where).run(true);
+}
+
 SourceRange locate(const SpecSourceMap& where, std::string_view path) {
   std::string p(path);
   while (!p.empty() && p != "/") {
@@ -814,7 +895,10 @@ SourceRange locate(const SpecSourceMap& where, std::string_view path) {
   return root != where.end() ? root->second : SourceRange{0, 0};
 }
 
-bool is_scorecard_text(std::string_view text) {
+namespace {
+
+// Whether the first statement (after blank and `#` comment lines) starts with `keyword`.
+bool starts_with_statement(std::string_view text, std::string_view keyword) {
   std::size_t pos = 0;
   while (pos < text.size()) {
     const std::size_t eol = std::min(text.find('\n', pos), text.size());
@@ -822,12 +906,22 @@ bool is_scorecard_text(std::string_view text) {
     const std::size_t b = line.find_first_not_of(" \t\r");
     if (b != std::string_view::npos && line[b] != '#') {
       line.remove_prefix(b);
-      return line.rfind("scorecard", 0) == 0 &&
-             (line.size() == 9 || line[9] == ' ' || line[9] == '\t');
+      const std::size_t n = keyword.size();
+      return line.rfind(keyword, 0) == 0 && (line.size() == n || line[n] == ' ' || line[n] == '\t');
     }
     pos = eol + 1;
   }
   return false;
+}
+
+} // namespace
+
+bool is_scorecard_text(std::string_view text) {
+  return starts_with_statement(text, "scorecard");
+}
+
+bool is_form_text(std::string_view text) {
+  return starts_with_statement(text, "form");
 }
 
 } // namespace kpiscore::dsl

@@ -145,6 +145,19 @@ def _declare_custom_inputs(spec_text: str, rules: str | os.PathLike[str]) -> str
 
 
 def _text_of(value: Mapping[str, Any] | PathType, what: str) -> str:
+    """A spec's JSON text: a dict, a JSON file, or a QA form written in the rules language (a
+    file whose first statement is ``form``; docs/rules.md "QA forms in text")."""
+    if isinstance(value, (str, os.PathLike)):
+        path = os.fspath(value)
+        with open(path, encoding="utf-8-sig") as f:
+            text = f.read()
+        if _core.is_form_text(text):
+            ok, out, line, column, code = _core.form_text_to_json(text, os.path.basename(path))
+            if not ok:
+                error = SpecError([("/", str(out), str(out))], line=int(line) or None, column=int(column) or None)
+                error.code = str(code)
+                raise error
+            return str(out)
     return json.dumps(load_json_document(value, what))
 
 
@@ -263,7 +276,7 @@ class Scorecard:
             options, tz: as :func:`kpiscore.kpis`.
             evaluations: QA evaluation records, a CSV path or a pandas DataFrame (docs/scoring.md);
                 needs ``form``. Their aggregates join the KPIs as indicators.
-            form: the QA evaluation form (dict or JSON path).
+            form: the QA evaluation form (dict, JSON path, or a `.kpi` form in text).
             qa_period: an evaluation belongs to the period of its contact's arrival (``contact``)
                 or of its evaluation (``evaluated``).
             indicators: extra indicators, a CSV path or a DataFrame with the ``by`` key columns
@@ -292,7 +305,8 @@ class Scorecard:
             form_text = _text_of(form, "form")
             errors = _core.check_form_text(form_text)
             if errors:
-                raise _spec_error(errors, _raw_text(form))
+                raw = _raw_text(form)
+                raise _spec_error(errors, None if raw is None or _core.is_form_text(raw) else raw)
         scored = _core.score(self._card, table, None if contacts is None else contacts._core, keys, text,
                              form_text, _csv_text(evaluations, "evaluations"), qa_period,
                              _csv_text(indicators, "indicators"))

@@ -77,7 +77,7 @@ const char* check_help = R"(kpiscore check — validate a scorecard spec
 Usage:
   kpiscore check SPEC.json
   kpiscore check SCORECARD.kpi     (a file starting with `scorecard`; docs/rules.md)
-  kpiscore check --form FORM.json
+  kpiscore check --form FORM.json|FORM.kpi   (or: kpiscore check FORM.kpi)
   kpiscore check RULES.kpi [--scope record|group] [--by KEYS]   (docs/rules.md)
 
 Prints every error with its JSON path (exit 1), or a summary of the valid scorecard or QA
@@ -166,6 +166,23 @@ scoring::QaForm load_form(const std::string& path) {
     text = read_file(path);
   } catch (const InputError& e) {
     throw UsageError(std::string("--form: ") + e.what());
+  }
+  if (dsl::is_form_text(text)) { // a QA form in text (docs/rules.md, "QA forms in text")
+    nlohmann::json spec;
+    dsl::SpecSourceMap where;
+    try {
+      spec = dsl::form_text_to_json(text, path, &where);
+    } catch (const dsl::CompileError& e) {
+      std::cerr << e.what();
+      throw UsageError(path + ": " + std::to_string(e.diagnostics().size()) +
+                       " error(s) in the QA form");
+    }
+    const auto errors = scoring::QaForm::check(spec);
+    if (!errors.empty()) {
+      std::cerr << format_text_spec_errors(errors, where, path, text);
+      throw UsageError(path + ": " + std::to_string(errors.size()) + " error(s) in the QA form");
+    }
+    return scoring::QaForm::compile(spec);
   }
   const auto errors = scoring::QaForm::check_text(text);
   if (!errors.empty()) {
@@ -403,20 +420,40 @@ int run_check(const std::vector<std::string>& args) {
     std::cout << check_help;
     return exit_ok;
   }
-  if (args.size() == 2 && args[0] == "--form") {
-    const std::string text = read_file(args[1]);
-    const auto errors = scoring::QaForm::check_text(text);
+  const bool form_file =
+      args.size() == 1 && args[0].ends_with(".kpi") && dsl::is_form_text(read_file(args[0]));
+  if ((args.size() == 2 && args[0] == "--form") || form_file) {
+    const std::string& file = args.back();
+    const std::string text = read_file(file);
+    nlohmann::json spec;
+    dsl::SpecSourceMap where;
+    const bool text_form = dsl::is_form_text(text);
+    if (text_form) {
+      try {
+        spec = dsl::form_text_to_json(text, file, &where);
+      } catch (const dsl::CompileError& e) {
+        std::cout << e.what();
+        std::cerr << "kpiscore: " << e.diagnostics().size() << " error(s)\n";
+        return exit_usage;
+      }
+    }
+    const auto errors =
+        text_form ? scoring::QaForm::check(spec) : scoring::QaForm::check_text(text);
     if (!errors.empty()) {
-      for (const auto& e : errors)
-        std::cout << args[1] << ": " << e.what() << "\n";
+      if (text_form)
+        std::cout << format_text_spec_errors(errors, where, file, text);
+      else
+        for (const auto& e : errors)
+          std::cout << file << ": " << e.what() << "\n";
       std::cerr << "kpiscore: " << errors.size() << " error(s)\n";
       return exit_usage;
     }
-    const auto form = scoring::QaForm::compile_text(text);
+    const auto form =
+        text_form ? scoring::QaForm::compile(spec) : scoring::QaForm::compile_text(text);
     std::size_t critical = form.critical_flags().size();
     for (const auto& it : form.items())
       critical += it.critical != scoring::CriticalScope::none ? 1 : 0;
-    std::cout << args[1] << ": ok: QA form \"" << form.name() << "\", " << form.items().size()
+    std::cout << file << ": ok: QA form \"" << form.name() << "\", " << form.items().size()
               << " items in " << form.sections().size() << " sections, " << critical
               << " critical items or flags, " << form.deductions().size() << " deductions, "
               << form.bonuses().size() << " bonuses, pass mark "

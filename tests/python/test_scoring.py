@@ -143,3 +143,20 @@ def test_json_pointer_offsets_walk_the_structure() -> None:
     assert text[json_pointer_offset(text, "/f/missing"):].startswith("{}")  # nearest parent
     assert json_pointer_offset(text, "/") == 0
     assert json_pointer_offset("{", "/a") is None
+
+
+def test_qa_form_in_text_scores_as_its_json_twin() -> None:
+    card = kpiscore.Scorecard.from_file(SPEC)
+    a = card.score(CONTACTS, by="agent_id", tz="Asia/Shanghai", evaluations=EVALS, form=FORM)
+    b = card.score(CONTACTS, by="agent_id", tz="Asia/Shanghai", evaluations=EVALS,
+                   form=EX / "forms" / "handbook_form.kpi")
+    assert a.to_csv() == b.to_csv()
+
+
+def test_qa_form_text_errors_are_spec_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "f.kpi"
+    bad.write_text('form "F"\nsection s {\n  itme a scale yes_no\n}\n', encoding="utf-8")
+    card = kpiscore.Scorecard.from_file(SPEC)
+    with pytest.raises(kpiscore.SpecError) as e:
+        card.score(CONTACTS, by="agent_id", evaluations=EVALS, form=bad)
+    assert (e.value.line, e.value.column, e.value.code) == (3, 3, "E0501")
