@@ -26,3 +26,7 @@ echo
 echo "== KPIs per channel, peak vs off-peak, with wait and handle-time percentiles =="
 ./build/kpiscore kpis --input examples/data/contacts.csv --by channel,peak --tz Asia/Shanghai \
   --quantiles --format table
+echo
+echo "== The arithmetic behind one agent's March score (kpiscore explain; the manuals' scorecard in the rules language, examples/scorecards/manual.kpi) =="
+./build/kpiscore explain --spec examples/scorecards/manual.kpi --input examples/data/contacts.csv \
+  --by agent_id,month --tz Asia/Shanghai --group agent_id=A0004,month=2026-03
