@@ -120,13 +120,16 @@ template <bool Narrow> inline void add_square(std::uint64_t& lo, std::uint64_t& 
 }
 
 /// Null-filled stand-ins for absent optional columns, one block long: an absent column then
-/// behaves exactly like a present all-null one, with no per-row branch.
+/// behaves exactly like a present all-null one, with no per-row branch. `valid` is the validity
+/// of a column without a mask (every row valid: its nulls are sentinels).
 struct NullBlocks {
   std::int64_t durations[block];
   std::int8_t smalls[block];
+  std::uint8_t valid[block];
   NullBlocks() {
     std::fill(std::begin(durations), std::end(durations), null_duration);
     std::fill(std::begin(smalls), std::end(smalls), null_small);
+    std::fill(std::begin(valid), std::end(valid), std::uint8_t{1});
   }
 };
 const NullBlocks& null_blocks() {
@@ -152,11 +155,17 @@ struct KernelRules {
 };
 
 /// Rows straight from the table's columns (one block at a time).
+///
+/// A row of an optional column is null when its value is the sentinel (null_duration,
+/// null_small) or its validity byte is 0 (a column borrowed with the input's mask,
+/// table/column.hpp: the value there is arbitrary). Columns without a mask point their validity
+/// at an all-ones block, so the kernel tests both with no branch and no copy of either kind.
 template <bool Varying> struct ColumnRows {
   const std::uint32_t* g;
   const std::uint8_t *inb, *ans;
   const std::int64_t *wait, *talk, *hold, *acw;
   const std::int8_t *fcr, *csat, *nps, *complaint, *converted;
+  const std::uint8_t *talk_ok, *hold_ok, *acw_ok, *fcr_ok, *csat_ok, *nps_ok, *complaint_ok, *converted_ok;
   const std::int64_t* threshold; ///< per row (used when Varying)
   const KernelRules* rules;
   std::uint32_t group(std::size_t i) const { return g[i]; }
@@ -168,15 +177,55 @@ template <bool Varying> struct ColumnRows {
     return rules->strict ? (wait[i] < T) : (wait[i] <= T);
   }
   std::uint64_t is_short(std::size_t i) const { return wait[i] < rules->short_ms; }
-  std::int64_t talk_ms(std::size_t i) const { return talk[i]; }
-  std::int64_t hold_ms(std::size_t i) const { return hold[i]; }
-  std::int64_t acw_ms(std::size_t i) const { return acw[i]; }
-  std::int64_t fcr_v(std::size_t i) const { return fcr[i]; }
-  std::int64_t csat_v(std::size_t i) const { return csat[i]; }
-  std::int64_t nps_v(std::size_t i) const { return nps[i]; }
-  std::int64_t complaint_v(std::size_t i) const { return complaint[i]; }
-  std::int64_t converted_v(std::size_t i) const { return converted[i]; }
+  std::int64_t talk_ms(std::size_t i) const { return talk_ok[i] ? talk[i] : null_duration; }
+  std::int64_t hold_ms(std::size_t i) const { return hold_ok[i] ? hold[i] : null_duration; }
+  std::int64_t acw_ms(std::size_t i) const { return acw_ok[i] ? acw[i] : null_duration; }
+  std::int64_t fcr_v(std::size_t i) const { return fcr_ok[i] ? fcr[i] : null_small; }
+  std::int64_t csat_v(std::size_t i) const { return csat_ok[i] ? csat[i] : null_small; }
+  std::int64_t nps_v(std::size_t i) const { return nps_ok[i] ? nps[i] : null_small; }
+  std::int64_t complaint_v(std::size_t i) const { return complaint_ok[i] ? complaint[i] : null_small; }
+  std::int64_t converted_v(std::size_t i) const { return converted_ok[i] ? converted[i] : null_small; }
 };
+
+/// Column pointers of rows [b0, ...) (absent optional columns read as all-null blocks, which
+/// is why a kernel block is at most `block` rows).
+template <bool Varying>
+ColumnRows<Varying> column_rows(const ContactTable& t, const std::uint32_t* group, std::size_t b0,
+                                const std::int64_t* threshold, const KernelRules& k) {
+  const NullBlocks& nulls = null_blocks();
+  auto values = [&](const auto& c, const auto* null_block) { return c.empty() ? null_block : c.values() + b0; };
+  auto valid = [&](const auto& c) { return c.masked() ? c.validity().data() + b0 : nulls.valid; };
+  const auto& talk = t.column(DurationField::talk);
+  const auto& hold = t.column(DurationField::hold);
+  const auto& acw = t.column(DurationField::acw);
+  const auto& fcr = t.column(SmallField::resolved_first_contact);
+  const auto& csat = t.column(SmallField::csat);
+  const auto& nps = t.column(SmallField::nps);
+  const auto& complaint = t.column(SmallField::complaint);
+  const auto& converted = t.column(SmallField::converted);
+  return {group ? group + b0 : nullptr,
+          t.inbound.data() + b0,
+          t.answered.data() + b0,
+          t.wait_ms.data() + b0, // required: never masked by the readers (a mask materialises)
+          values(talk, nulls.durations),
+          values(hold, nulls.durations),
+          values(acw, nulls.durations),
+          values(fcr, nulls.smalls),
+          values(csat, nulls.smalls),
+          values(nps, nulls.smalls),
+          values(complaint, nulls.smalls),
+          values(converted, nulls.smalls),
+          valid(talk),
+          valid(hold),
+          valid(acw),
+          valid(fcr),
+          valid(csat),
+          valid(nps),
+          valid(complaint),
+          valid(converted),
+          threshold,
+          &k};
+}
 
 /// The kernel: the definitions of ContactKpiState::add (contact_kpi_state.hpp) fused into one
 /// pass per row and made branch-free with 0/1 masks (x & -m is x when m, else 0). Quantile
@@ -349,9 +398,12 @@ template <bool Varying>
   const std::int64_t* __restrict talk = r.talk;
   const std::int64_t* __restrict hold = r.hold;
   const std::int64_t* __restrict acw = r.acw;
-  for (std::size_t i = 0; i < len; ++i) tn[i] = talk[i] != null_duration;
-  for (std::size_t i = 0; i < len; ++i) hkn[i] = hold[i] != null_duration;
-  for (std::size_t i = 0; i < len; ++i) akn[i] = acw[i] != null_duration;
+  const std::uint8_t* __restrict talk_ok = r.talk_ok;
+  const std::uint8_t* __restrict hold_ok = r.hold_ok;
+  const std::uint8_t* __restrict acw_ok = r.acw_ok;
+  for (std::size_t i = 0; i < len; ++i) tn[i] = talk_ok[i] & (talk[i] != null_duration);
+  for (std::size_t i = 0; i < len; ++i) hkn[i] = hold_ok[i] & (hold[i] != null_duration);
+  for (std::size_t i = 0; i < len; ++i) akn[i] = acw_ok[i] & (acw[i] != null_duration);
   const auto nt = static_cast<std::uint8_t>(k.not_talk), nh = static_cast<std::uint8_t>(k.not_hold),
              na = static_cast<std::uint8_t>(k.not_acw);
   for (std::size_t i = 0; i < len; ++i)
@@ -371,12 +423,18 @@ template <bool Varying>
     vh[i] = ((vt[i] & ut) + (vo[i] & uh) + (va[i] & ua)) & -static_cast<std::int64_t>(hn[i]);
   std::int64_t big = 0;
   for (std::size_t i = 0; i < len; ++i) big |= vw[i] | vh[i] | vt[i] | vo[i] | va[i];
-  // Small columns: states 0 = null, 1 = known, 2 = the counted value.
+  // Small columns: states 0 = null, 1 = known, 2 = the counted value. Known = valid and not
+  // the sentinel (k* below); a masked row's value is never looked at without its known bit.
   const std::int8_t* __restrict fcr = r.fcr;
   const std::int8_t* __restrict csat = r.csat;
   const std::int8_t* __restrict nps = r.nps;
   const std::int8_t* __restrict comp = r.complaint;
   const std::int8_t* __restrict conv = r.converted;
+  const std::uint8_t* __restrict fcr_ok = r.fcr_ok;
+  const std::uint8_t* __restrict csat_ok = r.csat_ok;
+  const std::uint8_t* __restrict nps_ok = r.nps_ok;
+  const std::uint8_t* __restrict comp_ok = r.complaint_ok;
+  const std::uint8_t* __restrict conv_ok = r.converted_ok;
   const auto top = static_cast<std::int8_t>(std::clamp<std::int64_t>(k.top_min, -128, 127));
   const bool top_above_int8 = k.top_min > 127;
   std::uint8_t* __restrict c1 = b.c1;
@@ -386,29 +444,33 @@ template <bool Varying>
   std::uint8_t* __restrict c5 = b.c5;
   for (std::size_t i = 0; i < len; ++i)
     c1[i] = static_cast<std::uint8_t>(inb[i] | ans[i] << 1 | within[i] << 2 | is_short[i] << 3 | hn[i] << 4);
+  std::uint8_t fs[coded_block], cm[coded_block], nm[coded_block];
   for (std::size_t i = 0; i < len; ++i) {
-    const std::uint8_t fs = static_cast<std::uint8_t>((fcr[i] != null_small) + (fcr[i] == 1));
-    c2[i] = static_cast<std::uint8_t>(tn[i] | hkn[i] << 1 | akn[i] << 2 | ans[i] << 3 | fs << 4);
+    const std::uint8_t known = fcr_ok[i] & (fcr[i] != null_small);
+    fs[i] = static_cast<std::uint8_t>(known + (known & (fcr[i] == 1)));
+  }
+  for (std::size_t i = 0; i < len; ++i) cm[i] = csat_ok[i] & (csat[i] != null_small);
+  for (std::size_t i = 0; i < len; ++i) nm[i] = nps_ok[i] & (nps[i] != null_small);
+  for (std::size_t i = 0; i < len; ++i)
+    c2[i] = static_cast<std::uint8_t>(tn[i] | hkn[i] << 1 | akn[i] << 2 | ans[i] << 3 | fs[i] << 4);
+  for (std::size_t i = 0; i < len; ++i) {
+    const std::uint8_t cs = static_cast<std::uint8_t>(cm[i] + (cm[i] & (csat[i] >= top) & !top_above_int8));
+    c3[i] = static_cast<std::uint8_t>(fs[i] | ans[i] << 2 | cs << 3 | nm[i] << 5);
   }
   for (std::size_t i = 0; i < len; ++i) {
-    const std::uint8_t fs = static_cast<std::uint8_t>((fcr[i] != null_small) + (fcr[i] == 1));
-    const std::uint8_t cm = csat[i] != null_small;
-    const std::uint8_t cs = static_cast<std::uint8_t>(cm + (cm & (csat[i] >= top) & !top_above_int8));
-    const std::uint8_t nm = nps[i] != null_small;
-    c3[i] = static_cast<std::uint8_t>(fs | ans[i] << 2 | cs << 3 | nm << 5);
+    const std::uint8_t known = comp_ok[i] & (comp[i] != null_small);
+    const std::uint8_t qs = static_cast<std::uint8_t>(known + (known & (comp[i] == 1)));
+    c4[i] = static_cast<std::uint8_t>((nm[i] & (nps[i] >= 9)) | (nm[i] & (nps[i] <= 6)) << 1 | qs << 2 | inb[i] << 4 |
+                                      ans[i] << 5);
   }
   for (std::size_t i = 0; i < len; ++i) {
-    const std::uint8_t nm = nps[i] != null_small;
-    const std::uint8_t qs = static_cast<std::uint8_t>((comp[i] != null_small) + (comp[i] == 1));
-    c4[i] = static_cast<std::uint8_t>((nps[i] >= 9) | (nm & (nps[i] <= 6)) << 1 | qs << 2 | inb[i] << 4 | ans[i] << 5);
-  }
-  for (std::size_t i = 0; i < len; ++i) {
-    const std::uint8_t vs = static_cast<std::uint8_t>((conv[i] != null_small) + (conv[i] == 1));
+    const std::uint8_t known = conv_ok[i] & (conv[i] != null_small);
+    const std::uint8_t vs = static_cast<std::uint8_t>(known + (known & (conv[i] == 1)));
     c5[i] = static_cast<std::uint8_t>(vs | inb[i] << 2 | ans[i] << 3);
   }
   std::uint64_t* __restrict cw = b.csat;
   for (std::size_t i = 0; i < len; ++i) {
-    const std::int64_t mc = csat[i] & -static_cast<std::int64_t>(csat[i] != null_small);
+    const std::int64_t mc = csat[i] & -static_cast<std::int64_t>(cm[i]);
     cw[i] = static_cast<std::uint64_t>(mc) | (static_cast<std::uint64_t>(mc * mc) << 32);
   }
   // Every masked duration is >= 0 (a negative one sets the high bits) and below 2^24 exactly
@@ -615,9 +677,14 @@ struct ThreadState {
 struct Widths {
   bool narrow = true, narrow_handle = true;
   Widths(const ContactTable& t, const ContactRules& r) {
-    auto max_of = [](const auto& c) {
+    auto max_of = [](const Column<std::int64_t>& c) { // over valid rows (nulls are negative)
       std::int64_t m = 0;
-      for (std::int64_t v : c) m = std::max(m, v);
+      const std::int64_t* v = c.values();
+      const std::uint8_t* valid = c.validity().data();
+      if (valid)
+        for (std::size_t i = 0; i < c.size(); ++i) m = std::max(m, valid[i] ? v[i] : 0);
+      else
+        for (std::size_t i = 0; i < c.size(); ++i) m = std::max(m, v[i]);
       return m;
     };
     constexpr std::int64_t limit = std::int64_t{1} << 32;
@@ -627,25 +694,6 @@ struct Widths {
     narrow_handle = narrow && (r.aht_talk ? mt : 0) + (r.aht_hold ? mh : 0) + (r.aht_acw ? ma : 0) < limit;
   }
 };
-
-/// Column pointers of rows [b0, b0 + len) (absent optional columns read as all-null blocks).
-template <bool Varying>
-ColumnRows<Varying> column_rows(const ContactTable& t, const std::uint32_t* group, std::size_t b0,
-                                const std::int64_t* threshold, const KernelRules& k) {
-  const NullBlocks& nulls = null_blocks();
-  auto dur = [&](DurationField f) {
-    const auto& c = t.column(f);
-    return c.empty() ? nulls.durations : c.data() + b0;
-  };
-  auto small = [&](SmallField f) {
-    const auto& c = t.column(f);
-    return c.empty() ? nulls.smalls : c.data() + b0;
-  };
-  return {group ? group + b0 : nullptr, t.inbound.data() + b0, t.answered.data() + b0, t.wait_ms.data() + b0,
-          dur(DurationField::talk), dur(DurationField::hold), dur(DurationField::acw),
-          small(SmallField::resolved_first_contact), small(SmallField::csat), small(SmallField::nps),
-          small(SmallField::complaint), small(SmallField::converted), threshold, &k};
-}
 
 /// Rows [begin, end) straight from the columns, a block at a time.
 template <bool Varying, bool Narrow, bool NarrowHandle>

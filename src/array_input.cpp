@@ -97,17 +97,33 @@ void for_each_value(const NumericArray& a, std::size_t rows, OnValue on_value, O
       a.values);
 }
 
-// Borrows `in` as the table column when it already has the table's type, has no validity mask
-// and every value passes `ok` (so no row of this column is rejected): no copy, no page faults.
+// Borrows `in` as the table column when it already has the table's type and every value passes
+// `ok` (so no row of this column is rejected): no copy, no page faults. A column with a validity
+// mask is borrowed with its mask when `nullable` (an optional column: a null is a value, not a
+// reject), checking only the valid rows; the table then reads the mask instead of a
+// sentinel-coded copy (table/column.hpp).
 template <class T, class Ok>
-bool try_borrow(const NumericArray& in, const std::shared_ptr<const void>& keep_alive, Column<T>& out, Ok ok) {
+bool try_borrow(const NumericArray& in, const std::shared_ptr<const void>& keep_alive, Column<T>& out, Ok ok,
+                bool nullable = false) {
   const auto* values = std::get_if<std::span<const T>>(&in.values);
-  if (values == nullptr || !in.valid.empty()) return false;
+  if (values == nullptr) return false;
   bool all_ok = true;
-  for (const T x : *values) all_ok &= ok(x); // no early exit: vectorizes
-  if (!all_ok) return false;
-  out = Column<T>::borrow(*values, keep_alive);
-  return true;
+  if (in.valid.empty()) {
+    for (const T x : *values) all_ok &= ok(x); // no early exit: vectorizes
+    if (!all_ok) return false;
+    out = Column<T>::borrow(*values, keep_alive);
+    return true;
+  }
+  if constexpr (nullable_column_type<T>) {
+    if (!nullable) return false;
+    const std::uint8_t* valid = in.valid.data();
+    const T* x = values->data();
+    for (std::size_t r = 0; r < values->size(); ++r) all_ok &= (valid[r] == 0) | ok(x[r]);
+    if (!all_ok) return false;
+    out = Column<T>::borrow(*values, in.valid, keep_alive);
+    return true;
+  }
+  return false;
 }
 
 constexpr std::int64_t max_duration_ms = 9'999'999'999'999'999; // 13 integer digits of seconds
@@ -117,11 +133,12 @@ constexpr std::int64_t max_duration_ms = 9'999'999'999'999'999; // 13 integer di
 void read_durations(const DurationInput& in, std::size_t rows, std::string_view name, bool required,
                     Problems& problems, Column<std::int64_t>& out, const std::shared_ptr<const void>& keep_alive) {
   if (in.unit == DurationUnit::milliseconds &&
-      try_borrow<std::int64_t>(in.values, keep_alive, out,
-                               [](std::int64_t v) { return v >= 0 && v <= max_duration_ms; }))
+      try_borrow<std::int64_t>(
+          in.values, keep_alive, out, [](std::int64_t v) { return v >= 0 && v <= max_duration_ms; }, !required))
     return;
   out.assign(rows, null_duration);
   if (!in.values.present()) return;
+  std::int64_t* dst = out.data(); // owned now: raw writes, no copy-on-write check per row
   if (in.unit == DurationUnit::clock)
     throw std::invalid_argument("column " + std::string(name) + ": clock text is not an array unit");
   const auto missing = problems.intern(std::string(name), "missing required value");
@@ -144,7 +161,7 @@ void read_durations(const DurationInput& in, std::size_t rows, std::string_view 
           } else if (ms > static_cast<double>(max_duration_ms)) {
             problems.flag(r, too_large);
           } else {
-            out[r] = static_cast<std::int64_t>(ms); // -0.0 rounds to 0
+            dst[r] = static_cast<std::int64_t>(ms); // -0.0 rounds to 0
           }
         } else {
           const auto v = static_cast<std::int64_t>(x);
@@ -153,7 +170,7 @@ void read_durations(const DurationInput& in, std::size_t rows, std::string_view 
           else if (v > max_duration_ms / scale)
             problems.flag(r, too_large);
           else
-            out[r] = v * scale;
+            dst[r] = v * scale;
         }
       },
       [&](std::size_t r) {
@@ -198,33 +215,37 @@ void read_small(const NumericArray& in, std::size_t rows, std::string_view name,
 // entries never become values; duplicate dictionary entries map to one code).
 DictionaryColumn read_dictionary(const std::string& name, const DictionaryArray& in, std::size_t rows) {
   DictionaryColumn column(name);
-  column.reserve(rows);
-  std::vector<std::uint32_t> remap(in.dictionary.size(), null_code);
-  std::vector<std::uint8_t> seen(in.dictionary.size(), 0);
+  // By input code, plus one slot (the last) for null: the row's table code, and whether the
+  // input code was met already (first-seen order is the table's code order).
+  const std::size_t null_slot = in.dictionary.size();
+  std::vector<std::uint32_t> remap(null_slot + 1, null_code);
+  std::vector<std::uint8_t> seen(null_slot + 1, 0);
+  seen[null_slot] = 1;
+  std::vector<std::uint32_t> codes(rows);
+  std::uint32_t* out = codes.data();
   std::visit(
       [&](const auto& span) {
         using Span = std::decay_t<decltype(span)>;
         if constexpr (!std::is_same_v<Span, std::monostate>) {
           for (std::size_t r = 0; r < rows; ++r) {
             const auto c = static_cast<std::int64_t>(span[r]);
-            if (c < 0 || masked_out(in.valid, r)) {
-              column.push_code(null_code);
-              continue;
+            std::size_t k = null_slot;
+            if (c >= 0 && !masked_out(in.valid, r)) {
+              if (static_cast<std::uint64_t>(c) >= null_slot)
+                throw std::invalid_argument("column " + name + ": code " + std::to_string(c) +
+                                            " outside its dictionary of " + std::to_string(null_slot) + " values");
+              k = static_cast<std::size_t>(c);
             }
-            if (static_cast<std::uint64_t>(c) >= in.dictionary.size())
-              throw std::invalid_argument("column " + name + ": code " + std::to_string(c) +
-                                          " outside its dictionary of " +
-                                          std::to_string(in.dictionary.size()) + " values");
-            const auto k = static_cast<std::size_t>(c);
-            if (!seen[k]) {
+            if (!seen[k]) [[unlikely]] {
               seen[k] = 1;
               remap[k] = column.encode(in.dictionary[k]);
             }
-            column.push_code(remap[k]);
+            out[r] = remap[k];
           }
         }
       },
       in.codes);
+  column.assign_codes(std::move(codes));
   return column;
 }
 
@@ -295,6 +316,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
                                                       [](std::int64_t v) { return v >= ms_1900; });
   if (!borrowed_time) {
     t.arrived_at_ms.assign(n, 0);
+    std::int64_t* arrived = t.arrived_at_ms.data();
     const TimeZone zone = TimeZone::locate(options.timezone);
     LocalToUtc to_utc(zone);
     const auto missing = problems.intern("arrived_at", "missing required value");
@@ -337,7 +359,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
               }
               ms = local.utc_ms;
             }
-            t.arrived_at_ms[r] = ms;
+            arrived[r] = ms;
           },
           [&](std::size_t r) { problems.flag(r, missing); });
     } else {
@@ -351,7 +373,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
         const auto ts = parse_timestamp(
             text.bytes.substr(begin, static_cast<std::size_t>(text.offsets[r + 1]) - begin), to_utc);
         switch (ts.error) {
-        case TimestampError::none: t.arrived_at_ms[r] = ts.utc_ms; break;
+        case TimestampError::none: arrived[r] = ts.utc_ms; break;
         case TimestampError::syntax: problems.flag(r, syntax); break;
         case TimestampError::impossible: problems.flag(r, impossible); break;
         case TimestampError::out_of_range: problems.flag(r, before_1900); break;
@@ -364,6 +386,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   // direction
   if (in.direction.present()) {
     t.inbound.assign(n, 0);
+    std::uint8_t* inbound = t.inbound.data();
     const auto missing = problems.intern("direction", "missing required value");
     const auto bad = problems.intern("direction", "expected inbound or outbound");
     std::vector<std::int8_t> meaning(in.direction.dictionary.size(), -1);
@@ -380,7 +403,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
               } else if (static_cast<std::size_t>(c) >= meaning.size() || meaning[static_cast<std::size_t>(c)] < 0) {
                 problems.flag(r, bad);
               } else {
-                t.inbound[r] = static_cast<std::uint8_t>(meaning[static_cast<std::size_t>(c)]);
+                inbound[r] = static_cast<std::uint8_t>(meaning[static_cast<std::size_t>(c)]);
               }
             }
           }
@@ -389,13 +412,13 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   } else if (!try_borrow<std::uint8_t>(in.inbound, in.keep_alive, t.inbound, [](std::uint8_t v) { return v <= 1; })) {
     t.inbound.assign(n, 0);
     read_small(in.inbound, n, "inbound", 0, 1, "expected 0 or 1", true, problems,
-               [&](std::size_t r, std::int8_t v) { t.inbound[r] = static_cast<std::uint8_t>(v); });
+               [inbound = t.inbound.data()](std::size_t r, std::int8_t v) { inbound[r] = static_cast<std::uint8_t>(v); });
   }
 
   if (!try_borrow<std::uint8_t>(in.answered, in.keep_alive, t.answered, [](std::uint8_t v) { return v <= 1; })) {
     t.answered.assign(n, 0);
     read_small(in.answered, n, "answered", 0, 1, "expected 0 or 1", true, problems,
-               [&](std::size_t r, std::int8_t v) { t.answered[r] = static_cast<std::uint8_t>(v); });
+               [answered = t.answered.data()](std::size_t r, std::int8_t v) { answered[r] = static_cast<std::uint8_t>(v); });
   }
 
   read_durations(in.wait, n, "wait_s", true, problems, t.wait_ms, in.keep_alive);
@@ -418,12 +441,12 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
       hi = 10;
       range = "nps outside 0..10";
     }
-    if (try_borrow<std::int8_t>(in.smalls[f], in.keep_alive, out,
-                                [lo, hi](std::int8_t v) { return v >= lo && v <= hi; }))
+    if (try_borrow<std::int8_t>(
+            in.smalls[f], in.keep_alive, out, [lo, hi](std::int8_t v) { return v >= lo && v <= hi; }, true))
       continue;
     out.assign(n, null_small);
     read_small(in.smalls[f], n, small_field_names[f], lo, hi, range, false, problems,
-               [&](std::size_t r, std::int8_t v) { out[r] = v; });
+               [dst = out.data()](std::size_t r, std::int8_t v) { dst[r] = v; });
   }
 
   // Dimensions: the standard ones first (in their order), then the others in input order, as

@@ -285,6 +285,13 @@ def _arrow_column(name: str, chunked: Any) -> Column:
         encoded = pc.dictionary_encode(arr)
         indices = _arrow_indices(encoded.indices)
         return ("dict", np.ascontiguousarray(indices), encoded.dictionary.to_pylist(), None)
+    if (pa.types.is_integer(typ) or pa.types.is_floating(typ)) and arr.null_count and not pa.types.is_float16(typ):
+        # The values buffer as it is (no fill_null copy): the validity mask says which rows are
+        # null, and what the buffer holds there is never read (nullable columns are borrowed
+        # with their masks; required ones reject the nulls).
+        dtype = np.dtype(typ.to_pandas_dtype())
+        values = np.frombuffer(arr.buffers()[1], dtype=dtype, count=arr.offset + len(arr))[arr.offset:]
+        return _numpy_column(name, values, mask)
     if pa.types.is_boolean(typ) or pa.types.is_integer(typ) or pa.types.is_floating(typ):
         filled = arr.fill_null(0) if arr.null_count else arr
         values = filled.to_numpy(zero_copy_only=False)

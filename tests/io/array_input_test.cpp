@@ -86,13 +86,15 @@ TEST(ArrayInput, GeneratedTableRoundTripsToTheSameKpis) {
   EXPECT_EQ(r.table.wait_ms, t.wait_ms);
   EXPECT_EQ(r.table.durations, t.durations);
   EXPECT_EQ(r.table.smalls, t.smalls);
-  // int64 milliseconds without a mask and uint8 flags are borrowed, not copied; masked columns
-  // (durations with nulls) are converted.
+  // int64 milliseconds and uint8 flags are borrowed, not copied; optional columns with nulls
+  // are borrowed with their validity masks.
   EXPECT_TRUE(r.table.wait_ms.borrowed());
   EXPECT_EQ(std::as_const(r.table.wait_ms).data(), t.wait_ms.data());
   EXPECT_TRUE(r.table.arrived_at_ms.borrowed());
   EXPECT_TRUE(r.table.answered.borrowed());
-  EXPECT_FALSE(r.table.column(DurationField::talk).borrowed());
+  EXPECT_TRUE(r.table.column(DurationField::talk).masked());
+  EXPECT_EQ(r.table.column(DurationField::talk).values(), t.column(DurationField::talk).data());
+  EXPECT_TRUE(r.table.column(SmallField::csat).masked());
   const std::vector<std::string> by{"agent_id", "channel", "day"};
   EXPECT_EQ(aggregate(r.table, by, KpiOptions{}), aggregate(t, by, KpiOptions{}));
 }
@@ -197,4 +199,65 @@ TEST(ArrayInput, DictionaryCodesBecomeFirstSeenCodesAndEmptyIsNull) {
   ASSERT_NE(d, nullptr);
   EXPECT_EQ(d->dictionary(), (std::vector<std::string>{"gamma", "alpha"}));
   EXPECT_EQ(d->codes(), (std::vector<std::uint32_t>{0, null_code, 1, null_code}));
+}
+
+// Masked optional columns: the values under a null are arbitrary (pandas and Arrow leave
+// whatever was there), and neither validation nor any KPI may look at them.
+TEST(ArrayInput, ValuesUnderANullMaskAreNeverReadOrValidated) {
+  examples::GeneratorConfig config;
+  config.rows = 6000;
+  const ContactTable t = examples::ContactGenerator::table(config);
+  Views v;
+  ContactArrays a = arrays_of(t, v);
+  // Garbage under every null: negative, huge, out-of-range scores.
+  std::vector<std::vector<std::int64_t>> durations;
+  std::vector<std::vector<std::int8_t>> smalls;
+  durations.reserve(3);
+  smalls.reserve(5);
+  for (std::size_t f = 0; f < t.durations.size(); ++f) {
+    if (t.durations[f].empty()) continue;
+    auto& d = durations.emplace_back(t.durations[f].begin(), t.durations[f].end());
+    for (std::size_t r = 0; r < d.size(); ++r)
+      if (d[r] == null_duration) d[r] = r % 2 ? -5 : std::int64_t{1} << 62;
+    a.durations[f].values.values = std::span<const std::int64_t>(d);
+  }
+  for (std::size_t f = 0; f < t.smalls.size(); ++f) {
+    if (t.smalls[f].empty()) continue;
+    auto& s = smalls.emplace_back(t.smalls[f].begin(), t.smalls[f].end());
+    for (std::size_t r = 0; r < s.size(); ++r)
+      if (s[r] == null_small) s[r] = static_cast<std::int8_t>(r % 3 == 0 ? 1 : r % 3 == 1 ? 10 : -100);
+    a.smalls[f].values = std::span<const std::int8_t>(s);
+  }
+  const ReadResult r = read_contact_arrays(a, KpiOptions{});
+  ASSERT_TRUE(r.rejects.empty()) << r.rejects[0].field << ": " << r.rejects[0].reason;
+  for (std::size_t f = 0; f < t.durations.size(); ++f) {
+    if (!t.durations[f].empty()) {
+      EXPECT_TRUE(r.table.durations[f].masked()) << f;
+    }
+  }
+  EXPECT_EQ(r.table.durations, t.durations); // read as the sentinel layout
+  EXPECT_EQ(r.table.smalls, t.smalls);
+  for (const bool quantiles : {false, true}) // the coded kernel and the row kernel
+    for (const auto& by : {std::vector<std::string>{"agent_id", "day"}, std::vector<std::string>{"contact_id"}}) {
+      KpiOptions o;
+      o.quantiles = quantiles;
+      o.threads = 2;
+      // A fresh read each time, so the kernels see masked columns not yet materialised.
+      const ReadResult fresh = read_contact_arrays(a, o);
+      EXPECT_EQ(aggregate(fresh.table, by, o), aggregate(t, by, o)) << quantiles << " " << by[0];
+    }
+}
+
+TEST(ArrayInput, AnOutOfRangeValidValueOfAMaskedColumnIsRejected) {
+  const std::vector<std::int64_t> times(3, 1'772'442'000'000);
+  const std::vector<std::uint8_t> ones(3, 1);
+  const std::vector<double> waits(3, 1.0);
+  ContactArrays a = minimal(3, times, ones, waits);
+  const std::vector<std::int8_t> csat{4, 99, 9};
+  const std::vector<std::uint8_t> valid{1, 0, 1};
+  a.smalls[static_cast<std::size_t>(SmallField::csat)] = {std::span<const std::int8_t>(csat), valid};
+  const ReadResult r = read_contact_arrays(a, KpiOptions{});
+  ASSERT_EQ(r.rejects.size(), 1u);
+  EXPECT_EQ(r.rejects[0], (Reject{2, "csat", "csat outside 1..5"}));
+  EXPECT_EQ(r.table.column(SmallField::csat), (std::vector<std::int8_t>{4, null_small}));
 }

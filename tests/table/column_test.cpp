@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <memory>
 #include <vector>
 
@@ -46,4 +47,42 @@ TEST(Column, KeepsItsOwnerAlive) {
   EXPECT_EQ(std::as_const(c)[1], 2);
   c.clear();
   EXPECT_TRUE(watch.expired()); // released once it no longer views the memory
+}
+
+TEST(Column, MaskedBorrowReadsNullsAsTheSentinelAndKeepsTheRawValues) {
+  const std::vector<std::int64_t> source{5, -77, 7, 123456};
+  const std::vector<std::uint8_t> valid{1, 0, 1, 0};
+  const Column<std::int64_t> c = Column<std::int64_t>::borrow(source, valid);
+  EXPECT_TRUE(c.borrowed());
+  EXPECT_TRUE(c.masked());
+  EXPECT_EQ(c.values(), source.data()); // the kernels' view: no copy
+  EXPECT_EQ(c.validity().data(), valid.data());
+  EXPECT_EQ(c.validity().size(), 4u);
+  // Every other reader sees the sentinel layout, materialised once.
+  EXPECT_EQ(c, (std::vector<std::int64_t>{5, kpiscore::null_duration, 7, kpiscore::null_duration}));
+  const std::int64_t* first = c.data();
+  EXPECT_NE(first, source.data());
+  EXPECT_EQ(c.data(), first);
+  const Column<std::int64_t> copy = c; // shares the view and its materialisation
+  EXPECT_TRUE(copy.masked());
+  EXPECT_EQ(copy.data(), first);
+  EXPECT_EQ(source, (std::vector<std::int64_t>{5, -77, 7, 123456})); // never written
+}
+
+TEST(Column, MutatingAMaskedColumnCopiesTheSentinelLayout) {
+  const std::vector<std::int8_t> source{1, 9, 0};
+  const std::vector<std::uint8_t> valid{1, 0, 1};
+  Column<std::int8_t> c = Column<std::int8_t>::borrow(source, valid);
+  c.push_back(1);
+  EXPECT_FALSE(c.borrowed());
+  EXPECT_FALSE(c.masked());
+  EXPECT_TRUE(c.validity().empty());
+  EXPECT_EQ(c, (std::vector<std::int8_t>{1, kpiscore::null_small, 0, 1}));
+}
+
+TEST(Column, AnEmptyMaskBorrowsWithoutOne) {
+  const std::vector<std::int8_t> source{1, 0};
+  const Column<std::int8_t> c = Column<std::int8_t>::borrow(source, std::span<const std::uint8_t>{});
+  EXPECT_FALSE(c.masked());
+  EXPECT_EQ(c.data(), source.data());
 }

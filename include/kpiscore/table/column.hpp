@@ -1,9 +1,13 @@
 #ifndef KPISCORE_TABLE_COLUMN_HPP
 #define KPISCORE_TABLE_COLUMN_HPP
 
+#include <kpiscore/table/nulls.hpp>
+
 #include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
+#include <mutex>
 #include <span>
 #include <vector>
 
@@ -17,6 +21,13 @@ namespace kpiscore {
 /// borrowed column first copies it into owned storage (copy on write), so code that builds or
 /// edits tables (readers, leg collapsing) works unchanged. A borrowed column keeps its owner
 /// alive through `keep_alive` (may be null when the caller guarantees the lifetime).
+///
+/// A borrowed column of a nullable type (int64 durations, int8 flags and scores) may also carry
+/// the input's validity mask (one byte per row, 0 = null: a pandas nullable array's inverted
+/// mask, an Arrow validity bitmap unpacked), so nullable input is read without writing a
+/// sentinel-coded copy. Kernels that understand masks read `values()` and `validity()`; every
+/// other reader sees the ordinary layout: the first const access to `data()` (or `[]`, `begin`,
+/// `span`) materialises the values with `null_value<T>` at masked rows, once, thread-safely.
 template <class T> class Column {
 public:
   using value_type = T;
@@ -37,16 +48,38 @@ public:
     return c;
   }
 
-  bool borrowed() const noexcept { return borrowed_; }
+  /// A view of `values` whose row r is null where `valid[r] == 0` (the value there is ignored);
+  /// `valid` has one byte per value. An empty `valid` borrows without a mask.
+  static Column borrow(std::span<const T> values, std::span<const std::uint8_t> valid,
+                       std::shared_ptr<const void> keep_alive = {})
+    requires nullable_column_type<T>
+  {
+    Column c = borrow(values, std::move(keep_alive));
+    if (!valid.empty()) {
+      c.valid_ = valid.data();
+      c.lazy_ = std::make_shared<Materialized>();
+    }
+    return c;
+  }
 
-  const T* data() const noexcept { return borrowed_ ? view_ : owned_.data(); }
+  bool borrowed() const noexcept { return borrowed_; }
+  /// Whether rows are nulled by a validity mask (then `values()` is raw at null rows).
+  bool masked() const noexcept { return valid_ != nullptr; }
+  /// The validity mask (1 = value, 0 = null), empty when the column has none.
+  std::span<const std::uint8_t> validity() const noexcept {
+    return valid_ ? std::span<const std::uint8_t>{valid_, view_size_} : std::span<const std::uint8_t>{};
+  }
+  /// The stored values without materialising nulls: at a masked row the value is arbitrary.
+  const T* values() const noexcept { return borrowed_ ? view_ : owned_.data(); }
+
+  const T* data() const { return valid_ ? materialized() : values(); }
   std::size_t size() const noexcept { return borrowed_ ? view_size_ : owned_.size(); }
   bool empty() const noexcept { return size() == 0; }
-  const T& operator[](std::size_t i) const noexcept { return data()[i]; }
-  const T* begin() const noexcept { return data(); }
-  const T* end() const noexcept { return data() + size(); }
-  const T& back() const noexcept { return data()[size() - 1]; }
-  std::span<const T> span() const noexcept { return {data(), size()}; }
+  const T& operator[](std::size_t i) const { return data()[i]; }
+  const T* begin() const { return data(); }
+  const T* end() const { return data() + size(); }
+  const T& back() const { return data()[size() - 1]; }
+  std::span<const T> span() const { return {data(), size()}; }
 
   // Mutations: owned storage only (a borrowed column is copied first).
   T* data() { return own().data(); }
@@ -79,9 +112,32 @@ public:
   }
 
 private:
+  /// The sentinel-coded copy of a masked column, built on first use (shared by copies of the
+  /// column, which view the same immutable input).
+  struct Materialized {
+    std::once_flag once;
+    std::vector<T> values;
+  };
+
+  const T* materialized() const {
+    if constexpr (nullable_column_type<T>) {
+      std::call_once(lazy_->once, [this] {
+        std::vector<T>& out = lazy_->values;
+        out.resize(view_size_);
+        for (std::size_t i = 0; i < view_size_; ++i) out[i] = valid_[i] ? view_[i] : null_value<T>::value;
+      });
+      return lazy_->values.data();
+    } else {
+      return values(); // never masked
+    }
+  }
+
   std::vector<T>& own() {
     if (borrowed_) {
-      owned_.assign(view_, view_ + view_size_);
+      if (valid_)
+        owned_.assign(materialized(), materialized() + view_size_);
+      else
+        owned_.assign(view_, view_ + view_size_);
       release();
     }
     return owned_;
@@ -90,6 +146,8 @@ private:
     borrowed_ = false;
     view_ = nullptr;
     view_size_ = 0;
+    valid_ = nullptr;
+    lazy_.reset();
     keep_alive_.reset();
   }
 
@@ -97,6 +155,8 @@ private:
   const T* view_ = nullptr;
   std::size_t view_size_ = 0;
   bool borrowed_ = false;
+  const std::uint8_t* valid_ = nullptr;    ///< borrowed validity mask (view_size_ bytes), or null
+  std::shared_ptr<Materialized> lazy_;     ///< set with valid_
   std::shared_ptr<const void> keep_alive_;
 };
 

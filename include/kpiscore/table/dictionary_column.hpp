@@ -45,6 +45,9 @@ public:
 
   void push_back(std::string_view value) { codes_.push_back(encode(value)); }
   void push_code(std::uint32_t code) { codes_.push_back(code); }
+  /// Replaces the codes with `codes` (each below dictionary().size(), or null_code): for readers
+  /// that build a whole column of codes in one pass.
+  void assign_codes(std::vector<std::uint32_t> codes) { codes_ = std::move(codes); }
   void reserve(std::size_t n) { codes_.reserve(n); }
   void resize(std::size_t n) { codes_.resize(n, null_code); }
   void pop_back() { codes_.pop_back(); }
