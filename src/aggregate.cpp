@@ -157,17 +157,21 @@ struct KernelRules {
 /// Rows straight from the table's columns (one block at a time).
 ///
 /// A row of an optional column is null when its value is the sentinel (null_duration,
-/// null_small) or its validity byte is 0 (a column borrowed with the input's mask,
-/// table/column.hpp: the value there is arbitrary). Columns without a mask point their validity
-/// at an all-ones block, so the kernel tests both with no branch and no copy of either kind.
+/// null_small) or its mask says so (a column borrowed with the input's mask, table/column.hpp:
+/// the value there is arbitrary). Columns without a mask point at an all-ones validity block, so
+/// the kernel tests both with no branch and no copy of either kind.
+enum OptionalColumn : std::size_t { talk_col, hold_col, acw_col, fcr_col, csat_col, nps_col, complaint_col, converted_col };
+
 template <bool Varying> struct ColumnRows {
   const std::uint32_t* g;
   const std::uint8_t *inb, *ans;
   const std::int64_t *wait, *talk, *hold, *acw;
   const std::int8_t *fcr, *csat, *nps, *complaint, *converted;
-  const std::uint8_t *talk_ok, *hold_ok, *acw_ok, *fcr_ok, *csat_ok, *nps_ok, *complaint_ok, *converted_ok;
-  const std::int64_t* threshold; ///< per row (used when Varying)
+  const std::uint8_t* mask[8];    ///< by OptionalColumn
+  std::uint8_t mask_marks_null[8]; ///< 1: a nonzero mask byte is a null; 0: a zero one is
+  const std::int64_t* threshold;  ///< per row (used when Varying)
   const KernelRules* rules;
+  bool valid(OptionalColumn c, std::size_t i) const { return (mask[c][i] != 0) != (mask_marks_null[c] != 0); }
   std::uint32_t group(std::size_t i) const { return g[i]; }
   std::uint64_t inbound(std::size_t i) const { return inb[i]; }
   std::uint64_t answered(std::size_t i) const { return ans[i]; }
@@ -177,14 +181,14 @@ template <bool Varying> struct ColumnRows {
     return rules->strict ? (wait[i] < T) : (wait[i] <= T);
   }
   std::uint64_t is_short(std::size_t i) const { return wait[i] < rules->short_ms; }
-  std::int64_t talk_ms(std::size_t i) const { return talk_ok[i] ? talk[i] : null_duration; }
-  std::int64_t hold_ms(std::size_t i) const { return hold_ok[i] ? hold[i] : null_duration; }
-  std::int64_t acw_ms(std::size_t i) const { return acw_ok[i] ? acw[i] : null_duration; }
-  std::int64_t fcr_v(std::size_t i) const { return fcr_ok[i] ? fcr[i] : null_small; }
-  std::int64_t csat_v(std::size_t i) const { return csat_ok[i] ? csat[i] : null_small; }
-  std::int64_t nps_v(std::size_t i) const { return nps_ok[i] ? nps[i] : null_small; }
-  std::int64_t complaint_v(std::size_t i) const { return complaint_ok[i] ? complaint[i] : null_small; }
-  std::int64_t converted_v(std::size_t i) const { return converted_ok[i] ? converted[i] : null_small; }
+  std::int64_t talk_ms(std::size_t i) const { return valid(talk_col, i) ? talk[i] : null_duration; }
+  std::int64_t hold_ms(std::size_t i) const { return valid(hold_col, i) ? hold[i] : null_duration; }
+  std::int64_t acw_ms(std::size_t i) const { return valid(acw_col, i) ? acw[i] : null_duration; }
+  std::int64_t fcr_v(std::size_t i) const { return valid(fcr_col, i) ? fcr[i] : null_small; }
+  std::int64_t csat_v(std::size_t i) const { return valid(csat_col, i) ? csat[i] : null_small; }
+  std::int64_t nps_v(std::size_t i) const { return valid(nps_col, i) ? nps[i] : null_small; }
+  std::int64_t complaint_v(std::size_t i) const { return valid(complaint_col, i) ? complaint[i] : null_small; }
+  std::int64_t converted_v(std::size_t i) const { return valid(converted_col, i) ? converted[i] : null_small; }
 };
 
 /// Column pointers of rows [b0, ...) (absent optional columns read as all-null blocks, which
@@ -194,37 +198,35 @@ ColumnRows<Varying> column_rows(const ContactTable& t, const std::uint32_t* grou
                                 const std::int64_t* threshold, const KernelRules& k) {
   const NullBlocks& nulls = null_blocks();
   auto values = [&](const auto& c, const auto* null_block) { return c.empty() ? null_block : c.values() + b0; };
-  auto valid = [&](const auto& c) { return c.masked() ? c.validity().data() + b0 : nulls.valid; };
-  const auto& talk = t.column(DurationField::talk);
-  const auto& hold = t.column(DurationField::hold);
-  const auto& acw = t.column(DurationField::acw);
-  const auto& fcr = t.column(SmallField::resolved_first_contact);
-  const auto& csat = t.column(SmallField::csat);
-  const auto& nps = t.column(SmallField::nps);
-  const auto& complaint = t.column(SmallField::complaint);
-  const auto& converted = t.column(SmallField::converted);
-  return {group ? group + b0 : nullptr,
-          t.inbound.data() + b0,
-          t.answered.data() + b0,
-          t.wait_ms.data() + b0, // required: never masked by the readers (a mask materialises)
-          values(talk, nulls.durations),
-          values(hold, nulls.durations),
-          values(acw, nulls.durations),
-          values(fcr, nulls.smalls),
-          values(csat, nulls.smalls),
-          values(nps, nulls.smalls),
-          values(complaint, nulls.smalls),
-          values(converted, nulls.smalls),
-          valid(talk),
-          valid(hold),
-          valid(acw),
-          valid(fcr),
-          valid(csat),
-          valid(nps),
-          valid(complaint),
-          valid(converted),
-          threshold,
-          &k};
+  ColumnRows<Varying> r{group ? group + b0 : nullptr,
+                        t.inbound.data() + b0,
+                        t.answered.data() + b0,
+                        t.wait_ms.data() + b0, // required: never masked by the readers (a mask materialises)
+                        values(t.column(DurationField::talk), nulls.durations),
+                        values(t.column(DurationField::hold), nulls.durations),
+                        values(t.column(DurationField::acw), nulls.durations),
+                        values(t.column(SmallField::resolved_first_contact), nulls.smalls),
+                        values(t.column(SmallField::csat), nulls.smalls),
+                        values(t.column(SmallField::nps), nulls.smalls),
+                        values(t.column(SmallField::complaint), nulls.smalls),
+                        values(t.column(SmallField::converted), nulls.smalls),
+                        {},
+                        {},
+                        threshold,
+                        &k};
+  auto set_mask = [&](OptionalColumn at, const auto& c) {
+    r.mask[at] = c.masked() ? c.mask().data() + b0 : nulls.valid;
+    r.mask_marks_null[at] = c.masked() && c.mask_marks_nulls();
+  };
+  set_mask(talk_col, t.column(DurationField::talk));
+  set_mask(hold_col, t.column(DurationField::hold));
+  set_mask(acw_col, t.column(DurationField::acw));
+  set_mask(fcr_col, t.column(SmallField::resolved_first_contact));
+  set_mask(csat_col, t.column(SmallField::csat));
+  set_mask(nps_col, t.column(SmallField::nps));
+  set_mask(complaint_col, t.column(SmallField::complaint));
+  set_mask(converted_col, t.column(SmallField::converted));
+  return r;
 }
 
 /// The kernel: the definitions of ContactKpiState::add (contact_kpi_state.hpp) fused into one
@@ -398,12 +400,18 @@ template <bool Varying>
   const std::int64_t* __restrict talk = r.talk;
   const std::int64_t* __restrict hold = r.hold;
   const std::int64_t* __restrict acw = r.acw;
-  const std::uint8_t* __restrict talk_ok = r.talk_ok;
-  const std::uint8_t* __restrict hold_ok = r.hold_ok;
-  const std::uint8_t* __restrict acw_ok = r.acw_ok;
-  for (std::size_t i = 0; i < len; ++i) tn[i] = talk_ok[i] & (talk[i] != null_duration);
-  for (std::size_t i = 0; i < len; ++i) hkn[i] = hold_ok[i] & (hold[i] != null_duration);
-  for (std::size_t i = 0; i < len; ++i) akn[i] = acw_ok[i] & (acw[i] != null_duration);
+  // A row's value is known when its mask byte says valid (ok) and it is not the sentinel.
+  auto ok = [&r, len](OptionalColumn c, std::uint8_t* __restrict out) {
+    const std::uint8_t* __restrict m = r.mask[c];
+    const std::uint8_t flip = r.mask_marks_null[c];
+    for (std::size_t i = 0; i < len; ++i) out[i] = static_cast<std::uint8_t>((m[i] != 0) ^ flip);
+  };
+  ok(talk_col, tn);
+  ok(hold_col, hkn);
+  ok(acw_col, akn);
+  for (std::size_t i = 0; i < len; ++i) tn[i] &= talk[i] != null_duration;
+  for (std::size_t i = 0; i < len; ++i) hkn[i] &= hold[i] != null_duration;
+  for (std::size_t i = 0; i < len; ++i) akn[i] &= acw[i] != null_duration;
   const auto nt = static_cast<std::uint8_t>(k.not_talk), nh = static_cast<std::uint8_t>(k.not_hold),
              na = static_cast<std::uint8_t>(k.not_acw);
   for (std::size_t i = 0; i < len; ++i)
@@ -430,11 +438,13 @@ template <bool Varying>
   const std::int8_t* __restrict nps = r.nps;
   const std::int8_t* __restrict comp = r.complaint;
   const std::int8_t* __restrict conv = r.converted;
-  const std::uint8_t* __restrict fcr_ok = r.fcr_ok;
-  const std::uint8_t* __restrict csat_ok = r.csat_ok;
-  const std::uint8_t* __restrict nps_ok = r.nps_ok;
-  const std::uint8_t* __restrict comp_ok = r.complaint_ok;
-  const std::uint8_t* __restrict conv_ok = r.converted_ok;
+  std::uint8_t fcr_ok[coded_block], csat_ok[coded_block], nps_ok[coded_block], comp_ok[coded_block],
+      conv_ok[coded_block];
+  ok(fcr_col, fcr_ok);
+  ok(csat_col, csat_ok);
+  ok(nps_col, nps_ok);
+  ok(complaint_col, comp_ok);
+  ok(converted_col, conv_ok);
   const auto top = static_cast<std::int8_t>(std::clamp<std::int64_t>(k.top_min, -128, 127));
   const bool top_above_int8 = k.top_min > 127;
   std::uint8_t* __restrict c1 = b.c1;
@@ -680,9 +690,10 @@ struct Widths {
     auto max_of = [](const Column<std::int64_t>& c) { // over valid rows (nulls are negative)
       std::int64_t m = 0;
       const std::int64_t* v = c.values();
-      const std::uint8_t* valid = c.validity().data();
-      if (valid)
-        for (std::size_t i = 0; i < c.size(); ++i) m = std::max(m, valid[i] ? v[i] : 0);
+      const std::uint8_t* mask = c.mask().data();
+      const bool flip = c.mask_marks_nulls();
+      if (mask)
+        for (std::size_t i = 0; i < c.size(); ++i) m = std::max(m, (mask[i] != 0) != flip ? v[i] : 0);
       else
         for (std::size_t i = 0; i < c.size(); ++i) m = std::max(m, v[i]);
       return m;

@@ -80,7 +80,7 @@ void for_each_value(const NumericArray& a, std::size_t rows, OnValue on_value, O
           using T = typename Span::element_type;
           for (std::size_t r = 0; r < rows; ++r) {
             const T x = span[r];
-            if (masked_out(a.valid, r)) {
+            if (a.null_at(r)) {
               on_null(r);
               continue;
             }
@@ -117,10 +117,11 @@ bool try_borrow(const NumericArray& in, const std::shared_ptr<const void>& keep_
   if constexpr (nullable_column_type<T>) {
     if (!nullable) return false;
     const std::uint8_t* valid = in.valid.data();
+    const bool marks_nulls = in.valid_marks_nulls;
     const T* x = values->data();
-    for (std::size_t r = 0; r < values->size(); ++r) all_ok &= (valid[r] == 0) | ok(x[r]);
+    for (std::size_t r = 0; r < values->size(); ++r) all_ok &= ((valid[r] != 0) == marks_nulls) | ok(x[r]);
     if (!all_ok) return false;
-    out = Column<T>::borrow(*values, in.valid, keep_alive);
+    out = Column<T>::borrow(*values, in.valid, keep_alive, marks_nulls);
     return true;
   }
   return false;

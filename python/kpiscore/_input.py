@@ -206,7 +206,13 @@ def _pandas_column(name: str, s: Any) -> Column:
         null = np.asarray(masked._mask)
         if values.dtype.kind == "b":
             values = values.view(np.uint8)
-        return _numpy_column(name, values, ~null if null.any() else None)
+        if not null.any():
+            return _numpy_column(name, values, None)
+        col = _numpy_column(name, values, None)
+        if col[0] in ("num", "dur") and col[2] is None:
+            # The null mask itself, marked as one (True = null), instead of an inverted copy.
+            return (*col[:2], ("null", np.ascontiguousarray(null)), *col[3:])
+        return _numpy_column(name, values, ~null)
     isna = s.isna().to_numpy()
     mask = ~isna if isna.any() else None
     if canonical in ("contact_id", "arrived_at") and dtype.kind not in "M":

@@ -100,6 +100,7 @@ std::shared_ptr<PyTable> read_csv(const std::string& path, const std::string& op
 // The façade (kpiscore/_input.py) normalizes every input kind to tagged tuples:
 //   ("num", values ndarray, mask ndarray|None)              numbers, flags, scores
 //   ("dur", values ndarray, mask|None, "s"|"ms")            durations
+// where a mask is a bool validity array (True = value) or ("null", bool array) (True = null).
 //   ("time", values ndarray, mask|None, unit, is_local)     arrived_at as numbers
 //   ("dict", codes ndarray, [str...], mask|None)            dictionary-encoded text
 //   ("str", offsets int64 ndarray, bytes ndarray uint8, mask|None)   plain text
@@ -123,10 +124,20 @@ std::span<const std::uint8_t> mask_of(const py::handle& h, const std::string& na
   return span_of<std::uint8_t>(a);
 }
 
+/// `mask`: None, a bool validity array (True = value), or ("null", bool array) for a null mask
+/// (True = null: pandas' `_mask`, passed as it is instead of inverted into a copy).
 NumericArray numeric_of(const py::array& a, const py::handle& mask, const std::string& name) {
   require_1d(a, name);
   NumericArray out;
-  out.valid = mask_of(mask, name);
+  if (py::isinstance<py::tuple>(mask)) {
+    auto t = py::reinterpret_borrow<py::tuple>(mask);
+    if (py::len(t) != 2 || t[0].cast<std::string>() != "null")
+      throw std::invalid_argument("column " + name + ": a mask tuple must be (\"null\", array)");
+    out.valid = mask_of(t[1], name);
+    out.valid_marks_nulls = true;
+  } else {
+    out.valid = mask_of(mask, name);
+  }
   const char kind = a.dtype().kind();
   const auto size = a.itemsize();
   if (kind == 'f' && size == 8)

@@ -246,6 +246,26 @@ TEST(ArrayInput, ValuesUnderANullMaskAreNeverReadOrValidated) {
       const ReadResult fresh = read_contact_arrays(a, o);
       EXPECT_EQ(aggregate(fresh.table, by, o), aggregate(t, by, o)) << quantiles << " " << by[0];
     }
+  // The same masks inverted, passed as null masks (pandas' sense): the same table.
+  std::vector<std::vector<std::uint8_t>> null_masks;
+  null_masks.reserve(8);
+  auto invert = [&](NumericArray& x) {
+    auto& m = null_masks.emplace_back(x.valid.begin(), x.valid.end());
+    for (auto& b : m) b = b ? 0 : 7; // any nonzero byte marks a null
+    x.valid = m;
+    x.valid_marks_nulls = true;
+  };
+  for (auto& d : a.durations)
+    if (d.values.present()) invert(d.values);
+  for (auto& x : a.smalls)
+    if (x.present()) invert(x);
+  const ReadResult inverted = read_contact_arrays(a, KpiOptions{});
+  ASSERT_TRUE(inverted.rejects.empty());
+  EXPECT_TRUE(inverted.table.column(SmallField::csat).mask_marks_nulls());
+  const std::vector<std::string> by{"agent_id", "day"};
+  EXPECT_EQ(aggregate(inverted.table, by, KpiOptions{}), aggregate(t, by, KpiOptions{}));
+  EXPECT_EQ(inverted.table.durations, t.durations);
+  EXPECT_EQ(inverted.table.smalls, t.smalls);
 }
 
 TEST(ArrayInput, AnOutOfRangeValidValueOfAMaskedColumnIsRejected) {

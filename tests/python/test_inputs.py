@@ -213,3 +213,43 @@ def test_nat_timestamps_are_missing_values() -> None:
             "direction": ["inbound", "inbound"], "answered": [1, 1], "wait_s": [1.0, 2.0]}
     result = kpiscore.kpis(data)
     assert result.rejects == [kpiscore.Reject(1, "arrived_at", "missing required value")]
+
+
+def test_nullable_columns_read_in_place_ignore_values_under_nulls(
+        frame: pd.DataFrame, expected: list[dict[str, Any]]) -> None:
+    """Nullable integer columns (pandas masked arrays, Arrow arrays with validity) are read with
+    their masks, not converted: whatever the buffer holds at a null row (here negative and huge
+    values, out-of-range scores) is neither validated nor counted."""
+    rng = np.random.default_rng(7)
+
+    def masked(values: pd.Series, scale: int, dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+        null = values.isna().to_numpy()
+        data = np.round(values.fillna(0).to_numpy(dtype=np.float64) * scale).astype(dtype)
+        data[null] = rng.choice(np.array([-3, 99, np.iinfo(dtype).max], dtype=dtype), int(null.sum()))
+        return data, null
+
+    cols: dict[str, Any] = {name: frame[name] for name in
+                            ["contact_id", "arrived_at", "direction", "channel", "category", "customer_type",
+                             "agent_id", "team", "vendor", "queue", "answered", "wait_s"]}
+    arrow_cols: dict[str, Any] = {}
+    for name in ["talk_s", "hold_s", "acw_s"]:
+        data, null = masked(frame[name], 1000, np.int64)
+        assert null.any()
+        cols[name.replace("_s", "_ms")] = pd.arrays.IntegerArray(data, null)
+        arrow_cols[name.replace("_s", "_ms")] = (data, null)
+    for name in ["resolved_first_contact", "csat", "nps", "complaint", "converted"]:
+        data, null = masked(frame[name], 1, np.int8)
+        cols[name] = pd.arrays.IntegerArray(data, null)
+        arrow_cols[name] = (data, null)
+    df = pd.DataFrame(cols)
+    assert kpiscore.kpis(df, by=BY, tz=TZ).records == expected
+
+    pa = pytest.importorskip("pyarrow")
+    table = pa.Table.from_pandas(frame[list(cols)[:12]], preserve_index=False)
+    for name, (data, null) in arrow_cols.items():
+        table = table.append_column(name, pa.array(data, mask=null))
+    # The garbage really is in the Arrow buffers under the nulls.
+    talk = table.column("talk_ms").chunk(0)
+    raw = np.frombuffer(talk.buffers()[1], dtype=np.int64, count=len(talk))
+    assert (raw[~talk.is_valid().to_numpy(zero_copy_only=False)] != 0).any()
+    assert kpiscore.kpis(table, by=BY, tz=TZ).records == expected

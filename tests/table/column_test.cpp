@@ -56,8 +56,9 @@ TEST(Column, MaskedBorrowReadsNullsAsTheSentinelAndKeepsTheRawValues) {
   EXPECT_TRUE(c.borrowed());
   EXPECT_TRUE(c.masked());
   EXPECT_EQ(c.values(), source.data()); // the kernels' view: no copy
-  EXPECT_EQ(c.validity().data(), valid.data());
-  EXPECT_EQ(c.validity().size(), 4u);
+  EXPECT_EQ(c.mask().data(), valid.data());
+  EXPECT_EQ(c.mask().size(), 4u);
+  EXPECT_FALSE(c.mask_marks_nulls());
   // Every other reader sees the sentinel layout, materialised once.
   EXPECT_EQ(c, (std::vector<std::int64_t>{5, kpiscore::null_duration, 7, kpiscore::null_duration}));
   const std::int64_t* first = c.data();
@@ -76,7 +77,7 @@ TEST(Column, MutatingAMaskedColumnCopiesTheSentinelLayout) {
   c.push_back(1);
   EXPECT_FALSE(c.borrowed());
   EXPECT_FALSE(c.masked());
-  EXPECT_TRUE(c.validity().empty());
+  EXPECT_TRUE(c.mask().empty());
   EXPECT_EQ(c, (std::vector<std::int8_t>{1, kpiscore::null_small, 0, 1}));
 }
 
@@ -85,4 +86,12 @@ TEST(Column, AnEmptyMaskBorrowsWithoutOne) {
   const Column<std::int8_t> c = Column<std::int8_t>::borrow(source, std::span<const std::uint8_t>{});
   EXPECT_FALSE(c.masked());
   EXPECT_EQ(c.data(), source.data());
+}
+
+TEST(Column, ANullMaskMarksTheNullRows) {
+  const std::vector<std::int8_t> source{3, 4, 5};
+  const std::vector<std::uint8_t> nulls{0, 1, 0}; // pandas' _mask: true at the nulls
+  const Column<std::int8_t> c = Column<std::int8_t>::borrow(source, nulls, {}, true);
+  EXPECT_TRUE(c.mask_marks_nulls());
+  EXPECT_EQ(c, (std::vector<std::int8_t>{3, kpiscore::null_small, 5}));
 }

@@ -23,8 +23,12 @@ struct NumericArray {
                std::span<const std::uint8_t>, std::span<const double>, std::span<const float>>
       values;
   std::span<const std::uint8_t> valid; ///< empty: every row valid (NaN aside)
+  /// false: `valid` is a validity mask (nonzero = value, 0 = null; Arrow's sense). true: it is a
+  /// null mask (nonzero = null; pandas' nullable arrays), read as it is instead of inverted.
+  bool valid_marks_nulls = false;
 
   bool present() const noexcept { return values.index() != 0; }
+  bool null_at(std::size_t row) const noexcept { return !valid.empty() && (valid[row] != 0) == valid_marks_nulls; }
 };
 
 /// A dictionary-encoded text column: one code per row into `dictionary`, negative = null (pandas

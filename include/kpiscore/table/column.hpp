@@ -23,9 +23,9 @@ namespace kpiscore {
 /// alive through `keep_alive` (may be null when the caller guarantees the lifetime).
 ///
 /// A borrowed column of a nullable type (int64 durations, int8 flags and scores) may also carry
-/// the input's validity mask (one byte per row, 0 = null: a pandas nullable array's inverted
-/// mask, an Arrow validity bitmap unpacked), so nullable input is read without writing a
-/// sentinel-coded copy. Kernels that understand masks read `values()` and `validity()`; every
+/// the input's mask (one byte per row: a pandas nullable array's null mask, an Arrow validity
+/// bitmap unpacked), so nullable input is read without writing a sentinel-coded copy. Kernels
+/// that understand masks read `values()` and `mask()`; every
 /// other reader sees the ordinary layout: the first const access to `data()` (or `[]`, `begin`,
 /// `span`) materialises the values with `null_value<T>` at masked rows, once, thread-safely.
 template <class T> class Column {
@@ -48,31 +48,35 @@ public:
     return c;
   }
 
-  /// A view of `values` whose row r is null where `valid[r] == 0` (the value there is ignored);
-  /// `valid` has one byte per value. An empty `valid` borrows without a mask.
-  static Column borrow(std::span<const T> values, std::span<const std::uint8_t> valid,
-                       std::shared_ptr<const void> keep_alive = {})
+  /// A view of `values` with a mask of one byte per value: row r is null where `mask[r] == 0`
+  /// (a validity mask), or where `mask[r] != 0` when `mask_marks_nulls` (a null mask, pandas'
+  /// sense); the value at a null row is ignored. An empty `mask` borrows without one.
+  static Column borrow(std::span<const T> values, std::span<const std::uint8_t> mask,
+                       std::shared_ptr<const void> keep_alive = {}, bool mask_marks_nulls = false)
     requires nullable_column_type<T>
   {
     Column c = borrow(values, std::move(keep_alive));
-    if (!valid.empty()) {
-      c.valid_ = valid.data();
+    if (!mask.empty()) {
+      c.mask_ = mask.data();
+      c.mask_marks_nulls_ = mask_marks_nulls;
       c.lazy_ = std::make_shared<Materialized>();
     }
     return c;
   }
 
   bool borrowed() const noexcept { return borrowed_; }
-  /// Whether rows are nulled by a validity mask (then `values()` is raw at null rows).
-  bool masked() const noexcept { return valid_ != nullptr; }
-  /// The validity mask (1 = value, 0 = null), empty when the column has none.
-  std::span<const std::uint8_t> validity() const noexcept {
-    return valid_ ? std::span<const std::uint8_t>{valid_, view_size_} : std::span<const std::uint8_t>{};
+  /// Whether rows are nulled by a mask (then `values()` is arbitrary at null rows).
+  bool masked() const noexcept { return mask_ != nullptr; }
+  /// The mask bytes (empty when the column has none): row r has a value exactly when
+  /// `(mask()[r] != 0) != mask_marks_nulls()`.
+  std::span<const std::uint8_t> mask() const noexcept {
+    return mask_ ? std::span<const std::uint8_t>{mask_, view_size_} : std::span<const std::uint8_t>{};
   }
+  bool mask_marks_nulls() const noexcept { return mask_marks_nulls_; }
   /// The stored values without materialising nulls: at a masked row the value is arbitrary.
   const T* values() const noexcept { return borrowed_ ? view_ : owned_.data(); }
 
-  const T* data() const { return valid_ ? materialized() : values(); }
+  const T* data() const { return mask_ ? materialized() : values(); }
   std::size_t size() const noexcept { return borrowed_ ? view_size_ : owned_.size(); }
   bool empty() const noexcept { return size() == 0; }
   const T& operator[](std::size_t i) const { return data()[i]; }
@@ -124,7 +128,9 @@ private:
       std::call_once(lazy_->once, [this] {
         std::vector<T>& out = lazy_->values;
         out.resize(view_size_);
-        for (std::size_t i = 0; i < view_size_; ++i) out[i] = valid_[i] ? view_[i] : null_value<T>::value;
+        const bool marks_nulls = mask_marks_nulls_;
+        for (std::size_t i = 0; i < view_size_; ++i)
+          out[i] = (mask_[i] != 0) != marks_nulls ? view_[i] : null_value<T>::value;
       });
       return lazy_->values.data();
     } else {
@@ -134,7 +140,7 @@ private:
 
   std::vector<T>& own() {
     if (borrowed_) {
-      if (valid_)
+      if (mask_)
         owned_.assign(materialized(), materialized() + view_size_);
       else
         owned_.assign(view_, view_ + view_size_);
@@ -146,7 +152,8 @@ private:
     borrowed_ = false;
     view_ = nullptr;
     view_size_ = 0;
-    valid_ = nullptr;
+    mask_ = nullptr;
+    mask_marks_nulls_ = false;
     lazy_.reset();
     keep_alive_.reset();
   }
@@ -155,8 +162,9 @@ private:
   const T* view_ = nullptr;
   std::size_t view_size_ = 0;
   bool borrowed_ = false;
-  const std::uint8_t* valid_ = nullptr;    ///< borrowed validity mask (view_size_ bytes), or null
-  std::shared_ptr<Materialized> lazy_;     ///< set with valid_
+  const std::uint8_t* mask_ = nullptr; ///< borrowed mask (view_size_ bytes), or null
+  bool mask_marks_nulls_ = false;
+  std::shared_ptr<Materialized> lazy_; ///< set with mask_
   std::shared_ptr<const void> keep_alive_;
 };
 
