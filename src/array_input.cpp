@@ -1,9 +1,11 @@
 // ContactTable from in-memory arrays (numpy, Arrow, C++ vectors): the validation of the CSV
 // reader (docs/input.md), column by column instead of field by field.
+#include <kpiscore/detail/parallel.hpp>
 #include <kpiscore/io/array_input.hpp>
 #include <kpiscore/io/timestamp.hpp>
 #include <kpiscore/table/time_zone.hpp>
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 #include <stdexcept>
@@ -97,31 +99,51 @@ void for_each_value(const NumericArray& a, std::size_t rows, OnValue on_value, O
       a.values);
 }
 
+// What borrowing needs besides the column: the owner to keep alive, and the threads the range
+// checks run on (options.threads).
+struct Borrowing {
+  const std::shared_ptr<const void>& keep_alive;
+  unsigned threads;
+};
+
+// Whether ok(begin, end) holds for every slice of [0, n), the slices checked in parallel.
+template <class SliceOk> bool every_slice(std::size_t n, unsigned threads, SliceOk ok) {
+  std::vector<std::uint8_t> slice_ok(std::max(threads, 1u), 1);
+  detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) { slice_ok[p] = ok(b, e); });
+  return std::all_of(slice_ok.begin(), slice_ok.end(), [](std::uint8_t x) { return x != 0; });
+}
+
 // Borrows `in` as the table column when it already has the table's type and every value passes
 // `ok` (so no row of this column is rejected): no copy, no page faults. A column with a validity
 // mask is borrowed with its mask when `nullable` (an optional column: a null is a value, not a
 // reject), checking only the valid rows; the table then reads the mask instead of a
 // sentinel-coded copy (table/column.hpp).
 template <class T, class Ok>
-bool try_borrow(const NumericArray& in, const std::shared_ptr<const void>& keep_alive, Column<T>& out, Ok ok,
-                bool nullable = false) {
+bool try_borrow(const NumericArray& in, const Borrowing& how, Column<T>& out, Ok ok, bool nullable = false) {
   const auto* values = std::get_if<std::span<const T>>(&in.values);
   if (values == nullptr) return false;
-  bool all_ok = true;
+  const T* x = values->data();
   if (in.valid.empty()) {
-    for (const T x : *values) all_ok &= ok(x); // no early exit: vectorizes
+    const bool all_ok = every_slice(values->size(), how.threads, [&](std::size_t b, std::size_t e) {
+      bool slice_ok = true;
+      for (std::size_t r = b; r < e; ++r) slice_ok &= ok(x[r]); // no early exit: vectorizes
+      return slice_ok;
+    });
     if (!all_ok) return false;
-    out = Column<T>::borrow(*values, keep_alive);
+    out = Column<T>::borrow(*values, how.keep_alive);
     return true;
   }
   if constexpr (nullable_column_type<T>) {
     if (!nullable) return false;
     const std::uint8_t* valid = in.valid.data();
     const bool marks_nulls = in.valid_marks_nulls;
-    const T* x = values->data();
-    for (std::size_t r = 0; r < values->size(); ++r) all_ok &= ((valid[r] != 0) == marks_nulls) | ok(x[r]);
+    const bool all_ok = every_slice(values->size(), how.threads, [&](std::size_t b, std::size_t e) {
+      bool slice_ok = true;
+      for (std::size_t r = b; r < e; ++r) slice_ok &= ((valid[r] != 0) == marks_nulls) | ok(x[r]);
+      return slice_ok;
+    });
     if (!all_ok) return false;
-    out = Column<T>::borrow(*values, in.valid, keep_alive, marks_nulls);
+    out = Column<T>::borrow(*values, in.valid, how.keep_alive, marks_nulls);
     return true;
   }
   return false;
@@ -132,10 +154,10 @@ constexpr std::int64_t max_duration_ms = 9'999'999'999'999'999; // 13 integer di
 // Durations: integers are exact in their unit; floats are rounded to the nearest millisecond
 // (half away from zero), once.
 void read_durations(const DurationInput& in, std::size_t rows, std::string_view name, bool required,
-                    Problems& problems, Column<std::int64_t>& out, const std::shared_ptr<const void>& keep_alive) {
+                    Problems& problems, Column<std::int64_t>& out, const Borrowing& how) {
   if (in.unit == DurationUnit::milliseconds &&
       try_borrow<std::int64_t>(
-          in.values, keep_alive, out, [](std::int64_t v) { return v >= 0 && v <= max_duration_ms; }, !required))
+          in.values, how, out, [](std::int64_t v) { return v >= 0 && v <= max_duration_ms; }, !required))
     return;
   out.assign(rows, null_duration);
   if (!in.values.present()) return;
@@ -298,6 +320,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   result.encoding = "arrays";
   ContactTable& t = result.table;
   Problems problems(n);
+  const Borrowing how{in.keep_alive, detail::thread_count(options.threads, n)};
 
   // contact_id: optional for arrays; a present id must not be empty or null.
   std::vector<std::uint8_t> id_ok;
@@ -313,7 +336,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   // Wall-clock time in UTC is the instant itself.
   const bool local_time = in.arrived_at_is_local && !TimeZone::locate(options.timezone).is_utc();
   const bool borrowed_time = in.arrived_at_unit == TimeUnit::ms && !local_time &&
-                             try_borrow<std::int64_t>(in.arrived_at, in.keep_alive, t.arrived_at_ms,
+                             try_borrow<std::int64_t>(in.arrived_at, how, t.arrived_at_ms,
                                                       [](std::int64_t v) { return v >= ms_1900; });
   if (!borrowed_time) {
     t.arrived_at_ms.assign(n, 0);
@@ -410,22 +433,22 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
           }
         },
         in.direction.codes);
-  } else if (!try_borrow<std::uint8_t>(in.inbound, in.keep_alive, t.inbound, [](std::uint8_t v) { return v <= 1; })) {
+  } else if (!try_borrow<std::uint8_t>(in.inbound, how, t.inbound, [](std::uint8_t v) { return v <= 1; })) {
     t.inbound.assign(n, 0);
     read_small(in.inbound, n, "inbound", 0, 1, "expected 0 or 1", true, problems,
                [inbound = t.inbound.data()](std::size_t r, std::int8_t v) { inbound[r] = static_cast<std::uint8_t>(v); });
   }
 
-  if (!try_borrow<std::uint8_t>(in.answered, in.keep_alive, t.answered, [](std::uint8_t v) { return v <= 1; })) {
+  if (!try_borrow<std::uint8_t>(in.answered, how, t.answered, [](std::uint8_t v) { return v <= 1; })) {
     t.answered.assign(n, 0);
     read_small(in.answered, n, "answered", 0, 1, "expected 0 or 1", true, problems,
                [answered = t.answered.data()](std::size_t r, std::int8_t v) { answered[r] = static_cast<std::uint8_t>(v); });
   }
 
-  read_durations(in.wait, n, "wait_s", true, problems, t.wait_ms, in.keep_alive);
+  read_durations(in.wait, n, "wait_s", true, problems, t.wait_ms, how);
   for (std::size_t f = 0; f < in.durations.size(); ++f) {
     if (!in.durations[f].values.present()) continue;
-    read_durations(in.durations[f], n, duration_field_names[f], false, problems, t.durations[f], in.keep_alive);
+    read_durations(in.durations[f], n, duration_field_names[f], false, problems, t.durations[f], how);
   }
 
   for (std::size_t f = 0; f < in.smalls.size(); ++f) {
@@ -443,7 +466,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
       range = "nps outside 0..10";
     }
     if (try_borrow<std::int8_t>(
-            in.smalls[f], in.keep_alive, out, [lo, hi](std::int8_t v) { return v >= lo && v <= hi; }, true))
+            in.smalls[f], how, out, [lo, hi](std::int8_t v) { return v >= lo && v <= hi; }, true))
       continue;
     out.assign(n, null_small);
     read_small(in.smalls[f], n, small_field_names[f], lo, hi, range, false, problems,
