@@ -78,16 +78,15 @@ def _integer_ids(values: np.ndarray, mask: np.ndarray | None) -> Column:
         offsets, data = text.decimal_uint64(np.ascontiguousarray(values))
     else:
         offsets, data = text.decimal_int64(np.ascontiguousarray(values, dtype=np.int64))
-    valid = np.ones(len(values), dtype=bool) if mask is None else mask.copy()
-    if mask is not None and not mask.all():
-        # a null id is empty text, as _strings writes it
-        lengths = np.diff(offsets)
-        lengths[~mask] = 0
-        keep = np.repeat(mask, np.diff(offsets))
-        data = data[keep]
-        offsets = np.zeros(len(values) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=offsets[1:])
-    return ("str", offsets, data, valid)
+    if mask is None or mask.all():
+        return ("str", offsets, data, None)  # no nulls: no mask to check row by row
+    # a null id is empty text, as _strings writes it
+    lengths = np.diff(offsets)
+    lengths[~mask] = 0
+    data = data[np.repeat(mask, np.diff(offsets))]
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return ("str", offsets, data, mask.copy())
 
 
 def _factorize(values: Any, name: str) -> Column:

@@ -16,8 +16,29 @@ namespace py = pybind11;
 
 namespace {
 
+/// Characters of v's decimal text: the digits of its magnitude (found by comparisons, not
+/// divisions) and a '-' for a negative.
 template <class T> unsigned digits(T v) {
   using U = std::make_unsigned_t<T>;
+  static constexpr std::uint64_t pow10[] = {10ULL,
+                                            100ULL,
+                                            1000ULL,
+                                            10000ULL,
+                                            100000ULL,
+                                            1000000ULL,
+                                            10000000ULL,
+                                            100000000ULL,
+                                            1000000000ULL,
+                                            10000000000ULL,
+                                            100000000000ULL,
+                                            1000000000000ULL,
+                                            10000000000000ULL,
+                                            100000000000000ULL,
+                                            1000000000000000ULL,
+                                            10000000000000000ULL,
+                                            100000000000000000ULL,
+                                            1000000000000000000ULL,
+                                            10000000000000000000ULL};
   U u = static_cast<U>(v);
   unsigned sign = 0;
   if constexpr (std::is_signed_v<T>) {
@@ -27,7 +48,7 @@ template <class T> unsigned digits(T v) {
     }
   }
   unsigned d = 1;
-  for (; u >= 10; u /= 10)
+  while (d < 20 && static_cast<std::uint64_t>(u) >= pow10[d - 1])
     ++d;
   return d + sign;
 }
