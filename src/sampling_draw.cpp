@@ -491,15 +491,29 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     }
   };
 
-  // Selected contacts: stratum order, then contact id (row order does not show through).
+  // Selected contacts: stratum order, then contact id (row order does not show through). The
+  // stratum's ids are fetched before its sort compares them, so their cache misses overlap
+  // instead of coming one by one inside the comparisons.
+  std::vector<std::size_t> chosen, chosen_end(H);
   std::vector<std::pair<std::string_view, std::size_t>> by_id;
   for (std::size_t h = 0; h < H; ++h) {
     select(h);
     by_id.clear();
     for (std::size_t j : picks)
       by_id.emplace_back(t.contact_id[units[j].row], j);
+#if defined(__GNUC__)
+    for (const auto& [id, j] : by_id)
+      __builtin_prefetch(id.data());
+#endif
     std::sort(by_id.begin(), by_id.end());
-    for (const auto& [id, j] : by_id) {
+    for (const auto& [id, j] : by_id)
+      chosen.push_back(j);
+    chosen_end[h] = chosen.size();
+  }
+  out.contacts.reserve(chosen.size());
+  for (std::size_t h = 0, k = 0; h < H; ++h) {
+    for (; k < chosen_end[h]; ++k) {
+      const std::size_t j = chosen[k];
       SampledContact c;
       c.row = units[j].row;
       c.stratum = static_cast<std::uint32_t>(h);

@@ -46,6 +46,10 @@ public:
   Drawn(const kpiscore::ContactTable& table, ks::Sample sample, ks::SamplePlan plan)
       : sample_(std::move(sample)), plan_(std::move(plan)) {
     const std::size_t n = sample_.contacts.size();
+    std::size_t bytes = 0;
+    for (const auto& c : sample_.contacts)
+      bytes += table.contact_id[c.row].size();
+    ids_.contact_id.reserve(n, bytes);
     rows_.reserve(n);
     for (std::size_t j = 0; j < n; ++j) {
       auto& c = sample_.contacts[j];
