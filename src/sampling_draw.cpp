@@ -411,8 +411,9 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
       const double p =
           plan.design == Design::bernoulli ? *plan.rate : std::min(1.0, expected_n[h] / N);
       stratum_lambda[h] = p;
-      if (!unit_lambda.empty()) std::fill(unit_lambda.begin() + static_cast<std::ptrdiff_t>(b),
-                                          unit_lambda.begin() + static_cast<std::ptrdiff_t>(e), p);
+      if (!unit_lambda.empty())
+        std::fill(unit_lambda.begin() + static_cast<std::ptrdiff_t>(b),
+                  unit_lambda.begin() + static_cast<std::ptrdiff_t>(e), p);
     } else {
       std::vector<double> x(e - b);
       for (std::size_t j = b; j < e; ++j)
@@ -454,7 +455,8 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
       for (std::size_t j = b; j < e; ++j) {
         const double u = hash_uniform(units[j].hash);
         const double l = lambda_at(h, j);
-        keys.push_back({pareto ? pareto_key(u, l) : sequential_poisson_key(u, l), units[j].hash, j});
+        keys.push_back(
+            {pareto ? pareto_key(u, l) : sequential_poisson_key(u, l), units[j].hash, j});
       }
       if (take < keys.size())
         std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(take),

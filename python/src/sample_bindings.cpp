@@ -64,7 +64,9 @@ public:
   const ks::SamplePlan& plan() const { return plan_; }
   const std::vector<std::int64_t>& rows() const { return rows_; }
 
-  std::string json(bool with_report) const { return ks::sample_to_json(sample_, ids_, plan_, with_report); }
+  std::string json(bool with_report) const {
+    return ks::sample_to_json(sample_, ids_, plan_, with_report);
+  }
   std::string csv() const { return ks::sample_to_csv(sample_, ids_, plan_); }
   std::string report_json() const { return ks::report_to_json(sample_, plan_); }
   std::string report_text() const { return ks::report_to_text(sample_, plan_); }
@@ -164,7 +166,7 @@ public:
 private:
   ks::Sample sample_;
   ks::SamplePlan plan_;
-  kpiscore::ContactTable ids_;    ///< contact_id of the selected contacts, in sample order
+  kpiscore::ContactTable ids_;     ///< contact_id of the selected contacts, in sample order
   std::vector<std::int64_t> rows_; ///< each selected contact's row in the input
 };
 
@@ -210,11 +212,12 @@ py::dict draw_csv(const std::string& path, const std::string& plan_json, const s
 }
 
 /// Draws the plan's sample from contacts already read (kpiscore.Contacts: DataFrames, arrays).
-py::dict draw_table(const std::shared_ptr<kpiscore::python::PyTable>& contacts, const std::string& plan_json,
-                    const std::string& tz) {
+py::dict draw_table(const std::shared_ptr<kpiscore::python::PyTable>& contacts,
+                    const std::string& plan_json, const std::string& tz) {
   py::dict out = draw(contacts->read.table, parse_plan(plan_json, tz));
   py::list rejects;
-  for (const auto& r : contacts->read.rejects) rejects.append(py::make_tuple(r.line, r.field, r.reason));
+  for (const auto& r : contacts->read.rejects)
+    rejects.append(py::make_tuple(r.line, r.field, r.reason));
   py::dict summary;
   summary["rows_read"] = contacts->read.rows_read;
   summary["accepted"] = contacts->read.accepted();
@@ -240,10 +243,14 @@ void register_sample(py::module_& m) {
       .def("columns", &Drawn::columns,
            "The selected contacts as numpy columns (SampleResult.to_pandas()).")
       .def("json", &Drawn::json, py::arg("with_report"),
-           "The sample as kpiscore sample --format json writes it.", py::call_guard<py::gil_scoped_release>())
-      .def("csv", &Drawn::csv, "The sample as kpiscore sample writes it (CSV).", py::call_guard<py::gil_scoped_release>())
-      .def("report_json", &Drawn::report_json, "The report as JSON.", py::call_guard<py::gil_scoped_release>())
-      .def("report_text", &Drawn::report_text, "The report as a text table.", py::call_guard<py::gil_scoped_release>())
+           "The sample as kpiscore sample --format json writes it.",
+           py::call_guard<py::gil_scoped_release>())
+      .def("csv", &Drawn::csv, "The sample as kpiscore sample writes it (CSV).",
+           py::call_guard<py::gil_scoped_release>())
+      .def("report_json", &Drawn::report_json, "The report as JSON.",
+           py::call_guard<py::gil_scoped_release>())
+      .def("report_text", &Drawn::report_text, "The report as a text table.",
+           py::call_guard<py::gil_scoped_release>())
       .def("report_csv", &Drawn::report_csv, "The report's strata as CSV.",
            py::call_guard<py::gil_scoped_release>());
   s.def(
