@@ -15,6 +15,8 @@
 #include <limits>
 #include <numeric>
 #include <string>
+#include <string_view>
+#include <utility>
 
 namespace kpiscore::sampling {
 namespace {
@@ -41,26 +43,33 @@ GroupIndex group_rows(const ContactTable& t, const std::vector<std::string>& by,
   return g;
 }
 
-/// Rows of each stratum in input order: rows[offsets[h] .. offsets[h + 1]).
-struct StratumRows {
-  std::vector<std::size_t> offsets, rows;
+/// The contacts of each stratum, stratum after stratum and in input order within one:
+/// units[offsets[h] .. offsets[h + 1]). Each unit carries its contact's hash, so the per-stratum
+/// passes (sizes, keys, selection, the report) read memory in order instead of gathering from
+/// row-ordered arrays: on a large table, those gathers missed the cache once per contact and cost
+/// more than everything else in the draw (issue 8). A unit's place in `units` is its position.
+struct StratumUnits {
+  struct Unit {
+    std::uint64_t hash; ///< contact_hash(contact_id, seed)
+    std::size_t row;    ///< row of the input table
+  };
+  std::vector<std::size_t> offsets;
+  std::vector<Unit> units;
   std::size_t size(std::size_t h) const { return offsets[h + 1] - offsets[h]; }
-  std::span<const std::size_t> of(std::size_t h) const {
-    return {rows.data() + offsets[h], size(h)};
-  }
 };
 
-StratumRows stratum_rows(const GroupIndex& g) {
-  StratumRows s;
+/// A counting sort of the rows by stratum (stable: input order within a stratum).
+StratumUnits stratum_units(const GroupIndex& g, const std::vector<std::uint64_t>& hash) {
+  StratumUnits s;
   s.offsets.assign(g.groups + 1, 0);
   for (auto h : g.group_of_row)
     ++s.offsets[h + 1];
   for (std::size_t h = 0; h < g.groups; ++h)
     s.offsets[h + 1] += s.offsets[h];
-  s.rows.resize(g.group_of_row.size());
+  s.units.resize(g.group_of_row.size());
   std::vector<std::size_t> next(s.offsets.begin(), s.offsets.end() - 1);
   for (std::size_t i = 0; i < g.group_of_row.size(); ++i)
-    s.rows[next[g.group_of_row[i]]++] = i;
+    s.units[next[g.group_of_row[i]]++] = {hash[i], i};
   return s;
 }
 
@@ -248,14 +257,18 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
   out.strata_by = plan.strata_by;
   const GroupIndex g = group_rows(t, plan.strata_by, plan.options);
   const std::size_t H = g.groups;
-  const StratumRows sr = stratum_rows(g);
 
-  // The contact's hash (and uniform) from its id and the seed.
-  std::vector<std::uint64_t> hash(n);
-  detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
-    for (std::size_t i = b; i < e; ++i)
-      hash[i] = contact_hash(t.contact_id[i], plan.seed);
-  });
+  // The contact's hash (and uniform) from its id and the seed, then the units in stratum order.
+  StratumUnits sr;
+  {
+    std::vector<std::uint64_t> hash(n);
+    detail::parallel_slices(n, threads, [&](unsigned, std::size_t b, std::size_t e) {
+      for (std::size_t i = b; i < e; ++i)
+        hash[i] = contact_hash(t.contact_id[i], plan.seed);
+    });
+    sr = stratum_units(g, hash);
+  }
+  const auto& units = sr.units;
 
   // Size measures: the largest weight among the rules a contact meets, 1 if none.
   std::vector<double> size(plan.risk.empty() ? 0 : n, 1.0);
@@ -382,135 +395,138 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
         std::to_string(plan.min_per_stratum) +
         ": all their contacts are taken and the shortfall is reported (below_minimum)");
 
-  // Target inclusion probabilities λ_i (π_i for Poisson, Bernoulli, systematic and reservoir).
-  std::vector<double> lambda(n, 0.0);
+  // Target inclusion probabilities λ_i (π_i for Poisson, Bernoulli, systematic and reservoir):
+  // one value per stratum when its contacts are alike (no risk rules, or Bernoulli), else one per
+  // position (units order) from the πps inclusion probabilities of its size measures.
+  std::vector<double> stratum_lambda(H, 0.0);
+  std::vector<double> unit_lambda(plan.risk.empty() ? 0 : n, 0.0);
   for (std::size_t h = 0; h < H; ++h) {
-    const auto rows = sr.of(h);
-    const auto N = static_cast<double>(rows.size());
-    bool equal = plan.risk.empty();
-    if (!equal) {
-      equal = true;
-      for (std::size_t r : rows)
-        equal = equal && size[r] == size[rows.front()];
-    }
+    const std::size_t b = sr.offsets[h], e = sr.offsets[h + 1];
+    const auto N = static_cast<double>(e - b);
+    bool equal = true;
+    if (!plan.risk.empty())
+      for (std::size_t j = b; j < e; ++j)
+        equal = equal && size[units[j].row] == size[units[b].row];
     if (plan.design == Design::bernoulli || equal) {
       const double p =
           plan.design == Design::bernoulli ? *plan.rate : std::min(1.0, expected_n[h] / N);
-      for (std::size_t r : rows)
-        lambda[r] = p;
+      stratum_lambda[h] = p;
+      if (!unit_lambda.empty())
+        std::fill(unit_lambda.begin() + static_cast<std::ptrdiff_t>(b),
+                  unit_lambda.begin() + static_cast<std::ptrdiff_t>(e), p);
     } else {
-      std::vector<double> x(rows.size());
-      for (std::size_t j = 0; j < rows.size(); ++j)
-        x[j] = size[rows[j]];
+      std::vector<double> x(e - b);
+      for (std::size_t j = b; j < e; ++j)
+        x[j - b] = size[units[j].row];
       const std::vector<double> pi = pps_inclusion(expected_n[h], x);
-      for (std::size_t j = 0; j < rows.size(); ++j)
-        lambda[rows[j]] = pi[j];
+      std::copy(pi.begin(), pi.end(), unit_lambda.begin() + static_cast<std::ptrdiff_t>(b));
     }
   }
+  auto lambda_at = [&](std::size_t h, std::size_t j) {
+    return unit_lambda.empty() ? stratum_lambda[h] : unit_lambda[j];
+  };
 
-  // Selection.
-  std::vector<std::size_t> chosen;
-  switch (plan.design) {
-  case Design::bernoulli:
-  case Design::poisson:
-    for (std::size_t i = 0; i < n; ++i)
-      if (hash_uniform(hash[i]) < lambda[i]) chosen.push_back(i);
-    break;
-  case Design::pareto:
-  case Design::sequential_poisson: {
-    const bool pareto = plan.design == Design::pareto;
-    struct Keyed {
-      double key;
-      std::uint64_t hash;
-      std::size_t row;
-      bool operator<(const Keyed& o) const {
-        return key != o.key ? key < o.key : hash != o.hash ? hash < o.hash : row < o.row;
-      }
-    };
-    std::vector<Keyed> keys;
-    for (std::size_t h = 0; h < H; ++h) {
-      const auto rows = sr.of(h);
+  // Selection, stratum by stratum: `picks` holds the positions a stratum selects.
+  std::vector<std::size_t> picks;
+  struct Keyed {
+    double key;
+    std::uint64_t hash;
+    std::size_t pos; // in input order within the stratum, so the last tie-break is the row's
+    bool operator<(const Keyed& o) const {
+      return key != o.key ? key < o.key : hash != o.hash ? hash < o.hash : pos < o.pos;
+    }
+  };
+  std::vector<Keyed> keys;
+  auto select = [&](std::size_t h) {
+    const std::size_t b = sr.offsets[h], e = sr.offsets[h + 1];
+    picks.clear();
+    switch (plan.design) {
+    case Design::bernoulli:
+    case Design::poisson:
+      for (std::size_t j = b; j < e; ++j)
+        if (hash_uniform(units[j].hash) < lambda_at(h, j)) picks.push_back(j);
+      break;
+    case Design::pareto:
+    case Design::sequential_poisson: {
+      const bool pareto = plan.design == Design::pareto;
       const auto take = static_cast<std::size_t>((*counts)[h]);
-      if (take == 0) continue;
+      if (take == 0) break;
       keys.clear();
-      for (std::size_t r : rows) {
-        const double u = hash_uniform(hash[r]);
+      for (std::size_t j = b; j < e; ++j) {
+        const double u = hash_uniform(units[j].hash);
+        const double l = lambda_at(h, j);
         keys.push_back(
-            {pareto ? pareto_key(u, lambda[r]) : sequential_poisson_key(u, lambda[r]), hash[r], r});
+            {pareto ? pareto_key(u, l) : sequential_poisson_key(u, l), units[j].hash, j});
       }
       if (take < keys.size())
         std::nth_element(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(take),
                          keys.end());
-      for (std::size_t j = 0; j < std::min(take, keys.size()); ++j)
-        chosen.push_back(keys[j].row);
+      for (std::size_t k = 0; k < std::min(take, keys.size()); ++k)
+        picks.push_back(keys[k].pos);
+      break;
     }
-    break;
-  }
-  case Design::systematic:
-    // ORDER-DEPENDENT: points r, r + 1, …, r + n_h - 1 on the cumulated λ of the stratum's rows
-    // in input order; unit i is selected when [C_{i-1}, C_i) holds a point (Madow 1949;
-    // Särndal et al. 1992, §3.6.3).
-    for (std::size_t h = 0; h < H; ++h) {
-      const auto rows = sr.of(h);
-      if ((*counts)[h] == 0) continue;
+    case Design::systematic: {
+      // ORDER-DEPENDENT: points r, r + 1, …, r + n_h - 1 on the cumulated λ of the stratum's rows
+      // in input order; unit i is selected when [C_{i-1}, C_i) holds a point (Madow 1949;
+      // Särndal et al. 1992, §3.6.3).
+      if ((*counts)[h] == 0) break;
       SplitMix64 rng(mix64(plan.seed ^ contact_hash(join_key(g, h), plan.seed)));
       const double r = rng.uniform();
       long double cum = 0;
       auto points_below = [&](long double c) { return std::ceil(c - static_cast<long double>(r)); };
-      for (std::size_t row : rows) {
+      for (std::size_t j = b; j < e; ++j) {
         const long double before = points_below(cum);
-        cum += lambda[row];
-        if (points_below(cum) > before) chosen.push_back(row);
+        cum += lambda_at(h, j);
+        if (points_below(cum) > before) picks.push_back(j);
       }
+      break;
     }
-    break;
-  case Design::reservoir: {
-    // ORDER-DEPENDENT: Algorithm L over each stratum's rows in input order.
-    std::vector<ReservoirSampler<std::size_t>> res;
-    res.reserve(H);
-    for (std::size_t h = 0; h < H; ++h)
-      res.emplace_back(static_cast<std::size_t>((*counts)[h]),
-                       mix64(plan.seed ^ contact_hash(join_key(g, h), plan.seed)));
-    for (std::size_t i = 0; i < n; ++i)
-      res[g.group_of_row[i]].offer(i);
-    for (const auto& s : res)
-      chosen.insert(chosen.end(), s.items().begin(), s.items().end());
-    break;
-  }
-  }
+    case Design::reservoir: {
+      // ORDER-DEPENDENT: Algorithm L over the stratum's rows in input order.
+      ReservoirSampler<std::size_t> res(static_cast<std::size_t>((*counts)[h]),
+                                        mix64(plan.seed ^ contact_hash(join_key(g, h), plan.seed)));
+      for (std::size_t j = b; j < e; ++j)
+        res.offer(j);
+      picks.assign(res.items().begin(), res.items().end());
+      break;
+    }
+    }
+  };
 
-  // Selected contacts: stratum order, then contact id (row order does not show through). A
-  // counting sort by stratum, then each stratum's few contacts by id.
-  {
-    std::vector<std::size_t> start(H + 1, 0), sorted(chosen.size());
-    for (std::size_t row : chosen)
-      ++start[g.group_of_row[row] + 1];
-    for (std::size_t h = 0; h < H; ++h)
-      start[h + 1] += start[h];
-    std::vector<std::size_t> next(start.begin(), start.end() - 1);
-    for (std::size_t row : chosen)
-      sorted[next[g.group_of_row[row]]++] = row;
-    for (std::size_t h = 0; h < H; ++h)
-      std::sort(sorted.begin() + static_cast<std::ptrdiff_t>(start[h]),
-                sorted.begin() + static_cast<std::ptrdiff_t>(start[h + 1]),
-                [&](std::size_t a, std::size_t b) {
-                  const auto ia = t.contact_id[a], ib = t.contact_id[b];
-                  return ia != ib ? ia < ib : a < b;
-                });
-    chosen = std::move(sorted);
+  // Selected contacts: stratum order, then contact id (row order does not show through). The
+  // stratum's ids are fetched before its sort compares them, so their cache misses overlap
+  // instead of coming one by one inside the comparisons.
+  std::vector<std::size_t> chosen, chosen_end(H);
+  std::vector<std::pair<std::string_view, std::size_t>> by_id;
+  for (std::size_t h = 0; h < H; ++h) {
+    select(h);
+    by_id.clear();
+    for (std::size_t j : picks)
+      by_id.emplace_back(t.contact_id[units[j].row], j);
+#if defined(__GNUC__)
+    for (const auto& [id, j] : by_id)
+      __builtin_prefetch(id.data());
+#endif
+    std::sort(by_id.begin(), by_id.end());
+    for (const auto& [id, j] : by_id)
+      chosen.push_back(j);
+    chosen_end[h] = chosen.size();
   }
   out.contacts.reserve(chosen.size());
-  for (std::size_t row : chosen) {
-    SampledContact c;
-    c.row = row;
-    c.stratum = g.group_of_row[row];
-    c.inclusion_probability = lambda[row];
-    c.design_weight = 1.0 / lambda[row];
-    if (!plan.risk.empty()) {
-      c.size_measure = size[row];
-      c.risk_rule = rule_of[row];
+  for (std::size_t h = 0, k = 0; h < H; ++h) {
+    for (; k < chosen_end[h]; ++k) {
+      const std::size_t j = chosen[k];
+      SampledContact c;
+      c.row = units[j].row;
+      c.stratum = static_cast<std::uint32_t>(h);
+      c.inclusion_probability = lambda_at(h, j);
+      c.design_weight = 1.0 / c.inclusion_probability;
+      if (!plan.risk.empty()) {
+        c.size_measure = size[c.row];
+        c.risk_rule = rule_of[c.row];
+      }
+      out.contacts.push_back(std::move(c));
     }
-    out.contacts.push_back(std::move(c));
   }
 
   // Evaluators: each local day's selected contacts shared by the evaluators' shares (largest
@@ -573,9 +589,11 @@ Sample draw_sample(const ContactTable& t, const SamplePlan& plan) {
     for (const auto& k : g.keys)
       s.key.emplace_back(k.value(h));
     s.population = sr.size(h);
+    // Σ λ in input order, added one by one as for unequal λ, so the sum is the same double
+    // whichever way λ is stored.
     double e = 0;
-    for (std::size_t r : sr.of(h))
-      e += lambda[r];
+    for (std::size_t j = sr.offsets[h]; j < sr.offsets[h + 1]; ++j)
+      e += lambda_at(h, j);
     s.expected = e;
     if (counts) s.planned = (*counts)[h];
     s.minimum = plan.min_per_stratum;

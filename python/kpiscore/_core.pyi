@@ -87,6 +87,7 @@ def score(card: Scorecard, table: KpiTable, contacts: ContactTable | None, keys:
 
 staffing: Any  # the compiled submodule behind the façade kpiscore.staffing (kpiscore/staffing.py)
 sample: Any  # the compiled submodule behind the façade kpiscore.sampling (kpiscore/sampling.py)
+text: Any  # integer ids as decimal text for kpiscore.read (python/src/text_bindings.cpp, kpiscore/_input.py)
 
 # The rules language (python/src/rules_bindings.cpp; public façade: kpiscore.rules).
 class BudgetExceeded(RuntimeError):

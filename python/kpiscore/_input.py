@@ -70,6 +70,25 @@ def _strings(values: Any, mask: np.ndarray | None, name: str) -> Column:
     return ("str", offsets, data, valid)
 
 
+def _integer_ids(values: np.ndarray, mask: np.ndarray | None) -> Column:
+    """Integer ids as decimal text (the text ``str()`` gives), written in C++ in one pass."""
+    from ._core import text
+
+    if values.dtype.kind == "u" and values.dtype.itemsize == 8:
+        offsets, data = text.decimal_uint64(np.ascontiguousarray(values))
+    else:
+        offsets, data = text.decimal_int64(np.ascontiguousarray(values, dtype=np.int64))
+    if mask is None or mask.all():
+        return ("str", offsets, data, None)  # no nulls: no mask to check row by row
+    # a null id is empty text, as _strings writes it
+    lengths = np.diff(offsets)
+    lengths[~mask] = 0
+    data = data[np.repeat(mask, np.diff(offsets))]
+    offsets = np.zeros(len(values) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    return ("str", offsets, data, mask.copy())
+
+
 def _factorize(values: Any, name: str) -> Column:
     """Dictionary codes for text/categorical/integer values (pandas' hash factorize if present)."""
     if "pandas" in sys.modules or _pandas_available():
@@ -129,8 +148,8 @@ def _numpy_column(name: str, values: Any, mask: np.ndarray | None, naive_local: 
         raise ColumnTypeError(f"column {name}: expected datetime64 or ISO-8601 text, actual {arr.dtype}")
     if canonical == "contact_id":
         if kind in "iu":
-            arr = arr.astype(str)
-        if kind in "OUSiu":
+            return _integer_ids(arr, mask)
+        if kind in "OUS":
             return _strings(arr, mask, name)
         raise ColumnTypeError(f"column {name}: expected text, actual {arr.dtype}")
     if unit is not None:
@@ -215,6 +234,12 @@ def _pandas_column(name: str, s: Any) -> Column:
         return _numpy_column(name, values, ~null)
     isna = s.isna().to_numpy()
     mask = ~isna if isna.any() else None
+    if canonical == "contact_id" and isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return _integer_ids(s.to_numpy(copy=False), None)  # plain numpy integers: no nulls
+    if canonical == "contact_id" and hasattr(masked, "_data") and hasattr(masked, "_mask") \
+            and masked._data.dtype.kind in "iu":
+        # pandas nullable Int64/UInt64…: the values and the mask as they are
+        return _integer_ids(np.asarray(masked._data), mask)
     if canonical in ("contact_id", "arrived_at") and dtype.kind not in "M":
         return _strings(s.to_numpy(dtype=object), mask, name)
     if canonical in NUMERIC or _canonical(name)[1]:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple, Union
 from ._core import sample as _s
 
 if TYPE_CHECKING:
+    import numpy
     import pandas
 
 __all__ = ["PlanError", "Reject", "SampleResult", "check_plan", "contact_uniform", "sample"]
@@ -70,18 +71,20 @@ class SampleResult:
     ``contact_id``, the strata keys, ``inclusion_probability`` (π, the target λ for order
     sampling), ``design_weight`` (1/π), and ``size_measure``/``risk`` with risk rules,
     ``day``/``evaluator`` with evaluators. ``report``: planned against achieved per stratum,
-    coverage, evaluator days, notes (the CLI's ``--report --format json``).
+    coverage, evaluator days, notes (the CLI's ``--report --format json``). ``rows``: each
+    selected contact's row in the input.
+
+    The sample is held as columns built in C++; ``records``, ``report`` and the text outputs are
+    made when first used (on a large input, writing them all costs more than the draw).
     """
 
-    __slots__ = ("_out", "plan", "records", "rejects", "report", "summary")
+    __slots__ = ("_drawn", "_records", "_report", "_texts", "plan", "rejects", "summary")
 
     def __init__(self, out: Mapping[str, Any]) -> None:
-        self._out = out
-        doc = json.loads(out["json"])
-        #: Selected contacts, one dict each.
-        self.records: list[dict[str, Any]] = doc["contacts"]
-        #: The sample report as a dict.
-        self.report: dict[str, Any] = doc["report"]
+        self._drawn = out["drawn"]
+        self._records: list[dict[str, Any]] | None = None
+        self._report: dict[str, Any] | None = None
+        self._texts: dict[str, str] = {}
         #: The normalized plan (every setting explicit).
         self.plan: dict[str, Any] = json.loads(out["plan"])
         summary = dict(out["summary"])
@@ -90,17 +93,43 @@ class SampleResult:
         #: rows_read, accepted, rejected.
         self.summary: dict[str, int] = summary
 
+    @property
+    def records(self) -> list[dict[str, Any]]:
+        """Selected contacts, one dict each (the ``contacts`` of ``kpiscore sample --format json``)."""
+        if self._records is None:
+            self._records = json.loads(self._drawn.json(False))["contacts"]
+        return self._records
+
+    @property
+    def report(self) -> dict[str, Any]:
+        """The sample report as a dict (``kpiscore sample --report --format json``)."""
+        if self._report is None:
+            self._report = json.loads(self._text("report_json"))
+        return self._report
+
+    @property
+    def rows(self) -> numpy.ndarray:
+        """Each selected contact's row in the input (0-based, int64), in sample order:
+        ``frame.iloc[result.rows]`` are the selected records of a DataFrame. Rows count the
+        accepted records only, so they match the input's positions when nothing was rejected."""
+        return self._drawn.rows
+
+    def _text(self, name: str) -> str:
+        if name not in self._texts:
+            self._texts[name] = getattr(self._drawn, name)()
+        return self._texts[name]
+
     def __len__(self) -> int:
-        return len(self.records)
+        return len(self._drawn)
 
     def __repr__(self) -> str:
-        return (f"SampleResult(design={self.plan['design']!r}, selected={len(self.records)}, "
-                f"population={self.report['population']})")
+        return (f"SampleResult(design={self.plan['design']!r}, selected={len(self)}, "
+                f"population={self._drawn.population})")
 
     @property
     def order_dependent(self) -> bool:
         """Whether the selection depends on the row order (systematic, reservoir)."""
-        return bool(self.report["order_dependent"])
+        return bool(self._drawn.order_dependent)
 
     def to_pandas(self) -> pandas.DataFrame:
         """The selected contacts as a DataFrame (one row per contact, columns as :attr:`records`)."""
@@ -112,7 +141,9 @@ class SampleResult:
             columns += ["size_measure", "risk"]
         if "evaluators" in self.plan:
             columns += ["day", "evaluator"]
-        return pd.DataFrame.from_records(self.records, columns=columns)
+        if len(self) == 0:
+            return pd.DataFrame.from_records([], columns=columns)
+        return pd.DataFrame(self._drawn.columns(), columns=columns, copy=False)
 
     def report_to_pandas(self) -> pandas.DataFrame:
         """The report's strata as a DataFrame: keys, population, expected, planned, minimum,
@@ -124,11 +155,11 @@ class SampleResult:
 
     def to_csv(self) -> str:
         """The selected contacts as CSV, byte-identical to ``kpiscore sample``."""
-        return str(self._out["csv"])
+        return self._text("csv")
 
     def report_text(self) -> str:
         """The report as the CLI's ``--report --format table`` prints it."""
-        return str(self._out["report_text"])
+        return self._text("report_text")
 
 
 def sample(data: Any, plan: Mapping[str, Any] | PathType | str, tz: str | None = None) -> SampleResult:

@@ -4,6 +4,7 @@ import os
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Union
 
+import numpy
 import pandas
 
 PathType = Union[str, os.PathLike[str]]
@@ -19,12 +20,16 @@ class Reject(NamedTuple):
     reason: str
 
 class SampleResult:
-    records: list[dict[str, Any]]
-    report: dict[str, Any]
     plan: dict[str, Any]
     rejects: list[Reject]
     summary: dict[str, int]
     def __init__(self, out: Mapping[str, Any]) -> None: ...
+    @property
+    def records(self) -> list[dict[str, Any]]: ...
+    @property
+    def report(self) -> dict[str, Any]: ...
+    @property
+    def rows(self) -> numpy.ndarray: ...
     def __len__(self) -> int: ...
     @property
     def order_dependent(self) -> bool: ...

@@ -8,6 +8,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import kpiscore
 
@@ -253,3 +255,35 @@ def test_nullable_columns_read_in_place_ignore_values_under_nulls(
     raw = np.frombuffer(talk.buffers()[1], dtype=np.int64, count=len(talk))
     assert (raw[~talk.is_valid().to_numpy(zero_copy_only=False)] != 0).any()
     assert kpiscore.kpis(table, by=BY, tz=TZ).records == expected
+
+
+# --- integer contact ids: decimal text written in C++ (issue 8) ----------------------------------
+
+@settings(max_examples=200)
+@given(values=st.lists(st.integers(min_value=-(1 << 63), max_value=(1 << 63) - 1), max_size=50),
+       nulls=st.lists(st.booleans(), max_size=50))
+def test_integer_ids_are_the_text_of_str(values: list[int], nulls: list[bool]) -> None:
+    from kpiscore import _input
+
+    arr = np.array(values, dtype=np.int64)
+    mask = np.array([not (i < len(nulls) and nulls[i]) for i in range(len(values))], dtype=bool)
+    for m in (None, mask):
+        got = _input._numpy_column("contact_id", arr, m)
+        want = _input._strings(np.array([str(v) for v in values], dtype=object), m, "contact_id")
+        assert got[0] == want[0] == "str"
+        np.testing.assert_array_equal(got[1], want[1])
+        np.testing.assert_array_equal(got[2], want[2])
+        # no mask where every id is present
+        assert (got[3] is None and want[3].all()) or np.array_equal(got[3], want[3])
+
+
+def test_integer_ids_of_every_width_and_sign() -> None:
+    from kpiscore import _input
+
+    for dtype in (np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint16, np.uint32, np.uint64):
+        info = np.iinfo(dtype)
+        arr = np.array([info.min, 0, 1, 9, 10, 99, 100, info.max], dtype=dtype)
+        kind, offsets, data, valid = _input._numpy_column("contact_id", arr, None)
+        text = bytes(data).decode()
+        assert [text[a:b] for a, b in zip(offsets[:-1], offsets[1:])] == [str(int(v)) for v in arr]
+        assert kind == "str" and valid is None

@@ -165,3 +165,96 @@ def test_in_memory_data_gives_the_csv_sample() -> None:
     assert kpiscore.sample(kpiscore.read(frame, tz="Asia/Shanghai"), PLAN).to_csv() == from_csv.to_csv()
     with pytest.raises(TypeError, match="unsupported type"):
         ks.sample(io.StringIO("x"), PLAN)  # type: ignore[arg-type]
+
+
+# --- the sample as columns, the text outputs on demand (issue 8) ----------------------------------
+
+def _cli_json(cli: Path, plan: Path, tz: str | None = None, report: bool = False) -> Any:
+    args = [os.fspath(cli), "sample", "--plan", os.fspath(plan), "--input", os.fspath(CONTACTS),
+            "--format", "json"]
+    args += ["--tz", tz] if tz else []
+    args += ["--report"] if report else []
+    proc = subprocess.run(args, capture_output=True, text=True, encoding="utf-8", check=True)
+    return json.loads(proc.stdout)
+
+
+def _records_frame(records: list[dict[str, Any]], plan: dict[str, Any]) -> Any:
+    """The DataFrame SampleResult.to_pandas() built before issue 8: from the JSON records."""
+    import pandas as pd
+
+    columns = ["contact_id", *plan.get("strata", {}).get("by", []), "inclusion_probability", "design_weight"]
+    columns += ["size_measure", "risk"] if "risk" in plan else []
+    columns += ["day", "evaluator"] if "evaluators" in plan else []
+    return pd.DataFrame.from_records(records, columns=columns)
+
+
+SAMPLE_PLANS: list[dict[str, Any]] = [
+    json.loads(PLAN.read_text(encoding="utf-8")),  # strata, risk rules, evaluators with a cap
+    {"design": "bernoulli", "seed": 5, "rate": 0.1},
+    {"design": "sequential_poisson", "seed": 42, "rate": 0.15, "strata": {"by": ["agent_id", "day"]},
+     "timezone": "UTC", "report": {"coverage": ["agent_id"]}},
+    {"design": "systematic", "seed": 3, "size": 40, "strata": {"by": ["channel"]},
+     "risk": [{"name": "complaint", "when": {"field": "complaint", "op": "==", "value": 1}, "weight": 4}]},
+]
+
+
+@pytest.mark.parametrize("plan", SAMPLE_PLANS, ids=lambda p: str(p["design"]))
+def test_columns_and_lazy_outputs_equal_the_cli(cli: Path, tmp_path: Path, plan: dict[str, Any]) -> None:
+    import pandas as pd
+
+    path = tmp_path / "plan.json"
+    path.write_text(json.dumps(plan), encoding="utf-8")
+    result = ks.sample(CONTACTS, plan)
+    doc = _cli_json(cli, path)
+    assert len(result) == len(doc["contacts"]) > 0
+    pd.testing.assert_frame_equal(result.to_pandas(), _records_frame(doc["contacts"], result.plan))
+    assert result.records == doc["contacts"]
+    assert result.report == _cli_json(cli, path, report=True)
+    proc = subprocess.run([os.fspath(cli), "sample", "--plan", os.fspath(path), "--input", os.fspath(CONTACTS),
+                           "--report", "--format", "table"], capture_output=True, text=True, encoding="utf-8", check=True)
+    assert result.report_text() == proc.stdout
+    assert result.to_csv() == result.to_csv()  # made once, then the same text
+    ids = contact_ids()
+    assert [ids[r] for r in result.rows] == [r["contact_id"] for r in doc["contacts"]]
+    assert result.rows.dtype == "int64"
+    assert repr(result) == (f"SampleResult(design={plan['design']!r}, selected={len(doc['contacts'])}, "
+                            f"population=2000)")
+
+
+def test_to_pandas_null_keys_and_labels_equal_the_records() -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(CONTACTS, dtype={"contact_id": str})
+    frame.loc[frame.index % 7 == 0, "channel"] = None  # a null stratum key
+    frame.loc[frame.index % 5 == 0, "team"] = "组,\"x\""  # text that CSV quotes
+    plan = {"design": "pareto", "seed": 11, "rate": 0.2, "strata": {"by": ["channel", "team"]},
+            "risk": [{"name": "low", "when": {"field": "csat", "op": "<=", "value": 2}, "weight": 3}],
+            "evaluators": [{"name": "E1", "share": 1, "cap_per_day": 2}], "timezone": "UTC"}
+    result = ks.sample(frame, plan)
+    df = result.to_pandas()
+    pd.testing.assert_frame_equal(df, _records_frame(result.records, result.plan))
+    assert df["channel"].isna().any() and df["evaluator"].isna().any() and df["risk"].isna().any()
+    assert list(frame["contact_id"].iloc[result.rows]) == list(df["contact_id"])
+
+
+def test_an_empty_sample_has_the_columns_and_types_of_the_records() -> None:
+    import pandas as pd
+
+    result = ks.sample(CONTACTS, {"design": "bernoulli", "seed": 1, "rate": 0.0, "strata": {"by": ["agent_id"]}})
+    assert len(result) == 0 and result.records == [] and len(result.rows) == 0
+    pd.testing.assert_frame_equal(result.to_pandas(), _records_frame([], result.plan))
+    assert result.to_csv() == "contact_id,agent_id,inclusion_probability,design_weight\n"
+
+
+def test_integer_contact_ids_give_the_sample_of_their_text() -> None:
+    import pandas as pd
+
+    frame = pd.read_csv(CONTACTS, dtype={"contact_id": str})
+    numbers = frame["contact_id"].str[1:].astype("int64") * 7919 - 5_000_000  # negatives too
+    as_int = frame.assign(contact_id=numbers)
+    as_text = frame.assign(contact_id=numbers.astype(str))
+    plan = {"design": "sequential_poisson", "seed": 42, "rate": 0.15, "strata": {"by": ["agent_id"]}}
+    expected = ks.sample(as_text, plan).to_csv()
+    assert ks.sample(as_int, plan).to_csv() == expected
+    assert ks.sample(as_int.assign(contact_id=numbers.astype("Int64")), plan).to_csv() == expected
+    assert ks.sample({k: as_int[k].to_numpy() for k in as_int.columns}, plan).to_csv() == expected

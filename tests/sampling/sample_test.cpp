@@ -14,6 +14,7 @@
 #include <numeric>
 #include <random>
 #include <set>
+#include <tuple>
 
 namespace {
 
@@ -500,3 +501,77 @@ TEST(SamplingDraw, WritersShowTheSelection) {
 }
 
 } // namespace
+
+namespace {
+
+/// Every contact: its stratum, π and weight as the plan and the report state them, and the
+/// documented order (stratum, then contact id, then row for equal ids).
+void expect_ordered_and_consistent(const Sample& s, const ContactTable& t, const json& plan) {
+  for (std::size_t j = 0; j < s.contacts.size(); ++j) {
+    const SampledContact& c = s.contacts[j];
+    EXPECT_EQ(c.design_weight, 1.0 / c.inclusion_probability) << plan;
+    if (j == 0) continue;
+    const SampledContact& p = s.contacts[j - 1];
+    const auto before = std::make_tuple(p.stratum, t.contact_id[p.row], p.row);
+    const auto here = std::make_tuple(c.stratum, t.contact_id[c.row], c.row);
+    EXPECT_LT(before, here) << plan << " at " << j;
+  }
+  std::uint64_t achieved = 0;
+  for (const auto& st : s.report.strata)
+    achieved += st.achieved;
+  EXPECT_EQ(achieved, s.contacts.size()) << plan;
+}
+
+} // namespace
+
+TEST(SamplingDraw, ContactsComeInStratumThenIdThenRowOrderAndEqualIdsAreKeptApart) {
+  // Ids repeat (every 7th record takes the id of the one before), so the row breaks ties.
+  std::vector<Rec> recs = make_records(3000, 5, 3);
+  for (std::size_t i = 7; i < recs.size(); i += 7)
+    recs[i].id = recs[i - 1].id;
+  const ContactTable t = table_of(shuffled(recs, 3));
+  const json strata = {{"by", {"agent_id", "day"}}, {"min", 1}};
+  const json plans[] = {
+      {{"design", "bernoulli"}, {"seed", 2}, {"rate", 0.3}, {"strata", {{"by", {"agent_id"}}}}},
+      {{"design", "poisson"},
+       {"seed", 2},
+       {"rate", 0.3},
+       {"strata", strata},
+       {"risk", {complaint_rule}}},
+      {{"design", "pareto"},
+       {"seed", 2},
+       {"rate", 0.3},
+       {"strata", strata},
+       {"risk", {complaint_rule}}},
+      {{"design", "sequential_poisson"}, {"seed", 2}, {"rate", 0.3}, {"strata", strata}},
+      {{"design", "systematic"}, {"seed", 2}, {"rate", 0.3}, {"strata", strata}},
+      {{"design", "reservoir"},
+       {"seed", 2},
+       {"strata", {{"by", {"agent_id"}}, {"allocation", "fixed"}, {"counts", {{"default", 40}}}}}}};
+  for (const json& p : plans) {
+    const Sample s = draw_sample(t, plan_of(p));
+    ASSERT_FALSE(s.contacts.empty()) << p;
+    expect_ordered_and_consistent(s, t, p);
+  }
+}
+
+TEST(SamplingDraw, TheThreadCountDoesNotChangeTheSample) {
+  // Above 2 × 65 536 rows the hashes are computed on two threads.
+  const std::vector<Rec> recs = make_records(140'000, 8, 3);
+  const ContactTable t = table_of(recs);
+  const json plan = {{"design", "pareto"},
+                     {"seed", 6},
+                     {"rate", 0.1},
+                     {"strata", {{"by", {"agent_id", "day"}}}},
+                     {"risk", {complaint_rule, low_csat_rule}}};
+  SamplePlan one = plan_of(plan), two = plan_of(plan);
+  one.options.threads = 1;
+  two.options.threads = 2;
+  const Sample a = draw_sample(t, one), b = draw_sample(t, two);
+  ASSERT_EQ(a.contacts.size(), b.contacts.size());
+  for (std::size_t j = 0; j < a.contacts.size(); ++j) {
+    EXPECT_EQ(a.contacts[j].row, b.contacts[j].row);
+    EXPECT_EQ(a.contacts[j].inclusion_probability, b.contacts[j].inclusion_probability);
+  }
+  expect_ordered_and_consistent(a, t, plan);
+}
