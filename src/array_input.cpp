@@ -499,8 +499,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
 
   if (problems.count() == 0) {
     if (in.contact_id.present()) {
-      t.contact_id.reserve(n, in.contact_id.bytes.size());
-      for (std::size_t r = 0; r < n; ++r) keep_id(r);
+      t.contact_id.append(in.contact_id.offsets, in.contact_id.bytes); // one copy of the bytes
     } else {
       t.contact_id.append_empty(n);
     }

@@ -82,6 +82,8 @@ TEST(ArrayInput, GeneratedTableRoundTripsToTheSameKpis) {
   const ReadResult r = read_contact_arrays(arrays_of(t, v), KpiOptions{});
   ASSERT_TRUE(r.rejects.empty()) << r.rejects[0].field << ": " << r.rejects[0].reason;
   EXPECT_EQ(r.rows_read, t.size());
+  ASSERT_EQ(r.table.contact_id.size(), t.size());
+  for (std::size_t k = 0; k < t.size(); ++k) ASSERT_EQ(r.table.contact_id[k], t.contact_id[k]) << k;
   EXPECT_EQ(r.table.arrived_at_ms, t.arrived_at_ms);
   EXPECT_EQ(r.table.wait_ms, t.wait_ms);
   EXPECT_EQ(r.table.durations, t.durations);

@@ -1,9 +1,11 @@
 #include <kpiscore/table/column.hpp>
+#include <kpiscore/table/string_column.hpp>
 
 #include <gtest/gtest.h>
 
 #include <cstdint>
 #include <memory>
+#include <string>
 #include <vector>
 
 using kpiscore::Column;
@@ -94,4 +96,21 @@ TEST(Column, ANullMaskMarksTheNullRows) {
   const Column<std::int8_t> c = Column<std::int8_t>::borrow(source, nulls, {}, true);
   EXPECT_TRUE(c.mask_marks_nulls());
   EXPECT_EQ(c, (std::vector<std::int8_t>{3, kpiscore::null_small, 5}));
+}
+
+TEST(StringColumn, AppendTakesArrowOffsetsInOneStep) {
+  kpiscore::StringColumn c;
+  c.push_back("x");
+  const std::string bytes = "..abcdef";
+  const std::vector<std::int64_t> offsets{2, 4, 4, 8}; // "ab", "", "cdef" (a sliced array: offset 2)
+  c.append(offsets, bytes);
+  c.append_empty(1);
+  ASSERT_EQ(c.size(), 5u);
+  EXPECT_EQ(c[0], "x");
+  EXPECT_EQ(c[1], "ab");
+  EXPECT_EQ(c[2], "");
+  EXPECT_EQ(c[3], "cdef");
+  EXPECT_EQ(c[4], "");
+  c.push_back("z");
+  EXPECT_EQ(c[5], "z");
 }

@@ -2,6 +2,7 @@
 #define KPISCORE_TABLE_STRING_COLUMN_HPP
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +30,20 @@ public:
     }
     offsets_.pop_back();
     bytes_.resize(offsets_.back());
+  }
+  /// Appends the strings of Arrow-layout input in one step: `offsets` (rows + 1 non-decreasing
+  /// entries) into `bytes`; string r is bytes[offsets[r], offsets[r + 1]).
+  void append(std::span<const std::int64_t> offsets, std::string_view bytes) {
+    if (offsets.size() < 2) return;
+    materialize();
+    const auto first = static_cast<std::size_t>(offsets.front());
+    const auto last = static_cast<std::size_t>(offsets.back());
+    const std::uint64_t base = bytes_.size() - first;
+    bytes_.append(bytes.substr(first, last - first));
+    const std::size_t at = offsets_.size();
+    offsets_.resize(at + offsets.size() - 1);
+    std::uint64_t* out = offsets_.data() + at;
+    for (std::size_t r = 1; r < offsets.size(); ++r) out[r - 1] = base + static_cast<std::uint64_t>(offsets[r]);
   }
   /// Appends `rows` empty strings (ids absent from in-memory input) without storing them.
   void append_empty(std::size_t rows) { empty_rows_ += rows; }
