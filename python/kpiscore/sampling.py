@@ -64,6 +64,47 @@ def _plan_json(plan: Mapping[str, Any] | PathType | str) -> str:
     raise TypeError(f"plan: expected a dict, a JSON file path or JSON text, got {type(plan).__name__}")
 
 
+class _FrozenDrawn:
+    """A drawn sample restored from a pickle: the C++ result's columns and texts, captured when
+    the SampleResult was pickled, behind the same interface."""
+
+    def __init__(self, state: Mapping[str, Any]) -> None:
+        self._state = dict(state)
+        self.population: int = state["population"]
+        self.order_dependent: bool = state["order_dependent"]
+        self.rows: numpy.ndarray = state["rows"]
+
+    def __len__(self) -> int:
+        return int(self._state["size"])
+
+    def columns(self) -> Any:
+        return self._state["columns"]
+
+    def json(self, with_report: bool) -> str:
+        return str(self._state["json_with_report" if with_report else "json"])
+
+    def csv(self) -> str:
+        return str(self._state["csv"])
+
+    def report_json(self) -> str:
+        return str(self._state["report_json"])
+
+    def report_text(self) -> str:
+        return str(self._state["report_text"])
+
+    def report_csv(self) -> str:
+        return str(self._state["report_csv"])
+
+
+def _drawn_state(drawn: Any) -> dict[str, Any]:
+    """Everything a SampleResult reads from its drawn sample, as plain Python values."""
+    return {"population": drawn.population, "order_dependent": bool(drawn.order_dependent),
+            "rows": drawn.rows, "size": len(drawn), "columns": drawn.columns() if len(drawn) else None,
+            "json": drawn.json(False), "json_with_report": drawn.json(True), "csv": drawn.csv(),
+            "report_json": drawn.report_json(), "report_text": drawn.report_text(),
+            "report_csv": drawn.report_csv()}
+
+
 class SampleResult:
     """The drawn sample (see :func:`sample`).
 
@@ -121,6 +162,21 @@ class SampleResult:
 
     def __len__(self) -> int:
         return len(self._drawn)
+
+    def __getstate__(self) -> dict[str, Any]:
+        # Pickling (multiprocessing, Dask) renders every output once; the copy works without C++
+        # state and gives the same records, frames and texts.
+        return {"drawn": _drawn_state(self._drawn), "plan": self.plan, "rejects": self.rejects,
+                "summary": self.summary}
+
+    def __setstate__(self, state: Mapping[str, Any]) -> None:
+        self._drawn = _FrozenDrawn(state["drawn"])
+        self._records = None
+        self._report = None
+        self._texts = {}
+        self.plan = state["plan"]
+        self.rejects = state["rejects"]
+        self.summary = state["summary"]
 
     def __repr__(self) -> str:
         return (f"SampleResult(design={self.plan['design']!r}, selected={len(self)}, "

@@ -258,3 +258,21 @@ def test_integer_contact_ids_give_the_sample_of_their_text() -> None:
     assert ks.sample(as_int, plan).to_csv() == expected
     assert ks.sample(as_int.assign(contact_id=numbers.astype("Int64")), plan).to_csv() == expected
     assert ks.sample({k: as_int[k].to_numpy() for k in as_int.columns}, plan).to_csv() == expected
+
+
+def test_a_pickled_sample_result_gives_the_same_outputs() -> None:
+    import pickle
+
+    import pandas as pd
+
+    original = ks.sample(CONTACTS, PLAN)
+    assert len(original) > 0
+    copy = pickle.loads(pickle.dumps(original))
+    fresh = ks.sample(CONTACTS, PLAN)  # the original's lazy outputs were all rendered by pickling
+    assert len(copy) == len(fresh) and repr(copy) == repr(fresh)
+    assert copy.records == fresh.records and copy.report == fresh.report
+    assert copy.to_csv() == fresh.to_csv() and copy.report_text() == fresh.report_text()
+    assert (copy.rows == fresh.rows).all() and copy.order_dependent == fresh.order_dependent
+    pd.testing.assert_frame_equal(copy.to_pandas(), fresh.to_pandas())
+    pd.testing.assert_frame_equal(copy.report_to_pandas(), fresh.report_to_pandas())
+    assert (copy.plan, copy.rejects, copy.summary) == (fresh.plan, fresh.rejects, fresh.summary)
