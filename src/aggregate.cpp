@@ -1,3 +1,4 @@
+#include <kpiscore/detail/huge_pages.hpp>
 #include <kpiscore/detail/parallel.hpp>
 #include <kpiscore/engine/aggregate.hpp>
 #include <kpiscore/metrics/contact_rules.hpp>
@@ -828,9 +829,9 @@ GroupedKpiState aggregate_fused(const ContactTable& table, const detail::FusedKe
   std::vector<CodedState> cs(threads);
   detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) {
     CodedState& st = cs[p];
-    st.hot.assign(space, HotAcc{});
-    st.csat.assign(space, 0);
-    st.cold.assign(space, ColdAcc{});
+    detail::assign_on_huge_pages(st.hot, space, HotAcc{});
+    detail::assign_on_huge_pages(st.csat, space, std::uint64_t{0});
+    detail::assign_on_huge_pages(st.cold, space, ColdAcc{});
     accumulate_coded(table, FusedGroups{&keys}, b, e, thr, kernel_rules, tables, st);
   });
   std::vector<std::uint8_t> used(space, 0);
@@ -874,9 +875,9 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
     std::vector<CodedState> cs(threads);
     detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) {
       CodedState& st = cs[p];
-      st.hot.assign(index.groups, HotAcc{});
-      st.csat.assign(index.groups, 0);
-      st.cold.assign(index.groups, ColdAcc{});
+      detail::assign_on_huge_pages(st.hot, index.groups, HotAcc{});
+      detail::assign_on_huge_pages(st.csat, index.groups, std::uint64_t{0});
+      detail::assign_on_huge_pages(st.cold, index.groups, ColdAcc{});
       accumulate_coded(table, IndexGroups{index.group_of_row.data()}, b, e, thr, kernel_rules, tables, st);
     });
     for (auto& st : cs) flush_coded(st, result, [](std::size_t a) { return static_cast<std::uint32_t>(a); });
@@ -886,8 +887,8 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
   std::vector<ThreadState> ts(threads);
   detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) {
     ThreadState& t = ts[p];
-    t.acc.assign(index.groups, GroupAcc{});
-    t.wide.assign(index.groups, WideAcc{});
+    detail::assign_on_huge_pages(t.acc, index.groups, GroupAcc{});
+    detail::assign_on_huge_pages(t.wide, index.groups, WideAcc{});
     t.quantiles = options.quantiles;
     if (options.quantiles) {
       t.wait_keys.keys.resize(e - b);

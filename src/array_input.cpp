@@ -1,5 +1,6 @@
 // ContactTable from in-memory arrays (numpy, Arrow, C++ vectors): the validation of the CSV
 // reader (docs/input.md), column by column instead of field by field.
+#include <kpiscore/detail/huge_pages.hpp>
 #include <kpiscore/detail/parallel.hpp>
 #include <kpiscore/io/array_input.hpp>
 #include <kpiscore/io/timestamp.hpp>
@@ -113,21 +114,29 @@ template <class SliceOk> bool every_slice(std::size_t n, unsigned threads, Slice
   return std::all_of(slice_ok.begin(), slice_ok.end(), [](std::uint8_t x) { return x != 0; });
 }
 
-// Borrows `in` as the table column when it already has the table's type and every value passes
-// `ok` (so no row of this column is rejected): no copy, no page faults. A column with a validity
-// mask is borrowed with its mask when `nullable` (an optional column: a null is a value, not a
-// reject), checking only the valid rows; the table then reads the mask instead of a
-// sentinel-coded copy (table/column.hpp).
-template <class T, class Ok>
-bool try_borrow(const NumericArray& in, const Borrowing& how, Column<T>& out, Ok ok, bool nullable = false) {
+// Borrows `in` as the table column when it already has the table's type and every value is in
+// [lo, hi] (so no row of this column is rejected): no copy, no page faults. A column with a
+// validity mask is borrowed with its mask when `nullable` (an optional column: a null is a
+// value, not a reject), checking only the valid rows; the table then reads the mask instead of a
+// sentinel-coded copy (table/column.hpp). The range test is one unsigned compare,
+// (x - lo) mod 2^bits <= hi - lo, OR-reduced without branches so the loops vectorize.
+template <class T>
+bool try_borrow(const NumericArray& in, const Borrowing& how, Column<T>& out, std::int64_t lo, std::int64_t hi,
+                bool nullable = false) {
   const auto* values = std::get_if<std::span<const T>>(&in.values);
   if (values == nullptr) return false;
-  const T* x = values->data();
+  lo = std::max<std::int64_t>(lo, std::numeric_limits<T>::min());
+  hi = std::min<std::int64_t>(hi, std::numeric_limits<T>::max());
+  if (lo > hi) return false; // nothing of type T is in range: the checking path rejects
+  using U = std::make_unsigned_t<T>;
+  const auto base = static_cast<U>(static_cast<T>(lo));
+  const auto width = static_cast<U>(static_cast<U>(static_cast<T>(hi)) - base);
+  const T* __restrict x = values->data();
   if (in.valid.empty()) {
     const bool all_ok = every_slice(values->size(), how.threads, [&](std::size_t b, std::size_t e) {
-      bool slice_ok = true;
-      for (std::size_t r = b; r < e; ++r) slice_ok &= ok(x[r]); // no early exit: vectorizes
-      return slice_ok;
+      std::uint8_t bad = 0;
+      for (std::size_t r = b; r < e; ++r) bad |= static_cast<U>(static_cast<U>(x[r]) - base) > width;
+      return bad == 0;
     });
     if (!all_ok) return false;
     out = Column<T>::borrow(*values, how.keep_alive);
@@ -135,15 +144,17 @@ bool try_borrow(const NumericArray& in, const Borrowing& how, Column<T>& out, Ok
   }
   if constexpr (nullable_column_type<T>) {
     if (!nullable) return false;
-    const std::uint8_t* valid = in.valid.data();
-    const bool marks_nulls = in.valid_marks_nulls;
+    const std::uint8_t* __restrict mask = in.valid.data();
+    const std::uint8_t marks_nulls = in.valid_marks_nulls;
     const bool all_ok = every_slice(values->size(), how.threads, [&](std::size_t b, std::size_t e) {
-      bool slice_ok = true;
-      for (std::size_t r = b; r < e; ++r) slice_ok &= ((valid[r] != 0) == marks_nulls) | ok(x[r]);
-      return slice_ok;
+      std::uint8_t bad = 0;
+      for (std::size_t r = b; r < e; ++r)
+        bad |= static_cast<std::uint8_t>((mask[r] != 0) ^ marks_nulls) &
+               static_cast<std::uint8_t>(static_cast<U>(static_cast<U>(x[r]) - base) > width);
+      return bad == 0;
     });
     if (!all_ok) return false;
-    out = Column<T>::borrow(*values, in.valid, how.keep_alive, marks_nulls);
+    out = Column<T>::borrow(*values, in.valid, how.keep_alive, in.valid_marks_nulls);
     return true;
   }
   return false;
@@ -156,8 +167,7 @@ constexpr std::int64_t max_duration_ms = 9'999'999'999'999'999; // 13 integer di
 void read_durations(const DurationInput& in, std::size_t rows, std::string_view name, bool required,
                     Problems& problems, Column<std::int64_t>& out, const Borrowing& how) {
   if (in.unit == DurationUnit::milliseconds &&
-      try_borrow<std::int64_t>(
-          in.values, how, out, [](std::int64_t v) { return v >= 0 && v <= max_duration_ms; }, !required))
+      try_borrow<std::int64_t>(in.values, how, out, 0, max_duration_ms, !required))
     return;
   out.assign(rows, null_duration);
   if (!in.values.present()) return;
@@ -244,7 +254,8 @@ DictionaryColumn read_dictionary(const std::string& name, const DictionaryArray&
   std::vector<std::uint32_t> remap(null_slot + 1, null_code);
   std::vector<std::uint8_t> seen(null_slot + 1, 0);
   seen[null_slot] = 1;
-  std::vector<std::uint32_t> codes(rows);
+  std::vector<std::uint32_t> codes;
+  detail::assign_on_huge_pages(codes, rows, null_code);
   std::uint32_t* out = codes.data();
   std::visit(
       [&](const auto& span) {
@@ -336,8 +347,8 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   // Wall-clock time in UTC is the instant itself.
   const bool local_time = in.arrived_at_is_local && !TimeZone::locate(options.timezone).is_utc();
   const bool borrowed_time = in.arrived_at_unit == TimeUnit::ms && !local_time &&
-                             try_borrow<std::int64_t>(in.arrived_at, how, t.arrived_at_ms,
-                                                      [](std::int64_t v) { return v >= ms_1900; });
+                             try_borrow<std::int64_t>(in.arrived_at, how, t.arrived_at_ms, ms_1900,
+                                                      std::numeric_limits<std::int64_t>::max());
   if (!borrowed_time) {
     t.arrived_at_ms.assign(n, 0);
     std::int64_t* arrived = t.arrived_at_ms.data();
@@ -433,13 +444,13 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
           }
         },
         in.direction.codes);
-  } else if (!try_borrow<std::uint8_t>(in.inbound, how, t.inbound, [](std::uint8_t v) { return v <= 1; })) {
+  } else if (!try_borrow<std::uint8_t>(in.inbound, how, t.inbound, 0, 1)) {
     t.inbound.assign(n, 0);
     read_small(in.inbound, n, "inbound", 0, 1, "expected 0 or 1", true, problems,
                [inbound = t.inbound.data()](std::size_t r, std::int8_t v) { inbound[r] = static_cast<std::uint8_t>(v); });
   }
 
-  if (!try_borrow<std::uint8_t>(in.answered, how, t.answered, [](std::uint8_t v) { return v <= 1; })) {
+  if (!try_borrow<std::uint8_t>(in.answered, how, t.answered, 0, 1)) {
     t.answered.assign(n, 0);
     read_small(in.answered, n, "answered", 0, 1, "expected 0 or 1", true, problems,
                [answered = t.answered.data()](std::size_t r, std::int8_t v) { answered[r] = static_cast<std::uint8_t>(v); });
@@ -465,8 +476,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
       hi = 10;
       range = "nps outside 0..10";
     }
-    if (try_borrow<std::int8_t>(
-            in.smalls[f], how, out, [lo, hi](std::int8_t v) { return v >= lo && v <= hi; }, true))
+    if (try_borrow<std::int8_t>(in.smalls[f], how, out, lo, hi, true))
       continue;
     out.assign(n, null_small);
     read_small(in.smalls[f], n, small_field_names[f], lo, hi, range, false, problems,
