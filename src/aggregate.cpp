@@ -31,8 +31,10 @@ struct ThresholdLookup {
   const std::uint32_t* queue = nullptr;
   bool varies() const { return channel || queue; }
 
-  ThresholdLookup(const ContactTable& t, const KpiOptions& o) : fixed(o.service_level.threshold_ms) {
-    auto build = [&](const char* dim, const auto& map, std::vector<std::int64_t>& out) -> const std::uint32_t* {
+  ThresholdLookup(const ContactTable& t, const KpiOptions& o)
+      : fixed(o.service_level.threshold_ms) {
+    auto build = [&](const char* dim, const auto& map,
+                     std::vector<std::int64_t>& out) -> const std::uint32_t* {
       if (map.empty()) return nullptr;
       const DictionaryColumn* col = t.dimension(dim);
       if (!col) return nullptr;
@@ -48,7 +50,8 @@ struct ThresholdLookup {
   }
   std::int64_t at(std::size_t i) const {
     if (queue && queue[i] != null_code && by_queue[queue[i]] >= 0) return by_queue[queue[i]];
-    if (channel && channel[i] != null_code && by_channel[channel[i]] >= 0) return by_channel[channel[i]];
+    if (channel && channel[i] != null_code && by_channel[channel[i]] >= 0)
+      return by_channel[channel[i]];
     return fixed;
   }
 };
@@ -76,13 +79,28 @@ struct alignas(64) GroupAcc {
 static_assert(sizeof(GroupAcc) == 192);
 
 /// The counter of each 16-bit lane of GroupAcc::w / HotAcc::w, in lane order.
-constexpr Counter lane_counter[22] = {
-    Counter::contacts,           Counter::offered,             Counter::answered,         Counter::handled,
-    Counter::sl_answered_within, Counter::sl_abandoned_within, Counter::sl_short_abandoned, Counter::handle_n,
-    Counter::talk_n,             Counter::hold_n,              Counter::acw_n,            Counter::fcr_resolved,
-    Counter::fcr_base,           Counter::csat_n,              Counter::csat_top_box,     Counter::nps_n,
-    Counter::nps_promoters,      Counter::nps_detractors,      Counter::complaints,       Counter::complaint_base,
-    Counter::conversions,        Counter::conversion_base};
+constexpr Counter lane_counter[22] = {Counter::contacts,
+                                      Counter::offered,
+                                      Counter::answered,
+                                      Counter::handled,
+                                      Counter::sl_answered_within,
+                                      Counter::sl_abandoned_within,
+                                      Counter::sl_short_abandoned,
+                                      Counter::handle_n,
+                                      Counter::talk_n,
+                                      Counter::hold_n,
+                                      Counter::acw_n,
+                                      Counter::fcr_resolved,
+                                      Counter::fcr_base,
+                                      Counter::csat_n,
+                                      Counter::csat_top_box,
+                                      Counter::nps_n,
+                                      Counter::nps_promoters,
+                                      Counter::nps_detractors,
+                                      Counter::complaints,
+                                      Counter::complaint_base,
+                                      Counter::conversions,
+                                      Counter::conversion_base};
 
 /// The spilled 16-bit lanes of a group, as full-width counters (cold: touched once per 65535
 /// rows of the group).
@@ -90,13 +108,15 @@ struct WideAcc {
   std::int64_t lane[24]; ///< w[0..5] lanes in order, then csat_sum, csat_sq
 };
 
-inline constexpr std::uint64_t lanes(std::uint64_t a, std::uint64_t b, std::uint64_t c, std::uint64_t d) {
+inline constexpr std::uint64_t lanes(std::uint64_t a, std::uint64_t b, std::uint64_t c,
+                                     std::uint64_t d) {
   return a | (b << 16) | (c << 32) | (d << 48);
 }
 
 inline void spill(GroupAcc& a, WideAcc& wide) {
   for (int j = 0; j < 6; ++j) {
-    for (int l = 0; l < 4; ++l) wide.lane[j * 4 + l] += static_cast<std::int64_t>((a.w[j] >> (16 * l)) & 0xFFFF);
+    for (int l = 0; l < 4; ++l)
+      wide.lane[j * 4 + l] += static_cast<std::int64_t>((a.w[j] >> (16 * l)) & 0xFFFF);
     a.w[j] = 0;
   }
   wide.lane[22] += static_cast<std::int64_t>(a.csat & 0xFFFFFFFFu);
@@ -104,11 +124,10 @@ inline void spill(GroupAcc& a, WideAcc& wide) {
   a.csat = 0;
 }
 
-
-
 /// Adds v² to a (lo, hi) 128-bit sum. When v < 2^32 (`Narrow`), v² fits 64 bits and the high
 /// word moves only on the rare carry.
-template <bool Narrow> inline void add_square(std::uint64_t& lo, std::uint64_t& hi, std::int64_t v) {
+template <bool Narrow>
+inline void add_square(std::uint64_t& lo, std::uint64_t& hi, std::int64_t v) {
   const auto u = static_cast<std::uint64_t>(v);
   if constexpr (Narrow) {
     if (__builtin_add_overflow(lo, u * u, &lo)) [[unlikely]]
@@ -143,8 +162,8 @@ struct KernelRules {
   std::int64_t short_ms, fixed_threshold;
   bool strict;
   std::uint64_t unknown_counts, fcr_all;
-  std::int64_t top_min, use_talk, use_hold, use_acw; ///< use_* are all-ones or zero masks
-  std::uint64_t not_talk, not_hold, not_acw;         ///< 1 when the component is not in AHT
+  std::int64_t top_min, use_talk, use_hold, use_acw;   ///< use_* are all-ones or zero masks
+  std::uint64_t not_talk, not_hold, not_acw;           ///< 1 when the component is not in AHT
   std::uint64_t complaint_offered, conversion_offered; ///< 1 = denominator offered, 0 = handled
   explicit KernelRules(const ContactRules& r, std::int64_t fixed)
       : short_ms(r.short_abandon_ms), fixed_threshold(fixed), strict(r.sl_strict),
@@ -152,7 +171,8 @@ struct KernelRules {
         top_min(r.csat_top_box_min), use_talk(-std::int64_t{r.aht_talk}),
         use_hold(-std::int64_t{r.aht_hold}), use_acw(-std::int64_t{r.aht_acw}),
         not_talk(!r.aht_talk), not_hold(!r.aht_hold), not_acw(!r.aht_acw),
-        complaint_offered(r.complaint_over_offered), conversion_offered(r.conversion_over_offered) {}
+        complaint_offered(r.complaint_over_offered), conversion_offered(r.conversion_over_offered) {
+  }
 };
 
 /// Rows straight from the table's columns (one block at a time).
@@ -161,18 +181,29 @@ struct KernelRules {
 /// null_small) or its mask says so (a column borrowed with the input's mask, table/column.hpp:
 /// the value there is arbitrary). Columns without a mask point at an all-ones validity block, so
 /// the kernel tests both with no branch and no copy of either kind.
-enum OptionalColumn : std::size_t { talk_col, hold_col, acw_col, fcr_col, csat_col, nps_col, complaint_col, converted_col };
+enum OptionalColumn : std::size_t {
+  talk_col,
+  hold_col,
+  acw_col,
+  fcr_col,
+  csat_col,
+  nps_col,
+  complaint_col,
+  converted_col
+};
 
 template <bool Varying> struct ColumnRows {
   const std::uint32_t* g;
   const std::uint8_t *inb, *ans;
   const std::int64_t *wait, *talk, *hold, *acw;
   const std::int8_t *fcr, *csat, *nps, *complaint, *converted;
-  const std::uint8_t* mask[8];    ///< by OptionalColumn
+  const std::uint8_t* mask[8];     ///< by OptionalColumn
   std::uint8_t mask_marks_null[8]; ///< 1: a nonzero mask byte is a null; 0: a zero one is
-  const std::int64_t* threshold;  ///< per row (used when Varying)
+  const std::int64_t* threshold;   ///< per row (used when Varying)
   const KernelRules* rules;
-  bool valid(OptionalColumn c, std::size_t i) const { return (mask[c][i] != 0) != (mask_marks_null[c] != 0); }
+  bool valid(OptionalColumn c, std::size_t i) const {
+    return (mask[c][i] != 0) != (mask_marks_null[c] != 0);
+  }
   std::uint32_t group(std::size_t i) const { return g[i]; }
   std::uint64_t inbound(std::size_t i) const { return inb[i]; }
   std::uint64_t answered(std::size_t i) const { return ans[i]; }
@@ -188,8 +219,12 @@ template <bool Varying> struct ColumnRows {
   std::int64_t fcr_v(std::size_t i) const { return valid(fcr_col, i) ? fcr[i] : null_small; }
   std::int64_t csat_v(std::size_t i) const { return valid(csat_col, i) ? csat[i] : null_small; }
   std::int64_t nps_v(std::size_t i) const { return valid(nps_col, i) ? nps[i] : null_small; }
-  std::int64_t complaint_v(std::size_t i) const { return valid(complaint_col, i) ? complaint[i] : null_small; }
-  std::int64_t converted_v(std::size_t i) const { return valid(converted_col, i) ? converted[i] : null_small; }
+  std::int64_t complaint_v(std::size_t i) const {
+    return valid(complaint_col, i) ? complaint[i] : null_small;
+  }
+  std::int64_t converted_v(std::size_t i) const {
+    return valid(converted_col, i) ? converted[i] : null_small;
+  }
 };
 
 /// Column pointers of rows [b0, ...) (absent optional columns read as all-null blocks, which
@@ -198,11 +233,14 @@ template <bool Varying>
 ColumnRows<Varying> column_rows(const ContactTable& t, const std::uint32_t* group, std::size_t b0,
                                 const std::int64_t* threshold, const KernelRules& k) {
   const NullBlocks& nulls = null_blocks();
-  auto values = [&](const auto& c, const auto* null_block) { return c.empty() ? null_block : c.values() + b0; };
+  auto values = [&](const auto& c, const auto* null_block) {
+    return c.empty() ? null_block : c.values() + b0;
+  };
   ColumnRows<Varying> r{group ? group + b0 : nullptr,
                         t.inbound.data() + b0,
                         t.answered.data() + b0,
-                        t.wait_ms.data() + b0, // required: never masked by the readers (a mask materialises)
+                        t.wait_ms.data() +
+                            b0, // required: never masked by the readers (a mask materialises)
                         values(t.column(DurationField::talk), nulls.durations),
                         values(t.column(DurationField::hold), nulls.durations),
                         values(t.column(DurationField::acw), nulls.durations),
@@ -250,7 +288,8 @@ void accumulate_rows(const Rows& rows, std::size_t len, const KernelRules& k, Gr
     const std::int64_t xt = rows.talk_ms(i), xh = rows.hold_ms(i), xa = rows.acw_ms(i);
     const std::uint64_t tk = an & (xt != null_duration), hk = an & (xh != null_duration),
                         ak = an & (xa != null_duration);
-    const std::int64_t mt = xt & -static_cast<std::int64_t>(tk), mh = xh & -static_cast<std::int64_t>(hk),
+    const std::int64_t mt = xt & -static_cast<std::int64_t>(tk),
+                       mh = xh & -static_cast<std::int64_t>(hk),
                        ma = xa & -static_cast<std::int64_t>(ak);
     a.talk_sum += mt;
     a.hold_sum += mh;
@@ -260,7 +299,8 @@ void accumulate_rows(const Rows& rows, std::size_t len, const KernelRules& k, Gr
     add_square<Narrow>(a.sq_lo[4], a.sq_hi[4], ma);
     // Handle time: every chosen component known (an unchosen one may be null).
     const std::uint64_t hn = an & (tk | k.not_talk) & (hk | k.not_hold) & (ak | k.not_acw);
-    const std::int64_t h = ((mt & k.use_talk) + (mh & k.use_hold) + (ma & k.use_acw)) & -static_cast<std::int64_t>(hn);
+    const std::int64_t h =
+        ((mt & k.use_talk) + (mh & k.use_hold) + (ma & k.use_acw)) & -static_cast<std::int64_t>(hn);
     a.handle_sum += h;
     add_square<NarrowHandle>(a.sq_lo[1], a.sq_hi[1], h);
 
@@ -269,12 +309,15 @@ void accumulate_rows(const Rows& rows, std::size_t len, const KernelRules& k, Gr
     const std::uint64_t scope = k.fcr_all | an;
     const std::uint64_t cm = vc != null_small, nm = vn != null_small;
     const std::int64_t mc = vc & -static_cast<std::int64_t>(cm);
-    const std::uint64_t qm = ((in & k.complaint_offered) | (an & ~k.complaint_offered)) & (vq != null_small);
-    const std::uint64_t vm = ((in & k.conversion_offered) | (an & ~k.conversion_offered)) & (vv != null_small);
+    const std::uint64_t qm =
+        ((in & k.complaint_offered) | (an & ~k.complaint_offered)) & (vq != null_small);
+    const std::uint64_t vm =
+        ((in & k.conversion_offered) | (an & ~k.conversion_offered)) & (vv != null_small);
     a.w[0] += lanes(1, in, ia, an);
     a.w[1] += lanes(ia & within, ab & (is_short ^ 1) & within, ab & is_short, hn);
     a.w[2] += lanes(tk, hk, ak, scope & (vf == 1));
-    a.w[3] += lanes(scope & ((vf != null_small) | k.unknown_counts), cm, cm & (vc >= k.top_min), nm);
+    a.w[3] +=
+        lanes(scope & ((vf != null_small) | k.unknown_counts), cm, cm & (vc >= k.top_min), nm);
     a.w[4] += lanes(vn >= 9, nm & (vn <= 6), qm & (vq == 1), qm);
     a.w[5] += lanes(vm & (vv == 1), vm, 0, 0);
     a.csat += static_cast<std::uint64_t>(mc) | (static_cast<std::uint64_t>(mc * mc) << 32);
@@ -310,9 +353,9 @@ constexpr std::int64_t small_duration_limit = std::int64_t{1} << 24;
 
 /// One group's hot accumulator in one thread: two cache lines.
 struct alignas(64) HotAcc {
-  std::uint64_t w[6];     ///< the 16-bit lanes of GroupAcc::w
-  std::int64_t sum[5];    ///< wait, handle, talk, hold, acw ms
-  std::uint64_t sq[5];    ///< squares of the same, < 65535 · 2^48
+  std::uint64_t w[6];  ///< the 16-bit lanes of GroupAcc::w
+  std::int64_t sum[5]; ///< wait, handle, talk, hold, acw ms
+  std::uint64_t sq[5]; ///< squares of the same, < 65535 · 2^48
 };
 static_assert(sizeof(HotAcc) == 128);
 
@@ -327,8 +370,8 @@ struct LaneTables {
   std::uint64_t t0[32], t1[32], t2[64], t3[64], t4[64], t5[16];
   explicit LaneTables(const KernelRules& k) {
     for (std::uint64_t c = 0; c < 32; ++c) {
-      const std::uint64_t in = c & 1, an = (c >> 1) & 1, within = (c >> 2) & 1, is_short = (c >> 3) & 1,
-                          hn = (c >> 4) & 1;
+      const std::uint64_t in = c & 1, an = (c >> 1) & 1, within = (c >> 2) & 1,
+                          is_short = (c >> 3) & 1, hn = (c >> 4) & 1;
       const std::uint64_t ia = in & an, ab = in & (an ^ 1);
       t0[c] = lanes(1, in, ia, an);
       t1[c] = lanes(ia & within, ab & (is_short ^ 1) & within, ab & is_short, hn);
@@ -348,13 +391,15 @@ struct LaneTables {
     for (std::uint64_t c = 0; c < 64; ++c) {
       // c4 = promoter | detractor << 1 | complaint state << 2 | inbound << 4 | answered << 5
       const std::uint64_t qs = (c >> 2) & 3, in = (c >> 4) & 1, an = (c >> 5) & 1;
-      const std::uint64_t qm = ((in & k.complaint_offered) | (an & ~k.complaint_offered)) & (qs != 0);
+      const std::uint64_t qm =
+          ((in & k.complaint_offered) | (an & ~k.complaint_offered)) & (qs != 0);
       t4[c] = lanes(c & 1, (c >> 1) & 1, qm & (qs == 2), qm);
     }
     for (std::uint64_t c = 0; c < 16; ++c) {
       // c5 = converted state | inbound << 2 | answered << 3
       const std::uint64_t vs = c & 3, in = (c >> 2) & 1, an = (c >> 3) & 1;
-      const std::uint64_t vm = ((in & k.conversion_offered) | (an & ~k.conversion_offered)) & (vs != 0);
+      const std::uint64_t vm =
+          ((in & k.conversion_offered) | (an & ~k.conversion_offered)) & (vs != 0);
       t5[c] = lanes(vm & (vs == 2), vm, 0, 0);
     }
   }
@@ -363,7 +408,7 @@ struct LaneTables {
 /// The block arrays of pass 1.
 struct CodedBlock {
   std::uint8_t c1[coded_block], c2[coded_block], c3[coded_block], c4[coded_block], c5[coded_block];
-  std::int64_t v[5][coded_block];  ///< masked wait, handle, talk, hold, acw
+  std::int64_t v[5][coded_block]; ///< masked wait, handle, talk, hold, acw
   std::uint64_t sq[5][coded_block];
   std::uint64_t csat[coded_block]; ///< csat | csat² << 32 (the GroupAcc::csat word)
 };
@@ -373,29 +418,36 @@ struct CodedBlock {
 /// Returns whether every masked duration is below small_duration_limit (then the squares are
 /// computed too, as 32 × 32 → 64-bit products).
 template <bool Varying>
-[[gnu::always_inline]] inline bool code_block(const ColumnRows<Varying>& r, std::size_t len, const KernelRules& k,
-                                              CodedBlock& b) {
+[[gnu::always_inline]] inline bool code_block(const ColumnRows<Varying>& r, std::size_t len,
+                                              const KernelRules& k, CodedBlock& b) {
   const std::uint8_t* __restrict inb = r.inb;
   const std::uint8_t* __restrict ans = r.ans;
   const std::int64_t* __restrict wait = r.wait;
-  std::uint8_t ia[coded_block], tn[coded_block], hkn[coded_block], akn[coded_block], hn[coded_block];
+  std::uint8_t ia[coded_block], tn[coded_block], hkn[coded_block], akn[coded_block],
+      hn[coded_block];
   std::uint8_t within[coded_block], is_short[coded_block];
   // Flags and the service-level tests.
-  for (std::size_t i = 0; i < len; ++i) ia[i] = static_cast<std::uint8_t>(inb[i] & ans[i]);
+  for (std::size_t i = 0; i < len; ++i)
+    ia[i] = static_cast<std::uint8_t>(inb[i] & ans[i]);
   const std::int64_t short_ms = k.short_ms;
-  for (std::size_t i = 0; i < len; ++i) is_short[i] = wait[i] < short_ms;
+  for (std::size_t i = 0; i < len; ++i)
+    is_short[i] = wait[i] < short_ms;
   if constexpr (Varying) {
     const std::int64_t* __restrict thr = r.threshold;
     if (k.strict)
-      for (std::size_t i = 0; i < len; ++i) within[i] = wait[i] < thr[i];
+      for (std::size_t i = 0; i < len; ++i)
+        within[i] = wait[i] < thr[i];
     else
-      for (std::size_t i = 0; i < len; ++i) within[i] = wait[i] <= thr[i];
+      for (std::size_t i = 0; i < len; ++i)
+        within[i] = wait[i] <= thr[i];
   } else {
     const std::int64_t T = k.fixed_threshold;
     if (k.strict)
-      for (std::size_t i = 0; i < len; ++i) within[i] = wait[i] < T;
+      for (std::size_t i = 0; i < len; ++i)
+        within[i] = wait[i] < T;
     else
-      for (std::size_t i = 0; i < len; ++i) within[i] = wait[i] <= T;
+      for (std::size_t i = 0; i < len; ++i)
+        within[i] = wait[i] <= T;
   }
   // Known components (before the answered mask, which the tables apply) and handle-time rows.
   const std::int64_t* __restrict talk = r.talk;
@@ -405,14 +457,18 @@ template <bool Varying>
   auto ok = [&r, len](OptionalColumn c, std::uint8_t* __restrict out) {
     const std::uint8_t* __restrict m = r.mask[c];
     const std::uint8_t flip = r.mask_marks_null[c];
-    for (std::size_t i = 0; i < len; ++i) out[i] = static_cast<std::uint8_t>((m[i] != 0) ^ flip);
+    for (std::size_t i = 0; i < len; ++i)
+      out[i] = static_cast<std::uint8_t>((m[i] != 0) ^ flip);
   };
   ok(talk_col, tn);
   ok(hold_col, hkn);
   ok(acw_col, akn);
-  for (std::size_t i = 0; i < len; ++i) tn[i] &= talk[i] != null_duration;
-  for (std::size_t i = 0; i < len; ++i) hkn[i] &= hold[i] != null_duration;
-  for (std::size_t i = 0; i < len; ++i) akn[i] &= acw[i] != null_duration;
+  for (std::size_t i = 0; i < len; ++i)
+    tn[i] &= talk[i] != null_duration;
+  for (std::size_t i = 0; i < len; ++i)
+    hkn[i] &= hold[i] != null_duration;
+  for (std::size_t i = 0; i < len; ++i)
+    akn[i] &= acw[i] != null_duration;
   const auto nt = static_cast<std::uint8_t>(k.not_talk), nh = static_cast<std::uint8_t>(k.not_hold),
              na = static_cast<std::uint8_t>(k.not_acw);
   for (std::size_t i = 0; i < len; ++i)
@@ -423,15 +479,20 @@ template <bool Varying>
   std::int64_t* __restrict vt = b.v[2];
   std::int64_t* __restrict vo = b.v[3];
   std::int64_t* __restrict va = b.v[4];
-  for (std::size_t i = 0; i < len; ++i) vw[i] = wait[i] & -static_cast<std::int64_t>(ia[i]);
-  for (std::size_t i = 0; i < len; ++i) vt[i] = talk[i] & -static_cast<std::int64_t>(ans[i] & tn[i]);
-  for (std::size_t i = 0; i < len; ++i) vo[i] = hold[i] & -static_cast<std::int64_t>(ans[i] & hkn[i]);
-  for (std::size_t i = 0; i < len; ++i) va[i] = acw[i] & -static_cast<std::int64_t>(ans[i] & akn[i]);
+  for (std::size_t i = 0; i < len; ++i)
+    vw[i] = wait[i] & -static_cast<std::int64_t>(ia[i]);
+  for (std::size_t i = 0; i < len; ++i)
+    vt[i] = talk[i] & -static_cast<std::int64_t>(ans[i] & tn[i]);
+  for (std::size_t i = 0; i < len; ++i)
+    vo[i] = hold[i] & -static_cast<std::int64_t>(ans[i] & hkn[i]);
+  for (std::size_t i = 0; i < len; ++i)
+    va[i] = acw[i] & -static_cast<std::int64_t>(ans[i] & akn[i]);
   const std::int64_t ut = k.use_talk, uh = k.use_hold, ua = k.use_acw;
   for (std::size_t i = 0; i < len; ++i)
     vh[i] = ((vt[i] & ut) + (vo[i] & uh) + (va[i] & ua)) & -static_cast<std::int64_t>(hn[i]);
   std::int64_t big = 0;
-  for (std::size_t i = 0; i < len; ++i) big |= vw[i] | vh[i] | vt[i] | vo[i] | va[i];
+  for (std::size_t i = 0; i < len; ++i)
+    big |= vw[i] | vh[i] | vt[i] | vo[i] | va[i];
   // Small columns: states 0 = null, 1 = known, 2 = the counted value. Known = valid and not
   // the sentinel (k* below); a masked row's value is never looked at without its known bit.
   const std::int8_t* __restrict fcr = r.fcr;
@@ -454,25 +515,29 @@ template <bool Varying>
   std::uint8_t* __restrict c4 = b.c4;
   std::uint8_t* __restrict c5 = b.c5;
   for (std::size_t i = 0; i < len; ++i)
-    c1[i] = static_cast<std::uint8_t>(inb[i] | ans[i] << 1 | within[i] << 2 | is_short[i] << 3 | hn[i] << 4);
+    c1[i] = static_cast<std::uint8_t>(inb[i] | ans[i] << 1 | within[i] << 2 | is_short[i] << 3 |
+                                      hn[i] << 4);
   std::uint8_t fs[coded_block], cm[coded_block], nm[coded_block];
   for (std::size_t i = 0; i < len; ++i) {
     const std::uint8_t known = fcr_ok[i] & (fcr[i] != null_small);
     fs[i] = static_cast<std::uint8_t>(known + (known & (fcr[i] == 1)));
   }
-  for (std::size_t i = 0; i < len; ++i) cm[i] = csat_ok[i] & (csat[i] != null_small);
-  for (std::size_t i = 0; i < len; ++i) nm[i] = nps_ok[i] & (nps[i] != null_small);
+  for (std::size_t i = 0; i < len; ++i)
+    cm[i] = csat_ok[i] & (csat[i] != null_small);
+  for (std::size_t i = 0; i < len; ++i)
+    nm[i] = nps_ok[i] & (nps[i] != null_small);
   for (std::size_t i = 0; i < len; ++i)
     c2[i] = static_cast<std::uint8_t>(tn[i] | hkn[i] << 1 | akn[i] << 2 | ans[i] << 3 | fs[i] << 4);
   for (std::size_t i = 0; i < len; ++i) {
-    const std::uint8_t cs = static_cast<std::uint8_t>(cm[i] + (cm[i] & (csat[i] >= top) & !top_above_int8));
+    const std::uint8_t cs =
+        static_cast<std::uint8_t>(cm[i] + (cm[i] & (csat[i] >= top) & !top_above_int8));
     c3[i] = static_cast<std::uint8_t>(fs[i] | ans[i] << 2 | cs << 3 | nm[i] << 5);
   }
   for (std::size_t i = 0; i < len; ++i) {
     const std::uint8_t known = comp_ok[i] & (comp[i] != null_small);
     const std::uint8_t qs = static_cast<std::uint8_t>(known + (known & (comp[i] == 1)));
-    c4[i] = static_cast<std::uint8_t>((nm[i] & (nps[i] >= 9)) | (nm[i] & (nps[i] <= 6)) << 1 | qs << 2 | inb[i] << 4 |
-                                      ans[i] << 5);
+    c4[i] = static_cast<std::uint8_t>((nm[i] & (nps[i] >= 9)) | (nm[i] & (nps[i] <= 6)) << 1 |
+                                      qs << 2 | inb[i] << 4 | ans[i] << 5);
   }
   for (std::size_t i = 0; i < len; ++i) {
     const std::uint8_t known = conv_ok[i] & (conv[i] != null_small);
@@ -501,7 +566,8 @@ template <bool Varying>
 
 inline void spill_coded(HotAcc& a, std::uint64_t& csat, ColdAcc& cold) {
   for (int j = 0; j < 6; ++j) {
-    for (int l = 0; l < 4; ++l) cold.lane[j * 4 + l] += static_cast<std::int64_t>((a.w[j] >> (16 * l)) & 0xFFFF);
+    for (int l = 0; l < 4; ++l)
+      cold.lane[j * 4 + l] += static_cast<std::int64_t>((a.w[j] >> (16 * l)) & 0xFFFF);
     a.w[j] = 0;
   }
   cold.lane[22] += static_cast<std::int64_t>(csat & 0xFFFFFFFFu);
@@ -522,8 +588,9 @@ struct CodedState {
 /// Pass 2 for one block. `group` points at the block's first row; rows up to `ahead` past the
 /// block end may be read for prefetching.
 template <bool Small>
-[[gnu::always_inline]] inline void scatter_block(const std::uint32_t* group, std::size_t len, std::size_t ahead, const CodedBlock& b,
-                   const LaneTables& tab, CodedState& st) {
+[[gnu::always_inline]] inline void scatter_block(const std::uint32_t* group, std::size_t len,
+                                                 std::size_t ahead, const CodedBlock& b,
+                                                 const LaneTables& tab, CodedState& st) {
   HotAcc* hot = st.hot.data();
   std::uint64_t* csat = st.csat.data();
   for (std::size_t i = 0; i < len; ++i) {
@@ -541,9 +608,11 @@ template <bool Small>
     a.w[3] += tab.t3[b.c3[i]];
     a.w[4] += tab.t4[b.c4[i]];
     a.w[5] += tab.t5[b.c5[i]];
-    for (std::size_t q = 0; q < 5; ++q) a.sum[q] += b.v[q][i];
+    for (std::size_t q = 0; q < 5; ++q)
+      a.sum[q] += b.v[q][i];
     if constexpr (Small) {
-      for (std::size_t q = 0; q < 5; ++q) a.sq[q] += b.sq[q][i];
+      for (std::size_t q = 0; q < 5; ++q)
+        a.sq[q] += b.sq[q][i];
     } else {
       ColdAcc& cold = st.cold[g];
       for (std::size_t q = 0; q < 5; ++q) {
@@ -563,7 +632,8 @@ struct IndexGroups {
   const std::uint32_t* group_of_row;
   /// Group ids of rows [b0, stop) where stop >= b0 + len (up to prefetch_distance rows more for
   /// the prefetches, within `end`); returns the pointer to row b0's id and sets `ahead`.
-  const std::uint32_t* block(std::size_t b0, std::size_t, std::size_t end, std::uint32_t*, std::size_t& ahead) const {
+  const std::uint32_t* block(std::size_t b0, std::size_t, std::size_t end, std::uint32_t*,
+                             std::size_t& ahead) const {
     ahead = end - b0;
     return group_of_row + b0;
   }
@@ -580,10 +650,10 @@ struct FusedGroups {
 };
 
 template <bool Varying, class Groups>
-[[gnu::always_inline]] inline void accumulate_coded_body(const ContactTable& t, const Groups& groups,
-                                                         std::size_t begin, std::size_t end,
-                                                         const ThresholdLookup& thr, const KernelRules& k,
-                                                         const LaneTables& tab, CodedState& st) {
+[[gnu::always_inline]] inline void
+accumulate_coded_body(const ContactTable& t, const Groups& groups, std::size_t begin,
+                      std::size_t end, const ThresholdLookup& thr, const KernelRules& k,
+                      const LaneTables& tab, CodedState& st) {
   CodedBlock b;
   std::int64_t thr_block[coded_block];
   std::uint32_t group_block[coded_block + prefetch_distance];
@@ -592,10 +662,12 @@ template <bool Varying, class Groups>
   for (std::size_t b0 = begin; b0 < end; b0 += coded_block) {
     const std::size_t len = std::min(end, b0 + coded_block) - b0;
     if constexpr (Varying)
-      for (std::size_t i = 0; i < len; ++i) thr_block[i] = thr.at(b0 + i);
+      for (std::size_t i = 0; i < len; ++i)
+        thr_block[i] = thr.at(b0 + i);
     std::size_t ahead = 0;
     const std::uint32_t* group = groups.block(b0, len, end, group_block, ahead);
-    const ColumnRows<Varying> rows = column_rows<Varying>(t, nullptr, b0, thr_block, k); // .g unused
+    const ColumnRows<Varying> rows =
+        column_rows<Varying>(t, nullptr, b0, thr_block, k); // .g unused
     if (code_block<Varying>(rows, len, k, b))
       scatter_block<true>(group, len, ahead, b, tab, st);
     else
@@ -614,17 +686,18 @@ void accumulate_coded_baseline(const ContactTable& t, const Groups& groups, std:
 
 #if defined(__x86_64__)
 template <bool Varying, class Groups>
-[[gnu::target("avx2,bmi,bmi2,popcnt")]] void accumulate_coded_avx2(const ContactTable& t, const Groups& groups,
-                                                                  std::size_t begin, std::size_t end,
-                                                                  const ThresholdLookup& thr, const KernelRules& k,
-                                                                  const LaneTables& tab, CodedState& st) {
+[[gnu::target("avx2,bmi,bmi2,popcnt")]] void
+accumulate_coded_avx2(const ContactTable& t, const Groups& groups, std::size_t begin,
+                      std::size_t end, const ThresholdLookup& thr, const KernelRules& k,
+                      const LaneTables& tab, CodedState& st) {
   accumulate_coded_body<Varying>(t, groups, begin, end, thr, k, tab, st);
 }
 #endif
 
 template <class Groups>
-void accumulate_coded(const ContactTable& t, const Groups& groups, std::size_t begin, std::size_t end,
-                      const ThresholdLookup& thr, const KernelRules& k, const LaneTables& tab, CodedState& st) {
+void accumulate_coded(const ContactTable& t, const Groups& groups, std::size_t begin,
+                      std::size_t end, const ThresholdLookup& thr, const KernelRules& k,
+                      const LaneTables& tab, CodedState& st) {
   auto run = [&]<bool Varying>() {
 #if defined(__x86_64__)
     static const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi2");
@@ -643,7 +716,8 @@ void accumulate_coded(const ContactTable& t, const Groups& groups, std::size_t b
 constexpr std::uint32_t skip = 0xFFFFFFFFu;
 template <class To> void flush_coded(CodedState& st, GroupedKpiState& s, To to) {
   const std::size_t slots = st.hot.size();
-  for (std::size_t a = 0; a < slots; ++a) spill_coded(st.hot[a], st.csat[a], st.cold[a]);
+  for (std::size_t a = 0; a < slots; ++a)
+    spill_coded(st.hot[a], st.csat[a], st.cold[a]);
   auto each = [&](auto&& f) {
     for (std::size_t a = 0; a < slots; ++a) {
       const std::uint32_t g = to(a);
@@ -660,8 +734,8 @@ template <class To> void flush_coded(CodedState& st, GroupedKpiState& s, To to) 
     csat_sum[g] += st.cold[a].lane[22];
     csat_sq[g] += st.cold[a].lane[23];
   });
-  const Counter sums[] = {Counter::wait_sum_ms, Counter::handle_sum_ms, Counter::talk_sum_ms, Counter::hold_sum_ms,
-                          Counter::acw_sum_ms};
+  const Counter sums[] = {Counter::wait_sum_ms, Counter::handle_sum_ms, Counter::talk_sum_ms,
+                          Counter::hold_sum_ms, Counter::acw_sum_ms};
   const Square squares[] = {Square::wait, Square::handle, Square::talk, Square::hold, Square::acw};
   for (std::size_t q = 0; q < 5; ++q) {
     std::int64_t* out = s.counter(sums[q]).data();
@@ -694,36 +768,44 @@ struct Widths {
       const std::uint8_t* mask = c.mask().data();
       const bool flip = c.mask_marks_nulls();
       if (mask)
-        for (std::size_t i = 0; i < c.size(); ++i) m = std::max(m, (mask[i] != 0) != flip ? v[i] : 0);
+        for (std::size_t i = 0; i < c.size(); ++i)
+          m = std::max(m, (mask[i] != 0) != flip ? v[i] : 0);
       else
-        for (std::size_t i = 0; i < c.size(); ++i) m = std::max(m, v[i]);
+        for (std::size_t i = 0; i < c.size(); ++i)
+          m = std::max(m, v[i]);
       return m;
     };
     constexpr std::int64_t limit = std::int64_t{1} << 32;
     const std::int64_t mw = max_of(t.wait_ms), mt = max_of(t.column(DurationField::talk)),
-                       mh = max_of(t.column(DurationField::hold)), ma = max_of(t.column(DurationField::acw));
+                       mh = max_of(t.column(DurationField::hold)),
+                       ma = max_of(t.column(DurationField::acw));
     narrow = mw < limit && mt < limit && mh < limit && ma < limit;
-    narrow_handle = narrow && (r.aht_talk ? mt : 0) + (r.aht_hold ? mh : 0) + (r.aht_acw ? ma : 0) < limit;
+    narrow_handle =
+        narrow && (r.aht_talk ? mt : 0) + (r.aht_hold ? mh : 0) + (r.aht_acw ? ma : 0) < limit;
   }
 };
 
 /// Rows [begin, end) straight from the columns, a block at a time.
 template <bool Varying, bool Narrow, bool NarrowHandle>
 void accumulate_columns(const ContactTable& t, const std::uint32_t* group, std::size_t begin,
-                        std::size_t end, const ThresholdLookup& thr, const KernelRules& k, ThreadState& ts) {
+                        std::size_t end, const ThresholdLookup& thr, const KernelRules& k,
+                        ThreadState& ts) {
   std::int64_t thr_block[block];
   for (std::size_t b0 = begin; b0 < end; b0 += block) {
     const std::size_t len = std::min(end, b0 + block) - b0;
     if constexpr (Varying)
-      for (std::size_t i = 0; i < len; ++i) thr_block[i] = thr.at(b0 + i);
-    accumulate_rows<ColumnRows<Varying>, Narrow, NarrowHandle>(column_rows<Varying>(t, group, b0, thr_block, k), len,
-                                                               k, ts.acc.data(), ts.wide.data(), ts.wk(), ts.hk());
+      for (std::size_t i = 0; i < len; ++i)
+        thr_block[i] = thr.at(b0 + i);
+    accumulate_rows<ColumnRows<Varying>, Narrow, NarrowHandle>(
+        column_rows<Varying>(t, group, b0, thr_block, k), len, k, ts.acc.data(), ts.wide.data(),
+        ts.wk(), ts.hk());
   }
 }
 
 /// Picks the kernel instance for this table and rows [begin, end).
-void accumulate(const ContactTable& t, const std::uint32_t* group, std::size_t begin, std::size_t end,
-                const ThresholdLookup& thr, const KernelRules& k, const Widths& widths, ThreadState& ts) {
+void accumulate(const ContactTable& t, const std::uint32_t* group, std::size_t begin,
+                std::size_t end, const ThresholdLookup& thr, const KernelRules& k,
+                const Widths& widths, ThreadState& ts) {
   const bool varying = thr.varies();
   auto run = [&]<bool V>() {
     if (widths.narrow_handle)
@@ -741,10 +823,12 @@ void accumulate(const ContactTable& t, const std::uint32_t* group, std::size_t b
 
 /// Adds a thread's accumulators into the column-wise state (group ids are the same).
 void flush(ThreadState& ts, GroupedKpiState& s) {
-  for (std::size_t g = 0; g < ts.acc.size(); ++g) spill(ts.acc[g], ts.wide[g]);
+  for (std::size_t g = 0; g < ts.acc.size(); ++g)
+    spill(ts.acc[g], ts.wide[g]);
   for (std::size_t l = 0; l < 22; ++l) {
     std::int64_t* out = s.counter(lane_counter[l]).data();
-    for (std::size_t g = 0; g < ts.wide.size(); ++g) out[g] += ts.wide[g].lane[l];
+    for (std::size_t g = 0; g < ts.wide.size(); ++g)
+      out[g] += ts.wide[g].lane[l];
   }
   std::int64_t* csat_sum = s.counter(Counter::csat_sum).data();
   int128_t* csat_sq = s.square(Square::csat).data();
@@ -755,18 +839,22 @@ void flush(ThreadState& ts, GroupedKpiState& s) {
   const struct {
     Counter sum;
     std::int64_t GroupAcc::*field;
-  } sums[] = {{Counter::wait_sum_ms, &GroupAcc::wait_sum}, {Counter::handle_sum_ms, &GroupAcc::handle_sum},
-              {Counter::talk_sum_ms, &GroupAcc::talk_sum}, {Counter::hold_sum_ms, &GroupAcc::hold_sum},
+  } sums[] = {{Counter::wait_sum_ms, &GroupAcc::wait_sum},
+              {Counter::handle_sum_ms, &GroupAcc::handle_sum},
+              {Counter::talk_sum_ms, &GroupAcc::talk_sum},
+              {Counter::hold_sum_ms, &GroupAcc::hold_sum},
               {Counter::acw_sum_ms, &GroupAcc::acw_sum}};
   for (const auto& x : sums) {
     std::int64_t* out = s.counter(x.sum).data();
-    for (std::size_t g = 0; g < ts.acc.size(); ++g) out[g] += ts.acc[g].*x.field;
+    for (std::size_t g = 0; g < ts.acc.size(); ++g)
+      out[g] += ts.acc[g].*x.field;
   }
   const Square squares[] = {Square::wait, Square::handle, Square::talk, Square::hold, Square::acw};
   for (std::size_t q = 0; q < 5; ++q) {
     int128_t* out = s.square(squares[q]).data();
     for (std::size_t g = 0; g < ts.acc.size(); ++g)
-      out[g] += static_cast<int128_t>((static_cast<uint128_t>(ts.acc[g].sq_hi[q]) << 64) | ts.acc[g].sq_lo[q]);
+      out[g] += static_cast<int128_t>((static_cast<uint128_t>(ts.acc[g].sq_hi[q]) << 64) |
+                                      ts.acc[g].sq_lo[q]);
   }
 }
 
@@ -775,9 +863,12 @@ void radix_sort(std::vector<std::uint64_t>& keys, int bits) {
   std::vector<std::uint64_t> tmp(keys.size());
   for (int shift = 0; shift < bits; shift += 11) {
     std::size_t count[2049] = {};
-    for (auto k : keys) ++count[((k >> shift) & 2047) + 1];
-    for (std::size_t i = 1; i < 2049; ++i) count[i] += count[i - 1];
-    for (auto k : keys) tmp[count[(k >> shift) & 2047]++] = k;
+    for (auto k : keys)
+      ++count[((k >> shift) & 2047) + 1];
+    for (std::size_t i = 1; i < 2049; ++i)
+      count[i] += count[i - 1];
+    for (auto k : keys)
+      tmp[count[(k >> shift) & 2047]++] = k;
     keys.swap(tmp);
   }
 }
@@ -786,7 +877,8 @@ void radix_sort(std::vector<std::uint64_t>& keys, int bits) {
 void build_histograms(std::vector<std::uint64_t>& keys, std::size_t groups,
                       std::vector<DurationHistogram>& out) {
   int bits = 10;
-  while ((std::uint64_t{1} << (bits - 10)) < groups) ++bits;
+  while ((std::uint64_t{1} << (bits - 10)) < groups)
+    ++bits;
   radix_sort(keys, bits);
   std::vector<DurationHistogram::Bin> bins;
   std::size_t i = 0;
@@ -796,7 +888,8 @@ void build_histograms(std::vector<std::uint64_t>& keys, std::size_t groups,
     while (i < keys.size() && (keys[i] >> 10) == grp) {
       const std::uint64_t key = keys[i];
       std::size_t j = i;
-      while (j < keys.size() && keys[j] == key) ++j;
+      while (j < keys.size() && keys[j] == key)
+        ++j;
       bins.emplace_back(static_cast<std::uint32_t>(key & 1023), j - i);
       i = j;
     }
@@ -818,7 +911,8 @@ bool fused_pass_fits(std::uint64_t space, std::size_t rows, const KpiOptions& o)
 /// used composites (those with contacts > 0: every row counts one contact) ranked in order are
 /// the groups, with the ids, keys and labels build_group_index gives; the sums are the same
 /// integers whatever the order, so the state is the two-step path's, bit for bit.
-GroupedKpiState aggregate_fused(const ContactTable& table, const detail::FusedKeys& keys, const KpiOptions& options) {
+GroupedKpiState aggregate_fused(const ContactTable& table, const detail::FusedKeys& keys,
+                                const KpiOptions& options) {
   const ContactRules rules = ContactRules::from(options);
   const ThresholdLookup thr(table, options);
   const KernelRules kernel_rules(rules, thr.fixed);
@@ -837,11 +931,13 @@ GroupedKpiState aggregate_fused(const ContactTable& table, const detail::FusedKe
   std::vector<std::uint8_t> used(space, 0);
   for (const auto& st : cs)
     for (std::size_t a = 0; a < space; ++a)
-      used[a] |= static_cast<std::uint8_t>((st.hot[a].w[0] & 0xFFFF) != 0 || st.cold[a].lane[0] != 0);
+      used[a] |=
+          static_cast<std::uint8_t>((st.hot[a].w[0] & 0xFFFF) != 0 || st.cold[a].lane[0] != 0);
   std::vector<std::uint32_t> rank_of;
   const GroupIndex index = keys.index_of_used(used, rank_of);
   GroupedKpiState result(index.keys, index.groups, options);
-  for (auto& st : cs) flush_coded(st, result, [&](std::size_t a) { return used[a] ? rank_of[a] : skip; });
+  for (auto& st : cs)
+    flush_coded(st, result, [&](std::size_t a) { return used[a] ? rank_of[a] : skip; });
   return result;
 }
 
@@ -878,9 +974,11 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
       detail::assign_on_huge_pages(st.hot, index.groups, HotAcc{});
       detail::assign_on_huge_pages(st.csat, index.groups, std::uint64_t{0});
       detail::assign_on_huge_pages(st.cold, index.groups, ColdAcc{});
-      accumulate_coded(table, IndexGroups{index.group_of_row.data()}, b, e, thr, kernel_rules, tables, st);
+      accumulate_coded(table, IndexGroups{index.group_of_row.data()}, b, e, thr, kernel_rules,
+                       tables, st);
     });
-    for (auto& st : cs) flush_coded(st, result, [](std::size_t a) { return static_cast<std::uint32_t>(a); });
+    for (auto& st : cs)
+      flush_coded(st, result, [](std::size_t a) { return static_cast<std::uint32_t>(a); });
     return result;
   }
   const Widths widths(table, rules);
@@ -896,7 +994,8 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
     }
     accumulate(table, index.group_of_row.data(), b, e, thr, kernel_rules, widths, t);
   });
-  for (auto& t : ts) flush(t, result);
+  for (auto& t : ts)
+    flush(t, result);
   if (options.quantiles) {
     for (const bool wait : {true, false}) {
       std::vector<std::uint64_t> all;
@@ -905,7 +1004,8 @@ GroupedKpiState aggregate(const ContactTable& table, const GroupIndex& index,
         all.insert(all.end(), k.keys.begin(), k.keys.begin() + static_cast<std::ptrdiff_t>(k.size));
         std::vector<std::uint64_t>().swap(k.keys);
       }
-      build_histograms(all, index.groups, wait ? result.wait_histograms() : result.handle_histograms());
+      build_histograms(all, index.groups,
+                       wait ? result.wait_histograms() : result.handle_histograms());
     }
   }
   return result;

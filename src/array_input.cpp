@@ -48,8 +48,8 @@ private:
 
 void check_length(std::size_t actual, std::size_t rows, std::string_view name) {
   if (actual != rows)
-    throw std::invalid_argument("column " + std::string(name) + ": expected " + std::to_string(rows) +
-                                " rows, actual " + std::to_string(actual));
+    throw std::invalid_argument("column " + std::string(name) + ": expected " +
+                                std::to_string(rows) + " rows, actual " + std::to_string(actual));
 }
 
 template <class Variant> std::size_t variant_length(const Variant& v) {
@@ -110,7 +110,8 @@ struct Borrowing {
 // Whether ok(begin, end) holds for every slice of [0, n), the slices checked in parallel.
 template <class SliceOk> bool every_slice(std::size_t n, unsigned threads, SliceOk ok) {
   std::vector<std::uint8_t> slice_ok(std::max(threads, 1u), 1);
-  detail::parallel_slices(n, threads, [&](unsigned p, std::size_t b, std::size_t e) { slice_ok[p] = ok(b, e); });
+  detail::parallel_slices(
+      n, threads, [&](unsigned p, std::size_t b, std::size_t e) { slice_ok[p] = ok(b, e); });
   return std::all_of(slice_ok.begin(), slice_ok.end(), [](std::uint8_t x) { return x != 0; });
 }
 
@@ -121,8 +122,8 @@ template <class SliceOk> bool every_slice(std::size_t n, unsigned threads, Slice
 // sentinel-coded copy (table/column.hpp). The range test is one unsigned compare,
 // (x - lo) mod 2^bits <= hi - lo, OR-reduced without branches so the loops vectorize.
 template <class T>
-bool try_borrow(const NumericArray& in, const Borrowing& how, Column<T>& out, std::int64_t lo, std::int64_t hi,
-                bool nullable = false) {
+bool try_borrow(const NumericArray& in, const Borrowing& how, Column<T>& out, std::int64_t lo,
+                std::int64_t hi, bool nullable = false) {
   const auto* values = std::get_if<std::span<const T>>(&in.values);
   if (values == nullptr) return false;
   lo = std::max<std::int64_t>(lo, std::numeric_limits<T>::min());
@@ -135,7 +136,8 @@ bool try_borrow(const NumericArray& in, const Borrowing& how, Column<T>& out, st
   if (in.valid.empty()) {
     const bool all_ok = every_slice(values->size(), how.threads, [&](std::size_t b, std::size_t e) {
       std::uint8_t bad = 0;
-      for (std::size_t r = b; r < e; ++r) bad |= static_cast<U>(static_cast<U>(x[r]) - base) > width;
+      for (std::size_t r = b; r < e; ++r)
+        bad |= static_cast<U>(static_cast<U>(x[r]) - base) > width;
       return bad == 0;
     });
     if (!all_ok) return false;
@@ -173,7 +175,8 @@ void read_durations(const DurationInput& in, std::size_t rows, std::string_view 
   if (!in.values.present()) return;
   std::int64_t* dst = out.data(); // owned now: raw writes, no copy-on-write check per row
   if (in.unit == DurationUnit::clock)
-    throw std::invalid_argument("column " + std::string(name) + ": clock text is not an array unit");
+    throw std::invalid_argument("column " + std::string(name) +
+                                ": clock text is not an array unit");
   const auto missing = problems.intern(std::string(name), "missing required value");
   const auto negative = problems.intern(std::string(name), "negative duration");
   const auto too_large = problems.intern(std::string(name), "duration too large");
@@ -246,7 +249,8 @@ void read_small(const NumericArray& in, std::size_t rows, std::string_view name,
 
 // Dictionary codes → DictionaryColumn codes in first-seen order (unused or empty dictionary
 // entries never become values; duplicate dictionary entries map to one code).
-DictionaryColumn read_dictionary(const std::string& name, const DictionaryArray& in, std::size_t rows) {
+DictionaryColumn read_dictionary(const std::string& name, const DictionaryArray& in,
+                                 std::size_t rows) {
   DictionaryColumn column(name);
   // By input code, plus one slot (the last) for null: the row's table code, and whether the
   // input code was met already (first-seen order is the table's code order).
@@ -267,7 +271,8 @@ DictionaryColumn read_dictionary(const std::string& name, const DictionaryArray&
             if (c >= 0 && !masked_out(in.valid, r)) {
               if (static_cast<std::uint64_t>(c) >= null_slot)
                 throw std::invalid_argument("column " + name + ": code " + std::to_string(c) +
-                                            " outside its dictionary of " + std::to_string(null_slot) + " values");
+                                            " outside its dictionary of " +
+                                            std::to_string(null_slot) + " values");
               k = static_cast<std::size_t>(c);
             }
             if (!seen[k]) [[unlikely]] {
@@ -292,14 +297,18 @@ std::int64_t to_ms(std::int64_t x, TimeUnit unit, bool& overflow) {
   };
   switch (unit) {
   case TimeUnit::s:
-    if (x > std::numeric_limits<std::int64_t>::max() / 1000 || x < std::numeric_limits<std::int64_t>::min() / 1000) {
+    if (x > std::numeric_limits<std::int64_t>::max() / 1000 ||
+        x < std::numeric_limits<std::int64_t>::min() / 1000) {
       overflow = true;
       return 0;
     }
     return x * 1000;
-  case TimeUnit::ms: return x;
-  case TimeUnit::us: return floor_div(x, 1000);
-  case TimeUnit::ns: return floor_div(x, 1'000'000);
+  case TimeUnit::ms:
+    return x;
+  case TimeUnit::us:
+    return floor_div(x, 1000);
+  case TimeUnit::ns:
+    return floor_div(x, 1'000'000);
   }
   return x;
 }
@@ -323,8 +332,10 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   check_numeric(in.wait.values, n, "wait_s");
   for (std::size_t f = 0; f < in.durations.size(); ++f)
     check_numeric(in.durations[f].values, n, duration_field_names[f]);
-  for (std::size_t f = 0; f < in.smalls.size(); ++f) check_numeric(in.smalls[f], n, small_field_names[f]);
-  for (const auto& [name, d] : in.dimensions) check_length(variant_length(d.codes), n, name);
+  for (std::size_t f = 0; f < in.smalls.size(); ++f)
+    check_numeric(in.smalls[f], n, small_field_names[f]);
+  for (const auto& [name, d] : in.dimensions)
+    check_length(variant_length(d.codes), n, name);
 
   ReadResult result;
   result.rows_read = n;
@@ -338,7 +349,8 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   if (in.contact_id.present()) {
     const auto missing = problems.intern("contact_id", "missing required value");
     for (std::size_t r = 0; r < n; ++r)
-      if (masked_out(in.contact_id.valid, r) || in.contact_id.offsets[r + 1] == in.contact_id.offsets[r])
+      if (masked_out(in.contact_id.valid, r) ||
+          in.contact_id.offsets[r + 1] == in.contact_id.offsets[r])
         problems.flag(r, missing);
   }
 
@@ -356,7 +368,8 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
     LocalToUtc to_utc(zone);
     const auto missing = problems.intern("arrived_at", "missing required value");
     const auto before_1900 = problems.intern("arrived_at", "timestamp before 1900");
-    const auto gap = problems.intern("arrived_at", "local time does not exist in " + zone.name() + " (DST gap)");
+    const auto gap =
+        problems.intern("arrived_at", "local time does not exist in " + zone.name() + " (DST gap)");
     const auto syntax = problems.intern("arrived_at", "not an ISO-8601 timestamp");
     const auto impossible = problems.intern("arrived_at", "impossible date or time");
     if (in.arrived_at.present()) {
@@ -371,8 +384,10 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
                                    : in.arrived_at_unit == TimeUnit::us ? 1e-3
                                                                         : 1e-6;
               const double v = std::floor(static_cast<double>(x) * scale);
-              if (!(std::abs(v) < 9.2e18)) overflow = true;
-              else ms = static_cast<std::int64_t>(v);
+              if (!(std::abs(v) < 9.2e18))
+                overflow = true;
+              else
+                ms = static_cast<std::int64_t>(v);
             } else {
               ms = to_ms(static_cast<std::int64_t>(x), in.arrived_at_unit, overflow);
             }
@@ -406,13 +421,24 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
         }
         const auto begin = static_cast<std::size_t>(text.offsets[r]);
         const auto ts = parse_timestamp(
-            text.bytes.substr(begin, static_cast<std::size_t>(text.offsets[r + 1]) - begin), to_utc);
+            text.bytes.substr(begin, static_cast<std::size_t>(text.offsets[r + 1]) - begin),
+            to_utc);
         switch (ts.error) {
-        case TimestampError::none: arrived[r] = ts.utc_ms; break;
-        case TimestampError::syntax: problems.flag(r, syntax); break;
-        case TimestampError::impossible: problems.flag(r, impossible); break;
-        case TimestampError::out_of_range: problems.flag(r, before_1900); break;
-        case TimestampError::nonexistent_local: problems.flag(r, gap); break;
+        case TimestampError::none:
+          arrived[r] = ts.utc_ms;
+          break;
+        case TimestampError::syntax:
+          problems.flag(r, syntax);
+          break;
+        case TimestampError::impossible:
+          problems.flag(r, impossible);
+          break;
+        case TimestampError::out_of_range:
+          problems.flag(r, before_1900);
+          break;
+        case TimestampError::nonexistent_local:
+          problems.flag(r, gap);
+          break;
         }
       }
     }
@@ -426,16 +452,20 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
     const auto bad = problems.intern("direction", "expected inbound or outbound");
     std::vector<std::int8_t> meaning(in.direction.dictionary.size(), -1);
     for (std::size_t k = 0; k < meaning.size(); ++k)
-      meaning[k] = in.direction.dictionary[k] == "inbound" ? 1 : in.direction.dictionary[k] == "outbound" ? 0 : -1;
+      meaning[k] = in.direction.dictionary[k] == "inbound"    ? 1
+                   : in.direction.dictionary[k] == "outbound" ? 0
+                                                              : -1;
     std::visit(
         [&](const auto& span) {
           if constexpr (!std::is_same_v<std::decay_t<decltype(span)>, std::monostate>) {
             for (std::size_t r = 0; r < n; ++r) {
               const auto c = static_cast<std::int64_t>(span[r]);
               if (c < 0 || masked_out(in.direction.valid, r) ||
-                  (static_cast<std::size_t>(c) < meaning.size() && in.direction.dictionary[static_cast<std::size_t>(c)].empty())) {
+                  (static_cast<std::size_t>(c) < meaning.size() &&
+                   in.direction.dictionary[static_cast<std::size_t>(c)].empty())) {
                 problems.flag(r, missing);
-              } else if (static_cast<std::size_t>(c) >= meaning.size() || meaning[static_cast<std::size_t>(c)] < 0) {
+              } else if (static_cast<std::size_t>(c) >= meaning.size() ||
+                         meaning[static_cast<std::size_t>(c)] < 0) {
                 problems.flag(r, bad);
               } else {
                 inbound[r] = static_cast<std::uint8_t>(meaning[static_cast<std::size_t>(c)]);
@@ -447,19 +477,24 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
   } else if (!try_borrow<std::uint8_t>(in.inbound, how, t.inbound, 0, 1)) {
     t.inbound.assign(n, 0);
     read_small(in.inbound, n, "inbound", 0, 1, "expected 0 or 1", true, problems,
-               [inbound = t.inbound.data()](std::size_t r, std::int8_t v) { inbound[r] = static_cast<std::uint8_t>(v); });
+               [inbound = t.inbound.data()](std::size_t r, std::int8_t v) {
+                 inbound[r] = static_cast<std::uint8_t>(v);
+               });
   }
 
   if (!try_borrow<std::uint8_t>(in.answered, how, t.answered, 0, 1)) {
     t.answered.assign(n, 0);
     read_small(in.answered, n, "answered", 0, 1, "expected 0 or 1", true, problems,
-               [answered = t.answered.data()](std::size_t r, std::int8_t v) { answered[r] = static_cast<std::uint8_t>(v); });
+               [answered = t.answered.data()](std::size_t r, std::int8_t v) {
+                 answered[r] = static_cast<std::uint8_t>(v);
+               });
   }
 
   read_durations(in.wait, n, "wait_s", true, problems, t.wait_ms, how);
   for (std::size_t f = 0; f < in.durations.size(); ++f) {
     if (!in.durations[f].values.present()) continue;
-    read_durations(in.durations[f], n, duration_field_names[f], false, problems, t.durations[f], how);
+    read_durations(in.durations[f], n, duration_field_names[f], false, problems, t.durations[f],
+                   how);
   }
 
   for (std::size_t f = 0; f < in.smalls.size(); ++f) {
@@ -476,8 +511,7 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
       hi = 10;
       range = "nps outside 0..10";
     }
-    if (try_borrow<std::int8_t>(in.smalls[f], how, out, lo, hi, true))
-      continue;
+    if (try_borrow<std::int8_t>(in.smalls[f], how, out, lo, hi, true)) continue;
     out.assign(n, null_small);
     read_small(in.smalls[f], n, small_field_names[f], lo, hi, range, false, problems,
                [dst = out.data()](std::size_t r, std::int8_t v) { dst[r] = v; });
@@ -491,10 +525,12 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
       if (d.first == standard) order.push_back(&d);
   for (const auto& d : in.dimensions) {
     bool standard = false;
-    for (auto s : standard_dimension_names) standard = standard || d.first == s;
+    for (auto s : standard_dimension_names)
+      standard = standard || d.first == s;
     if (!standard) order.push_back(&d);
   }
-  for (const auto* d : order) t.dimensions.push_back(read_dictionary(d->first, d->second, n));
+  for (const auto* d : order)
+    t.dimensions.push_back(read_dictionary(d->first, d->second, n));
 
   // contact ids last: only accepted rows are copied.
   auto keep_id = [&](std::size_t r) {
@@ -503,8 +539,8 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
       return;
     }
     const auto begin = static_cast<std::size_t>(in.contact_id.offsets[r]);
-    t.contact_id.push_back(
-        in.contact_id.bytes.substr(begin, static_cast<std::size_t>(in.contact_id.offsets[r + 1]) - begin));
+    t.contact_id.push_back(in.contact_id.bytes.substr(
+        begin, static_cast<std::size_t>(in.contact_id.offsets[r + 1]) - begin));
   };
 
   if (problems.count() == 0) {
@@ -536,8 +572,10 @@ ReadResult read_contact_arrays(const ContactArrays& in, const KpiOptions& option
     compact(t.inbound);
     compact(t.answered);
     compact(t.wait_ms);
-    for (auto& c : t.durations) compact(c);
-    for (auto& c : t.smalls) compact(c);
+    for (auto& c : t.durations)
+      compact(c);
+    for (auto& c : t.smalls)
+      compact(c);
     for (auto& d : t.dimensions) {
       DictionaryColumn kept(d.name());
       kept.reserve(w);

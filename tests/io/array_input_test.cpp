@@ -37,22 +37,27 @@ ContactArrays arrays_of(const ContactTable& t, Views& v) {
   for (std::size_t f = 0; f < t.durations.size(); ++f) {
     if (t.durations[f].empty()) continue;
     auto& mask = v.masks.emplace_back();
-    for (auto x : t.durations[f]) mask.push_back(x != null_duration);
-    a.durations[f] = {{std::span<const std::int64_t>(t.durations[f]), mask}, DurationUnit::milliseconds};
+    for (auto x : t.durations[f])
+      mask.push_back(x != null_duration);
+    a.durations[f] = {{std::span<const std::int64_t>(t.durations[f]), mask},
+                      DurationUnit::milliseconds};
   }
   for (std::size_t f = 0; f < t.smalls.size(); ++f) {
     if (t.smalls[f].empty()) continue;
     auto& mask = v.masks.emplace_back();
-    for (auto x : t.smalls[f]) mask.push_back(x != null_small);
+    for (auto x : t.smalls[f])
+      mask.push_back(x != null_small);
     a.smalls[f] = {std::span<const std::int8_t>(t.smalls[f]), mask};
   }
   v.dictionaries.reserve(t.dimensions.size());
   v.codes.reserve(t.dimensions.size());
   for (const auto& d : t.dimensions) {
     auto& dict = v.dictionaries.emplace_back();
-    for (const auto& s : d.dictionary()) dict.push_back(s);
+    for (const auto& s : d.dictionary())
+      dict.push_back(s);
     auto& codes = v.codes.emplace_back();
-    for (auto c : d.codes()) codes.push_back(c == null_code ? -1 : static_cast<std::int32_t>(c));
+    for (auto c : d.codes())
+      codes.push_back(c == null_code ? -1 : static_cast<std::int32_t>(c));
     DictionaryArray da;
     da.codes = std::span<const std::int32_t>(codes);
     da.dictionary = dict;
@@ -61,8 +66,8 @@ ContactArrays arrays_of(const ContactTable& t, Views& v) {
   return a;
 }
 
-ContactArrays minimal(std::size_t rows, const std::vector<std::int64_t>& times, const std::vector<std::uint8_t>& ones,
-                      const std::vector<double>& waits) {
+ContactArrays minimal(std::size_t rows, const std::vector<std::int64_t>& times,
+                      const std::vector<std::uint8_t>& ones, const std::vector<double>& waits) {
   ContactArrays a;
   a.rows = rows;
   a.arrived_at.values = std::span<const std::int64_t>(times);
@@ -83,7 +88,8 @@ TEST(ArrayInput, GeneratedTableRoundTripsToTheSameKpis) {
   ASSERT_TRUE(r.rejects.empty()) << r.rejects[0].field << ": " << r.rejects[0].reason;
   EXPECT_EQ(r.rows_read, t.size());
   ASSERT_EQ(r.table.contact_id.size(), t.size());
-  for (std::size_t k = 0; k < t.size(); ++k) ASSERT_EQ(r.table.contact_id[k], t.contact_id[k]) << k;
+  for (std::size_t k = 0; k < t.size(); ++k)
+    ASSERT_EQ(r.table.contact_id[k], t.contact_id[k]) << k;
   EXPECT_EQ(r.table.arrived_at_ms, t.arrived_at_ms);
   EXPECT_EQ(r.table.wait_ms, t.wait_ms);
   EXPECT_EQ(r.table.durations, t.durations);
@@ -112,7 +118,8 @@ TEST(ArrayInput, FloatSecondsRoundToTheNearestMillisecondHalfAwayFromZero) {
 }
 
 TEST(ArrayInput, RejectsNameRowFieldAndReasonInColumnOrder) {
-  const std::vector<std::int64_t> times{1'772'442'000'000, -2'208'988'800'001, 1'772'442'000'000, 1'772'442'000'000};
+  const std::vector<std::int64_t> times{1'772'442'000'000, -2'208'988'800'001, 1'772'442'000'000,
+                                        1'772'442'000'000};
   const std::vector<std::uint8_t> ones(4, 1);
   const std::vector<double> waits{1, 1, -1, INFINITY};
   ContactArrays a = minimal(4, times, ones, waits);
@@ -142,7 +149,8 @@ TEST(ArrayInput, RejectedRowsAreDroppedFromBorrowedColumnsWithoutTouchingTheSour
   ASSERT_EQ(r.rejects.size(), 1u);
   EXPECT_EQ(r.rejects[0], (Reject{1, "answered", "expected 0 or 1"}));
   EXPECT_EQ(r.table.wait_ms, (std::vector<std::int64_t>{100, 300}));
-  EXPECT_EQ(r.table.arrived_at_ms, (std::vector<std::int64_t>{1'772'442'000'000, 1'772'442'002'000}));
+  EXPECT_EQ(r.table.arrived_at_ms,
+            (std::vector<std::int64_t>{1'772'442'000'000, 1'772'442'002'000}));
   EXPECT_EQ(waits, (std::vector<std::int64_t>{100, 200, 300}));
 }
 
@@ -157,7 +165,8 @@ TEST(ArrayInput, NaiveLocalTimesUseTheZoneAndRejectDstGaps) {
   o.timezone = "Europe/Paris";
   const ReadResult r = read_contact_arrays(a, o);
   ASSERT_EQ(r.rejects.size(), 1u);
-  EXPECT_EQ(r.rejects[0], (Reject{0, "arrived_at", "local time does not exist in Europe/Paris (DST gap)"}));
+  EXPECT_EQ(r.rejects[0],
+            (Reject{0, "arrived_at", "local time does not exist in Europe/Paris (DST gap)"}));
   EXPECT_EQ(r.table.arrived_at_ms, (std::vector<std::int64_t>{1'774'755'000'000 - 7'200'000}));
 }
 
@@ -227,7 +236,8 @@ TEST(ArrayInput, ValuesUnderANullMaskAreNeverReadOrValidated) {
     if (t.smalls[f].empty()) continue;
     auto& s = smalls.emplace_back(t.smalls[f].begin(), t.smalls[f].end());
     for (std::size_t r = 0; r < s.size(); ++r)
-      if (s[r] == null_small) s[r] = static_cast<std::int8_t>(r % 3 == 0 ? 1 : r % 3 == 1 ? 10 : -100);
+      if (s[r] == null_small)
+        s[r] = static_cast<std::int8_t>(r % 3 == 0 ? 1 : r % 3 == 1 ? 10 : -100);
     a.smalls[f].values = std::span<const std::int8_t>(s);
   }
   const ReadResult r = read_contact_arrays(a, KpiOptions{});
@@ -240,7 +250,8 @@ TEST(ArrayInput, ValuesUnderANullMaskAreNeverReadOrValidated) {
   EXPECT_EQ(r.table.durations, t.durations); // read as the sentinel layout
   EXPECT_EQ(r.table.smalls, t.smalls);
   for (const bool quantiles : {false, true}) // the coded kernel and the row kernel
-    for (const auto& by : {std::vector<std::string>{"agent_id", "day"}, std::vector<std::string>{"contact_id"}}) {
+    for (const auto& by :
+         {std::vector<std::string>{"agent_id", "day"}, std::vector<std::string>{"contact_id"}}) {
       KpiOptions o;
       o.quantiles = quantiles;
       o.threads = 2;
@@ -253,7 +264,8 @@ TEST(ArrayInput, ValuesUnderANullMaskAreNeverReadOrValidated) {
   null_masks.reserve(8);
   auto invert = [&](NumericArray& x) {
     auto& m = null_masks.emplace_back(x.valid.begin(), x.valid.end());
-    for (auto& b : m) b = b ? 0 : 7; // any nonzero byte marks a null
+    for (auto& b : m)
+      b = b ? 0 : 7; // any nonzero byte marks a null
     x.valid = m;
     x.valid_marks_nulls = true;
   };
@@ -277,7 +289,8 @@ TEST(ArrayInput, AnOutOfRangeValidValueOfAMaskedColumnIsRejected) {
   ContactArrays a = minimal(3, times, ones, waits);
   const std::vector<std::int8_t> csat{4, 99, 9};
   const std::vector<std::uint8_t> valid{1, 0, 1};
-  a.smalls[static_cast<std::size_t>(SmallField::csat)] = {std::span<const std::int8_t>(csat), valid};
+  a.smalls[static_cast<std::size_t>(SmallField::csat)] = {std::span<const std::int8_t>(csat),
+                                                          valid};
   const ReadResult r = read_contact_arrays(a, KpiOptions{});
   ASSERT_EQ(r.rejects.size(), 1u);
   EXPECT_EQ(r.rejects[0], (Reject{2, "csat", "csat outside 1..5"}));

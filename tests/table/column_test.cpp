@@ -85,7 +85,8 @@ TEST(Column, MutatingAMaskedColumnCopiesTheSentinelLayout) {
 
 TEST(Column, AnEmptyMaskBorrowsWithoutOne) {
   const std::vector<std::int8_t> source{1, 0};
-  const Column<std::int8_t> c = Column<std::int8_t>::borrow(source, std::span<const std::uint8_t>{});
+  const Column<std::int8_t> c =
+      Column<std::int8_t>::borrow(source, std::span<const std::uint8_t>{});
   EXPECT_FALSE(c.masked());
   EXPECT_EQ(c.data(), source.data());
 }
@@ -102,7 +103,8 @@ TEST(StringColumn, AppendTakesArrowOffsetsInOneStep) {
   kpiscore::StringColumn c;
   c.push_back("x");
   const std::string bytes = "..abcdef";
-  const std::vector<std::int64_t> offsets{2, 4, 4, 8}; // "ab", "", "cdef" (a sliced array: offset 2)
+  const std::vector<std::int64_t> offsets{2, 4, 4,
+                                          8}; // "ab", "", "cdef" (a sliced array: offset 2)
   c.append(offsets, bytes);
   c.append_empty(1);
   ASSERT_EQ(c.size(), 5u);

@@ -28,7 +28,9 @@ struct NumericArray {
   bool valid_marks_nulls = false;
 
   bool present() const noexcept { return values.index() != 0; }
-  bool null_at(std::size_t row) const noexcept { return !valid.empty() && (valid[row] != 0) == valid_marks_nulls; }
+  bool null_at(std::size_t row) const noexcept {
+    return !valid.empty() && (valid[row] != 0) == valid_marks_nulls;
+  }
 };
 
 /// A dictionary-encoded text column: one code per row into `dictionary`, negative = null (pandas
@@ -69,12 +71,12 @@ struct DurationInput {
 struct ContactArrays {
   std::size_t rows = 0;
   StringArray contact_id;
-  NumericArray arrived_at;          ///< epoch time in `arrived_at_unit`
+  NumericArray arrived_at; ///< epoch time in `arrived_at_unit`
   TimeUnit arrived_at_unit = TimeUnit::ms;
   bool arrived_at_is_local = false; ///< true: wall-clock time in the options' time zone
   StringArray arrived_at_text;      ///< alternative: ISO-8601 text, as in a CSV file
   DictionaryArray direction;
-  NumericArray inbound;             ///< alternative to direction: 1 inbound, 0 outbound
+  NumericArray inbound; ///< alternative to direction: 1 inbound, 0 outbound
   NumericArray answered;
   DurationInput wait;
   std::array<DurationInput, 3> durations; ///< talk, hold, acw (by DurationField)

@@ -70,7 +70,8 @@ public:
   /// The mask bytes (empty when the column has none): row r has a value exactly when
   /// `(mask()[r] != 0) != mask_marks_nulls()`.
   std::span<const std::uint8_t> mask() const noexcept {
-    return mask_ ? std::span<const std::uint8_t>{mask_, view_size_} : std::span<const std::uint8_t>{};
+    return mask_ ? std::span<const std::uint8_t>{mask_, view_size_}
+                 : std::span<const std::uint8_t>{};
   }
   bool mask_marks_nulls() const noexcept { return mask_marks_nulls_; }
   /// The stored values without materialising nulls: at a masked row the value is arbitrary.

@@ -43,7 +43,8 @@ public:
     const std::size_t at = offsets_.size();
     offsets_.resize(at + offsets.size() - 1);
     std::uint64_t* out = offsets_.data() + at;
-    for (std::size_t r = 1; r < offsets.size(); ++r) out[r - 1] = base + static_cast<std::uint64_t>(offsets[r]);
+    for (std::size_t r = 1; r < offsets.size(); ++r)
+      out[r - 1] = base + static_cast<std::uint64_t>(offsets[r]);
   }
   /// Appends `rows` empty strings (ids absent from in-memory input) without storing them.
   void append_empty(std::size_t rows) { empty_rows_ += rows; }
